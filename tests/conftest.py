@@ -1,0 +1,27 @@
+"""Shared fixtures: small raw workbooks built from literal cells."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from portfolio.model import RawWorkbook  # noqa: E402
+
+FETCHED_AT = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC)
+
+
+def raw_workbook(tabs: dict[str, list[list]], *, kind: str = "file") -> RawWorkbook:
+    """A RawWorkbook from literal rows (first row = headers), as a test fixture."""
+    return RawWorkbook(tabs=tabs, origin="test fixture", kind=kind, fetched_at=FETCHED_AT)
+
+
+@pytest.fixture
+def make_raw():
+    return raw_workbook

@@ -1,0 +1,1 @@
+"""Streamlit helpers shared by the pages: data loading, filters and the URL, charts, formatting."""
