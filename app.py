@@ -1,0 +1,24 @@
+"""Ground Truth: routes to the pages, draws the shared sidebar and loads the workbook once per run.
+
+Start it with `make run` (or `streamlit run app.py`).
+"""
+
+import streamlit as st
+
+from ui import filters, shell
+
+st.set_page_config(
+    page_title="Ground Truth",
+    page_icon=":material/fact_check:",
+    layout="wide",
+    initial_sidebar_state="collapsed" if filters.present_from_url() else "auto",
+)
+
+PAGES = [
+    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("pages/sheet_health.py", title="Sheet health", icon=":material/healing:"),
+]
+
+page = st.navigation(PAGES)
+shell.build_view()
+page.run()

@@ -1,0 +1,79 @@
+"""Number, money, date and age formatting shared by every page, chart tooltip and export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+
+_MONEY_STEPS = ((1e9, "B"), (1e6, "M"), (1e3, "k"))
+
+
+def _missing(value: object) -> bool:
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def money(value: object, *, currency: str = "$") -> str:
+    """Short money for a headline: money(52000) -> '$52k', money(1_250_000) -> '$1.25M'."""
+    if _missing(value):
+        return "—"
+    amount = float(value)
+    sign = "-" if amount < 0 else ""
+    amount = abs(amount)
+    for step, suffix in _MONEY_STEPS:
+        if amount >= step:
+            short = f"{amount / step:.2f}".rstrip("0").rstrip(".")
+            return f"{sign}{currency}{short}{suffix}"
+    return f"{sign}{currency}{amount:,.0f}"
+
+
+def integer(value: object) -> str:
+    """integer(12345) -> '12,345'; a missing value -> '—'."""
+    if _missing(value):
+        return "—"
+    return f"{round(float(value)):,}"
+
+
+def percent(share: object, *, digits: int = 0) -> str:
+    """percent(0.2857) -> '29%'; NaN -> '—'."""
+    if _missing(share) or (isinstance(share, float) and math.isnan(share)):
+        return "—"
+    return f"{float(share) * 100:.{digits}f}%"
+
+
+def day(value: object, *, as_of: object = None) -> str:
+    """day(2026-06-02) -> '2 Jun 2026'; the year is dropped when it equals as_of's year."""
+    if _missing(value):
+        return "—"
+    stamp = pd.Timestamp(value)
+    if as_of is not None and not _missing(as_of) and pd.Timestamp(as_of).year == stamp.year:
+        return f"{stamp.day} {stamp:%b}"
+    return f"{stamp.day} {stamp:%b %Y}"
+
+
+def age(then: dt.datetime | None, *, now: dt.datetime | None = None) -> str:
+    """How long ago, in words: age(now - 134 minutes) -> '2 h 14 min ago'."""
+    if then is None:
+        return "unknown"
+    now = now or dt.datetime.now(dt.UTC)
+    seconds = max(0, int((now - then).total_seconds()))
+    if seconds < 60:
+        return "just now"
+    minutes, _ = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    if days:
+        return f"{days} d {hours} h ago"
+    if hours:
+        return f"{hours} h {minutes} min ago"
+    return f"{minutes} min ago"
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """plural(1, 'initiative') -> '1 initiative'; plural(3, 'initiative') -> '3 initiatives'."""
+    word = singular if count == 1 else (plural_form or f"{singular}s")
+    return f"{count:,} {word}"

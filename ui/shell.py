@@ -1,0 +1,109 @@
+"""The frame around every page: the shared sidebar and the `View` each page reads.
+
+`app.py` calls `build_view()` once per run, before the page runs; pages call `view()`
+to get it. The View carries the cached portfolio, the verdicts as of the chosen date, the
+viewer's filters and presentation mode.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from portfolio.model import Portfolio
+from ui import data, filters
+from ui import format as fmt
+
+VIEW_STATE_KEY = "_groundtruth_view"
+
+
+@dataclass(frozen=True)
+class View:
+    """What a page needs to draw itself."""
+
+    loaded: data.Loaded
+    portfolio: Portfolio
+    assessed: pd.DataFrame  # every initiative's verdict as of `as_of`
+    filtered: pd.DataFrame  # the same, narrowed by the sidebar filters
+    filters: filters.Filters
+    as_of: pd.Timestamp
+    present: bool  # presentation mode: no person's name anywhere
+    source_key: str
+
+
+def _source_box(loaded: data.Loaded) -> None:
+    raw = loaded.raw
+    if raw is None:
+        return
+    st.caption(f"**Source:** {raw.origin}")
+    st.caption(f"Fetched {fmt.age(raw.fetched_at)} · read in {loaded.seconds:.1f} s")
+    if st.button("Refresh now", key="sidebar_refresh", help="Read the sheet again now"):
+        data.refresh()
+        st.rerun()
+
+
+def _stop_without_data(loaded: data.Loaded) -> None:
+    error = loaded.result.error
+    st.error(
+        str(error) if error is not None else "The workbook could not be read.",
+        icon=":material/cloud_off:",
+    )
+    st.info(
+        "No earlier copy of the workbook is saved on this server yet, so there is nothing "
+        "to show. Fix the cause above and press Refresh now."
+    )
+    if st.button("Refresh now", key="sidebar_refresh_failed"):
+        data.refresh()
+        st.rerun()
+    st.stop()
+
+
+def build_view() -> View:
+    """Load the workbook (cached), draw the shared sidebar and return the page's View."""
+    spec = data.current_spec()
+    with st.spinner("Reading the workbook…"):
+        loaded = data.load(spec)
+    portfolio = loaded.portfolio
+    if portfolio is None:
+        _stop_without_data(loaded)
+    assert portfolio is not None
+    if loaded.result.notice:
+        st.warning(loaded.result.notice, icon=":material/history:")
+
+    key = data.spec_key(spec)
+    with st.sidebar:
+        present = st.toggle(
+            "Presentation mode",
+            value=filters.present_from_url(),
+            key="sidebar_present",
+            help="Large type, no names of people: for screen-sharing at an all-hands.",
+        )
+        filters.set_present(present)
+        as_of = filters.as_of_widget(portfolio.as_of)
+        assessed = data.assessed(loaded, key, as_of=as_of)
+        chosen = filters.filter_widgets(assessed)
+        st.divider()
+        _source_box(loaded)
+
+    view = View(
+        loaded=loaded,
+        portfolio=portfolio,
+        assessed=assessed,
+        filtered=chosen.apply(assessed),
+        filters=chosen,
+        as_of=as_of,
+        present=present,
+        source_key=key,
+    )
+    st.session_state[VIEW_STATE_KEY] = view
+    return view
+
+
+def view() -> View:
+    """The View that app.py built for this run."""
+    current = st.session_state.get(VIEW_STATE_KEY)
+    if current is None:  # a page script run on its own, outside app.py
+        current = build_view()
+    return current
