@@ -1,0 +1,212 @@
+"""What can go wrong when reading or writing a workbook, in words a sheet owner can act on.
+
+One base, `SourceError`, with a `title` (what happened), a `what_to_do` (the fix) and an
+optional `detail` (what the server said). Every text passes through `scrub`, so private-key
+material never reaches a page, a log or a snapshot notice, whatever an exception carried.
+
+>>> err = SheetNotShared.for_account("ground-truth@acme.iam.gserviceaccount.com")
+>>> str(err)  # doctest: +NORMALIZE_WHITESPACE
+'The sheet is not shared with ground-truth@acme.iam.gserviceaccount.com — share it as
+ Viewer (Editor for check-ins) and reload.'
+"""
+
+from __future__ import annotations
+
+import re
+
+SEPARATOR = " — "
+REDACTED = "[redacted]"
+# PEM lines are 64 characters and a DER key pasted on one line is ~1,600. Spreadsheet keys
+# (44) and e-mail addresses stay below this, so they survive in messages.
+LONG_BASE64_RUN = 60
+
+_PEM = re.compile(
+    r"-----BEGIN [A-Z0-9 ]*-----"  # the BEGIN line
+    r"(?:[A-Za-z0-9+/=\s]|\\n|\\r)*"  # the body, with real or escaped line breaks
+    r"(?:-----END [A-Z0-9 ]*-----)?"  # the END line, when the text was not cut before it
+)
+# "private_key": "...", private_key = '...', 'private_key': '...' (JSON, TOML, Python repr).
+_PRIVATE_KEY_VALUE = re.compile(
+    r"""(?P<name>["']?private_key["']?\s*[:=]\s*)(?P<q>["'])(?:\\.|(?!(?P=q)).)*(?:(?P=q)|$)""",
+    re.DOTALL,
+)
+# An unquoted value after private_key (e.g. in a log line): up to the end of the line.
+_PRIVATE_KEY_BARE = re.compile(r"(?P<name>\bprivate_key\s*[:=]\s*)(?![\"'\[])[^\s,;}]+")
+_BEARER = re.compile(r"(?i)(?P<name>bearer\s+)[A-Za-z0-9._~+/=-]+")
+_BASE64_RUN = re.compile(rf"[A-Za-z0-9+/_-]{{{LONG_BASE64_RUN},}}={{0,2}}")
+# URLs are kept whole: a sheet URL with its key can be a long run of base64 characters.
+_URL = re.compile(r"https?://\S+")
+
+
+def scrub(text: object) -> str:
+    """Remove private-key material and tokens from any text before it is shown or stored.
+
+    PEM blocks, `private_key` values, bearer tokens and long base64 runs are replaced by
+    "[redacted]"; everything else is kept so the message still says what went wrong.
+
+    >>> scrub('{"client_email": "a@b.iam", "private_key": "-----BEGIN PRIVATE KEY-----\\\\nMIIE"}')
+    '{"client_email": "a@b.iam", "private_key": "[redacted]"}'
+    """
+    out = str(text)
+    out = _PEM.sub(REDACTED, out)
+    out = _PRIVATE_KEY_VALUE.sub(lambda m: f"{m['name']}{m['q']}{REDACTED}{m['q']}", out)
+    out = _PRIVATE_KEY_BARE.sub(lambda m: f"{m['name']}{REDACTED}", out)
+    out = _BEARER.sub(lambda m: f"{m['name']}{REDACTED}", out)
+    pieces = _URL.split(out)
+    urls = _URL.findall(out)
+    kept = [_BASE64_RUN.sub(REDACTED, piece) for piece in pieces]
+    return "".join(part for pair in zip(kept, [*urls, ""], strict=True) for part in pair)
+
+
+def _sentence_start(text: str) -> str:
+    """Lower-case the first letter so a fix reads on after the dash ("Share" -> "share")."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def _capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+class SourceError(Exception):
+    """A workbook could not be read or written; `title` says why, `what_to_do` the fix.
+
+    Built either from one message "what happened — what to do" or from keywords:
+
+    >>> e = SourceError("Cannot read x.csv — export it as UTF-8 CSV")
+    >>> (e.title, e.what_to_do)
+    ('Cannot read x.csv', 'Export it as UTF-8 CSV')
+    """
+
+    title: str = "The workbook could not be read"
+    what_to_do: str = "Reload the page; if it keeps failing, run `python cli.py doctor`."
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        title: str | None = None,
+        what_to_do: str | None = None,
+        detail: str | None = None,
+        status: int | None = None,
+    ) -> None:
+        if message and title is None:
+            head, sep, tail = str(message).partition(SEPARATOR)
+            title = head.strip()
+            if sep and what_to_do is None:
+                what_to_do = _capitalized(tail.strip())
+        self.title = scrub(title or type(self).title)
+        self.what_to_do = scrub(what_to_do or type(self).what_to_do)
+        self.detail = scrub(detail) if detail else ""
+        self.status = status
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        """The whole story in one line: what happened — what to do (and the server's words)."""
+        text = f"{self.title.rstrip('.')}{SEPARATOR}{_sentence_start(self.what_to_do)}"
+        if self.detail:
+            text += f" (Details: {self.detail.rstrip('.')}.)"
+        return text
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class NotConfigured(SourceError):
+    """The source settings are missing or unusable (secrets.toml, GROUNDTRUTH_SOURCE)."""
+
+    title = "The data source is not configured"
+    what_to_do = (
+        "Add [connections.gsheets] with spreadsheet and the service-account key fields to "
+        ".streamlit/secrets.toml, or set GROUNDTRUTH_SOURCE to an .xlsx file or a CSV folder."
+    )
+
+
+class BadCredentials(SourceError):
+    """The service-account key is malformed, incomplete or refused; names the field."""
+
+    title = "The service-account credentials are not usable"
+    what_to_do = (
+        "Copy the fields of the service account's JSON key file into [connections.gsheets] "
+        "in .streamlit/secrets.toml (private_key keeps its BEGIN/END lines and \\n breaks)."
+    )
+
+    @classmethod
+    def for_field(cls, field: str, problem: str, *, detail: str | None = None) -> BadCredentials:
+        """The error for one field of the key: `for_field("private_key", "is not a PEM key")`."""
+        return cls(
+            title=f"The service-account {field} in [connections.gsheets] {problem}",
+            detail=detail,
+        )
+
+
+class SheetNotShared(SourceError):
+    """403: the service account may not open the spreadsheet."""
+
+    title = "The sheet is not shared with the service account"
+    what_to_do = "Share it as Viewer (Editor for check-ins) and reload."
+
+    @classmethod
+    def for_account(cls, client_email: str, *, detail: str | None = None) -> SheetNotShared:
+        """The error naming the address to share the sheet with."""
+        return cls(title=f"The sheet is not shared with {client_email}", detail=detail, status=403)
+
+
+class SheetNotFound(SourceError):
+    """404: no spreadsheet has this key; the URL or key in the settings is wrong."""
+
+    title = "No Google Sheet has this key"
+    what_to_do = (
+        "Copy the sheet's URL from the browser's address bar into spreadsheet under "
+        "[connections.gsheets] in .streamlit/secrets.toml and reload."
+    )
+
+
+class QuotaExceeded(SourceError):
+    """429: the Sheets API read quota is used up for now."""
+
+    title = "Google Sheets says the read quota is used up for the moment"
+    what_to_do = (
+        "Wait a minute and reload; if it happens often, raise [groundtruth] ttl_seconds so "
+        "the sheet is read less often."
+    )
+
+
+class SheetsUnavailable(SourceError):
+    """5xx or no connection: Google Sheets cannot be reached or failed on its side."""
+
+    title = "Google Sheets is not answering properly"
+    what_to_do = (
+        "Wait a few minutes and reload; check https://www.google.com/appsstatus if it lasts."
+    )
+
+
+class SheetTimeout(SourceError):
+    """The Sheets API did not answer within the timeout, even after retries."""
+
+    title = "Google Sheets took too long to answer"
+    what_to_do = "Reload in a minute; a very large sheet or a slow network can cause this."
+
+
+class TabMissing(SourceError):
+    """A tab the operation needs (e.g. Initiatives, CheckIns) is not in the spreadsheet."""
+
+    title = "A tab is missing from the spreadsheet"
+    what_to_do = (
+        "Add the tab with its header row (python cli.py init-sheet writes them) and reload."
+    )
+
+    @classmethod
+    def named(cls, tab: str, *, have: list[str] | None = None) -> TabMissing:
+        """The error naming the missing tab and the tabs that are there."""
+        detail = f"tabs present: {', '.join(have)}" if have else None
+        return cls(title=f'The spreadsheet has no tab named "{tab}"', detail=detail)
+
+
+class BadResponse(SourceError):
+    """The API answered with truncated or invalid JSON, or JSON of an unexpected shape."""
+
+    title = "Google Sheets sent an answer that could not be read"
+    what_to_do = "Reload; a proxy or an unstable network can cut answers short."
