@@ -1,0 +1,147 @@
+"""Read the chosen source, keep its last good copy, and fall back to it when the source fails.
+
+`load_workbook` never raises a `SourceError`: it returns what to show (`raw`), a sentence
+for the page when the copy is old (`notice`), and the error itself for the details. The
+app caches it (`st.cache_data(ttl=spec.ttl_seconds)`); the CLI calls `read_source`.
+
+>>> result = load_workbook(resolve_source(secrets=read_secrets()))   # doctest: +SKIP
+>>> result.notice                                                    # doctest: +SKIP
+'Showing the copy from 2 h 14 min ago: Google Sheets took too long to answer — reload in …'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from data_sources import snapshot
+from data_sources.config import FILE, GSHEETS, SAMPLE, GSheetsSettings, SourceSpec
+from data_sources.errors import NotConfigured, SourceError
+from portfolio.model import RawWorkbook
+
+_LOG = logging.getLogger(__name__)
+SECONDS_PER_MINUTE = 60
+MINUTES_PER_HOUR = 60
+HOURS_PER_DAY = 24
+# Sources that are worth a copy on disk; the sample is bundled and cannot go away.
+SNAPSHOT_KINDS = (GSHEETS, FILE)
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What to show: `raw` (None when nothing could be read), and why it may be old.
+
+    `from_snapshot` is True when `raw` is the last good copy; `notice` then says its age, why
+    the source failed and what to do. `error` is the source's failure, if any.
+    """
+
+    raw: RawWorkbook | None
+    notice: str | None = None
+    error: SourceError | None = None
+    from_snapshot: bool = False
+
+
+# One GoogleSheetSource per sheet for the process, so its token and tab list are reused and
+# a steady-state refresh is a single batchGet.
+_sources: dict[GSheetsSettings, object] = {}
+_sources_lock = threading.Lock()
+
+
+def _google_source(settings: GSheetsSettings):  # -> GoogleSheetSource, imported lazily
+    from data_sources.google_sheet import GoogleSheetSource
+
+    with _sources_lock:
+        source = _sources.get(settings)
+        if source is None:
+            source = _sources[settings] = GoogleSheetSource(settings)
+        return source
+
+
+def forget_sources() -> None:
+    """Drop the per-process sheet clients and tab lists, as a new process would start."""
+    from data_sources.google_sheet import GoogleSheetSource
+
+    with _sources_lock:
+        _sources.clear()
+    GoogleSheetSource.forget_layouts()
+
+
+def snapshot_key(spec: SourceSpec) -> str:
+    """The key of the spec's last good copy on disk."""
+    return snapshot.source_key(spec.kind, spec.location)
+
+
+def read_source(spec: SourceSpec) -> RawWorkbook:
+    """Read the workbook from the spec's source now; raises a SourceError on failure.
+
+    >>> read_source(SourceSpec("sample")).kind     # doctest: +SKIP
+    'sample'
+    """
+    if spec.kind == SAMPLE:
+        from data_sources.sample import read_sample
+
+        return read_sample()
+    if spec.kind == FILE:
+        if not spec.location:
+            raise NotConfigured(title="The file source has no path")
+        from data_sources.files import read_path
+
+        return read_path(spec.location)
+    if spec.kind == GSHEETS:
+        if spec.gsheets is None:
+            raise NotConfigured(title="The Google Sheets source has no [connections.gsheets]")
+        return _google_source(spec.gsheets).fetch()
+    raise NotConfigured(title=f'Unknown source kind "{spec.kind}"')
+
+
+def format_age(age: dt.timedelta) -> str:
+    """A copy's age in words a reader takes in at a glance.
+
+    >>> format_age(dt.timedelta(hours=2, minutes=14, seconds=50))
+    '2 h 14 min ago'
+    >>> format_age(dt.timedelta(seconds=20))
+    'less than a minute ago'
+    """
+    minutes = int(age.total_seconds() // SECONDS_PER_MINUTE)
+    if minutes < 1:
+        return "less than a minute ago"
+    hours, minutes = divmod(minutes, MINUTES_PER_HOUR)
+    if hours == 0:
+        return f"{minutes} min ago"
+    days, hours = divmod(hours, HOURS_PER_DAY)
+    if days == 0:
+        return f"{hours} h {minutes} min ago" if minutes else f"{hours} h ago"
+    unit = "day" if days == 1 else "days"
+    return f"{days} {unit} {hours} h ago" if hours else f"{days} {unit} ago"
+
+
+def load_workbook(
+    spec: SourceSpec, *, data_dir: Path | None = None, now: dt.datetime | None = None
+) -> LoadResult:
+    """Read the source; on success keep a copy, on failure show the last copy and say why.
+
+    `data_dir` is the snapshots folder (default `snapshot.default_directory()`); `now` is
+    for tests of the age wording.
+    """
+    directory = data_dir if data_dir is not None else snapshot.default_directory()
+    key = snapshot_key(spec)
+    try:
+        raw = read_source(spec)
+    except SourceError as error:
+        copy = snapshot.load(key, directory=directory) if spec.kind in SNAPSHOT_KINDS else None
+        if copy is None:
+            return LoadResult(raw=None, notice=None, error=error, from_snapshot=False)
+        current = now or dt.datetime.now(dt.UTC)
+        age = format_age(current - copy.fetched_at)
+        notice = f"Showing the copy from {age}: {error.message}"
+        return LoadResult(raw=copy, notice=notice, error=error, from_snapshot=True)
+    if spec.kind in SNAPSHOT_KINDS:
+        try:
+            snapshot.save(raw, directory=directory, key=key)
+        except (OSError, TypeError, ValueError) as exc:
+            # A copy that cannot be written must not hide data that was read fine.
+            _LOG.warning("Could not save the snapshot %s: %s", key, exc)
+    return LoadResult(raw=raw)
