@@ -37,11 +37,30 @@ SOURCE_ENV = "GROUNDTRUTH_SOURCE"
 FIX_SOURCE = f"set {SOURCE_ENV} to an .xlsx file or a folder of CSV files"
 
 
+# Stands for the path while the message is scrubbed (no character of it can be in a key).
+_PATH_MARK = "\x00path\x00"
+
+
 class FileSourceError(SourceError):
-    """A local or uploaded workbook could not be read; the message says what to do."""
+    """A local or uploaded workbook could not be read; the message says what to do.
+
+    >>> str(FileSourceError("No workbook at /srv/gt/ai.xlsx — fix it", path="/srv/gt/ai.xlsx"))
+    'No workbook at /srv/gt/ai.xlsx — fix it'
+    """
 
     title = "The workbook file could not be read"
     what_to_do = f"Check the file, or {FIX_SOURCE}."
+
+    def __init__(self, message: str, *, path: str | Path = "") -> None:
+        # The path is what a person needs to fix this and is never a secret, but scrub()
+        # takes a long one (/home/ana/ground-truth/data_2026/...) for key material and
+        # redacts it; so it is kept out of the scrubbing and put back afterwards.
+        text = str(path)
+        super().__init__(message.replace(text, _PATH_MARK) if text else message)
+        if text:
+            self.title = self.title.replace(_PATH_MARK, text)
+            self.what_to_do = self.what_to_do.replace(_PATH_MARK, text)
+            self.args = (self.message,)
 
 
 class WorkbookNotFoundError(FileSourceError):
@@ -116,11 +135,13 @@ def _load_xlsx(source: str | Path | io.BytesIO, *, label: str, fix: str) -> dict
         if isinstance(exc, PermissionError):
             raise UnreadableFileError(
                 f"Cannot open {label}: permission denied — close it in Excel or check "
-                f"its permissions, then reload"
+                f"its permissions, then reload",
+                path=label,
             ) from exc
         raise UnreadableFileError(
             f"{label} is not a readable .xlsx workbook ({exc.__class__.__name__}) — "
-            f"open it in Excel or Google Sheets and save it again as .xlsx, or {fix}"
+            f"open it in Excel or Google Sheets and save it again as .xlsx, or {fix}",
+            path=label,
         ) from exc
     try:
         tabs: dict[str, list] = {}
@@ -209,15 +230,17 @@ def _read_csv_rows(file: Path) -> list[list[Cell]]:
     except PermissionError as exc:
         raise UnreadableFileError(
             f"Cannot open {file}: permission denied — close it in Excel or check its "
-            f"permissions, then reload"
+            f"permissions, then reload",
+            path=file,
         ) from exc
     except OSError as exc:
-        raise UnreadableFileError(f"Cannot read {file} ({exc}) — {FIX_SOURCE}") from exc
+        raise UnreadableFileError(f"Cannot read {file} ({exc}) — {FIX_SOURCE}", path=file) from exc
     try:
         return parse_csv_bytes(data)
     except csv.Error as exc:
         raise UnreadableFileError(
-            f"{file} is not a readable CSV file ({exc}) — export the tab again as CSV"
+            f"{file} is not a readable CSV file ({exc}) — export the tab again as CSV",
+            path=file,
         ) from exc
 
 
@@ -231,12 +254,13 @@ def read_csv_folder(path: str | Path, *, kind: str = "file") -> RawWorkbook:
     """
     folder = _existing(path)
     if not folder.is_dir():
-        raise WorkbookNotFoundError(f"{folder} is not a folder — {FIX_SOURCE}")
+        raise WorkbookNotFoundError(f"{folder} is not a folder — {FIX_SOURCE}", path=folder)
     files = sorted(p for p in folder.iterdir() if p.is_file() and _is_csv(p))
     if not files:
         raise WorkbookNotFoundError(
             f"No .csv files in {folder} — export each tab as <Tab>.csv "
-            f"(at least Initiatives.csv) into it, or {FIX_SOURCE}"
+            f"(at least Initiatives.csv) into it, or {FIX_SOURCE}",
+            path=folder,
         )
     tabs = {p.stem: _read_csv_rows(p) for p in files}
     return RawWorkbook(tabs=tabs, origin=str(folder), kind=kind, fetched_at=_now())
@@ -266,7 +290,7 @@ def _is_csv(path: Path) -> bool:
 def _existing(path: str | Path) -> Path:
     file = Path(path).expanduser()
     if not file.exists():
-        raise WorkbookNotFoundError(f"No workbook at {file} — {FIX_SOURCE}")
+        raise WorkbookNotFoundError(f"No workbook at {file} — {FIX_SOURCE}", path=file)
     return file
 
 
@@ -274,9 +298,12 @@ def _unsupported(name: str, suffix: str, *, fix: str) -> UnsupportedFileError:
     if suffix in CONVERTIBLE_SUFFIXES:
         return UnsupportedFileError(
             f"{name} is a {suffix} file, which Ground Truth cannot read — "
-            f"save it as .xlsx (File → Save as / Download → Microsoft Excel), or {fix}"
+            f"save it as .xlsx (File → Save as / Download → Microsoft Excel), or {fix}",
+            path=name,
         )
-    return UnsupportedFileError(f"{name} is neither an .xlsx workbook nor a CSV file — {fix}")
+    return UnsupportedFileError(
+        f"{name} is neither an .xlsx workbook nor a CSV file — {fix}", path=name
+    )
 
 
 def read_path(path: str | Path) -> RawWorkbook:
@@ -308,14 +335,16 @@ def read_upload(name: str, data: bytes) -> RawWorkbook:
     suffix = Path(name).suffix.lower()
     origin = f"{name} (uploaded)"
     if not data:
-        raise UnreadableFileError(f"{name} is empty — {fix}")
+        raise UnreadableFileError(f"{name} is empty — {fix}", path=name)
     if suffix in XLSX_SUFFIXES:
         tabs = _load_xlsx(io.BytesIO(data), label=name, fix=fix)
     elif suffix == CSV_SUFFIX:
         try:
             tabs = {INITIATIVES: parse_csv_bytes(data)}
         except csv.Error as exc:
-            raise UnreadableFileError(f"{name} is not a readable CSV file ({exc}) — {fix}") from exc
+            raise UnreadableFileError(
+                f"{name} is not a readable CSV file ({exc}) — {fix}", path=name
+            ) from exc
     else:
         raise _unsupported(name, suffix, fix=fix)
     return RawWorkbook(tabs=tabs, origin=origin, kind="upload", fetched_at=_now())
