@@ -530,6 +530,7 @@ def _plural(count: float, word: str) -> str:
 
 
 def _ago(days: float) -> str:
+    # "updated" covers a check-in and a new row too: any of them is a team saying it is alive
     if days == 0:
         return "today"
     return f"{_plural(days, 'day')} ago"
@@ -630,12 +631,12 @@ class _Facts:
         return [f"A {PILOT} for {_plural(age, 'day')} with no weekly users logged"]
 
     def _no_usage(self, stage, reverted_to, peak, peak_week, recent, high, observed, days, age):
-        return [f"No usage logged yet; last sign of life {_ago(days)}"]
+        return [f"No usage logged yet; last updated {_ago(days)}"]
 
     def _zero(self, stage, reverted_to, peak, peak_week, recent, high, observed, days, age):
         return [
             f"Usage logged for {_plural(observed, 'week')}, all at 0 users; "
-            f"last sign of life {_ago(days)}"
+            f"last updated {_ago(days)}"
         ]
 
     def _partial(self, stage, reverted_to, peak, peak_week, recent, *_rest) -> list[str]:

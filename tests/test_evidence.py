@@ -255,7 +255,7 @@ REASON_CASES = [
         "no usage yet",
         {"last_update": days_ago(1)},
         [],
-        ["No usage logged yet; last sign of life 1 day ago"],
+        ["No usage logged yet; last updated 1 day ago"],
     ),
     (
         # one week of 10: mean 10/4 = 2.5 = 25% of the peak
