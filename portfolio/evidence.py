@@ -17,7 +17,8 @@ How the evidence is read (every interpretation lives here, so the pages can quot
 - **Weekly observations.** Usage rows of the same initiative and week are one observation:
   the largest `active_users` of them, the mean of their `measured_hours_saved`. A row
   whose `active_users` is blank is counted in `usage_rows` but is no observation.
-  Usage for ids that are not in Initiatives is ignored.
+  Usage for ids that are not in Initiatives is ignored. A check-in's `active_users` is not
+  usage evidence: the Usage tab is (a check-in still counts as a sign of life).
 - **Peak** is the largest weekly `active_users` up to `as_of`; `peak_week` the first week
   it was reached. "Has use" means a peak above 0: an initiative whose usage rows all say 0
   is treated like one without usage (nobody has used it yet).
@@ -185,7 +186,8 @@ def assess(portfolio: Portfolio, *, as_of: pd.Timestamp | None = None) -> pd.Dat
     """One row per initiative (index: id) with its evidence, verdict and reasons as of a date.
 
     `as_of` defaults to `portfolio.as_of`. The columns are `COLUMNS`; the rules are in this
-    module's docstring.
+    module's docstring. The index holds the ids, unnamed (an index level named "id" beside
+    the `id` column would make `groupby("id")` ambiguous).
 
     Initiatives row `AI-014, Green, Rollout` with Usage of 41 weekly users in June and 5 a
     week over the last four weeks:
