@@ -98,7 +98,8 @@ class SourceError(Exception):
                 what_to_do = _capitalized(tail.strip())
         self.title = scrub(title or type(self).title)
         self.what_to_do = scrub(what_to_do or type(self).what_to_do)
-        self.detail = scrub(detail) if detail else ""
+        # Server texts span lines; the message is read as one line.
+        self.detail = " ".join(scrub(detail).split()) if detail else ""
         self.status = status
         super().__init__(self.message)
 
