@@ -77,3 +77,21 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """plural(1, 'initiative') -> '1 initiative'; plural(3, 'initiative') -> '3 initiatives'."""
     word = singular if count == 1 else (plural_form or f"{singular}s")
     return f"{count:,} {word}"
+
+
+# Every ASCII punctuation mark CommonMark lets a backslash escape, minus none: sheet text must
+# never become a link, an image, a heading, emphasis, LaTeX ($) or a Streamlit directive
+# (`:red[...]`, `:material/icon:`).
+_MARKDOWN_SPECIALS = frozenset("\\`*_{}[]()#+-.!|<>~$:=&\"'")
+
+
+def plain(text: object) -> str:
+    """Sheet text made safe to put inside st.markdown: shows literally, never as markup.
+
+    plain("[x](javascript:alert(1))") -> '\\[x\\]\\(javascript\\:alert\\(1\\)\\)'; line breaks
+    become spaces so a cell cannot start a heading or a list; a missing value -> '—'.
+    """
+    if _missing(text):
+        return "—"
+    flat = " ".join(str(text).split())
+    return "".join(f"\\{ch}" if ch in _MARKDOWN_SPECIALS else ch for ch in flat)
