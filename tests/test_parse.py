@@ -9,6 +9,7 @@ import pytest
 from portfolio import schema
 from portfolio.model import ERROR, WARNING
 from portfolio.parse import (
+    MAX_CELL_PROBLEMS,
     ColumnMapping,
     parse_booleans,
     parse_choice,
@@ -899,3 +900,31 @@ def test_rows_in_equal_rows_kept_plus_blank(make_raw, blank_every):
     assert kept + portfolio.blank_rows["Initiatives"] == len(rows)
     assert kept == len([r for r in rows if r != ["", None]])
     assert len(portfolio.initiatives) == kept
+
+
+# --- a whole column gone wrong ----------------------------------------------------------------
+
+
+def test_many_unreadable_cells_in_one_column_end_in_one_summary(make_raw):
+    rows = 503
+    usage = [["initiative_id", "week", "active_users"]]
+    usage += [["AI-1", "2026-03-02", "n/a"] for _ in range(rows)]
+    portfolio = parse_workbook(make_raw({**_initiatives(_row(1)), "Usage": usage}))
+    problems = [p for p in portfolio.problems if p.column == "active_users"]
+    assert len(problems) == MAX_CELL_PROBLEMS + 1
+    assert problems[0].cell == "Usage!C2"
+    assert problems[MAX_CELL_PROBLEMS - 1].cell == f"Usage!C{MAX_CELL_PROBLEMS + 1}"
+    # rows 502..504 of the sheet are the 3 cells past the cap
+    summary = problems[-1]
+    assert summary.cell == "Usage!C502:C504"
+    assert summary.message.startswith("3 more cells of active_users in Usage!C502:C504")
+    assert portfolio.rows_read["Usage"] == rows
+
+
+def test_many_duplicate_ids_end_in_one_error_summary(make_raw):
+    copies = MAX_CELL_PROBLEMS + 2
+    portfolio = parse_workbook(make_raw(_initiatives(*[_row(1)] * (copies + 1))))
+    errors = portfolio.errors
+    assert len(errors) == MAX_CELL_PROBLEMS + 1
+    assert errors[-1].cell == f"Initiatives!A{MAX_CELL_PROBLEMS + 3}:A{copies + 2}"
+    assert errors[-1].message.startswith("2 more cells of id")
