@@ -109,6 +109,9 @@ _MONTH_DAY_YEAR = (
     "^" + _WEEKDAY + r"(?P<month>[a-z]+)\.? (?P<day>\d{1,2})(?:st|nd|rd|th)?,? "
     r"(?P<year>\d{4})" + _TIME + "$"
 )
+# Month precision reads as the 1st: "01/2024", "Jul-25" (Excel's mmm-yy), "March 2026".
+_MONTH_YEAR_NUMERIC = r"^(?P<month>\d{1,2})/(?P<year>\d{4})$"
+_MONTH_YEAR_NAMED = r"^(?P<month>[a-z]+)\.?(?:-(?P<yy>\d{2})|[ \-](?P<year>\d{4}))$"
 _CURRENCY = r"(?:[$€£¥]|usd|eur|gbp|us\$)"
 _MONEY = (
     r"^(?P<neg>-)?" + _CURRENCY + r"?(?P<neg2>-)?"
@@ -290,9 +293,8 @@ def _from_parts(parts: pd.DataFrame) -> pd.Series:
     short = year < CENTURY
     century = np.where(year < TWO_DIGIT_YEAR_PIVOT, 2000, 1900)
     year = year.where(~short, year + century)
-    frame = pd.DataFrame(
-        {"year": year, "day": pd.to_numeric(parts["day"], errors="coerce")}, index=parts.index
-    )
+    day = pd.to_numeric(parts["day"], errors="coerce") if "day" in parts else 1
+    frame = pd.DataFrame({"year": year, "day": day}, index=parts.index)
     month = parts["month"]
     month_number = pd.to_numeric(month, errors="coerce")
     named = month_number.isna() & month.notna()
@@ -364,10 +366,20 @@ def _read_dates(distinct: _Distinct, *, normalize: bool) -> tuple[np.ndarray, np
             stamps = pd.Series(pd.NaT, index=serial.index, dtype="datetime64[ns]")
             stamps[plausible] = SHEETS_EPOCH + pd.to_timedelta(serial[plausible], unit="D")
             settle(todo & numeric.reindex(todo.index, fill_value=False), stamps)
-    for pattern in (_US_DATE, _YMD_SLASH, _DAY_MONTH_YEAR, _MONTH_DAY_YEAR):
+    patterns = (
+        _US_DATE,
+        _YMD_SLASH,
+        _DAY_MONTH_YEAR,
+        _MONTH_DAY_YEAR,
+        _MONTH_YEAR_NUMERIC,
+        _MONTH_YEAR_NAMED,
+    )
+    for pattern in patterns:
         if not todo.any():
             break
         parts = lower[todo].str.extract(pattern)
+        if "yy" in parts:
+            parts["year"] = parts["year"].fillna(parts.pop("yy"))
         matched = parts["year"].notna()
         if matched.any():
             settle(
@@ -480,9 +492,7 @@ def _finish(distinct: _Distinct, typed: np.ndarray, bad: np.ndarray, dtype: str)
     return _expand(distinct, typed, bad)
 
 
-def _read(
-    distinct: _Distinct, column: schema.Column, *, dtype: str | None = None
-) -> tuple[object, np.ndarray]:
+def _read(distinct: _Distinct, column: schema.Column) -> tuple[object, np.ndarray]:
     """Read one column of distinct cells by its kind; returns (cells, bad mask)."""
     kind = column.kind
     if kind in (schema.DATE, schema.TIMESTAMP):
@@ -497,7 +507,7 @@ def _read(
         typed, bad = _read_booleans(distinct)
     else:
         typed, bad = _read_text(distinct)
-    return _finish(distinct, typed, bad, dtype or _DTYPES[kind])
+    return _finish(distinct, typed, bad, _DTYPES[kind])
 
 
 _DTYPES = {
@@ -727,7 +737,10 @@ def _empty_frame(table: schema.Table) -> pd.DataFrame:
 
 
 def _header_map(
-    table: schema.Table, sheet_name: str, mapping: ColumnMapping | None
+    table: schema.Table,
+    sheet_name: str,
+    mapping: ColumnMapping | None,
+    problems: list[Problem],
 ) -> dict[str, str]:
     """normalized sheet header -> canonical column, from the mapping then the aliases."""
     index = schema.header_index(table)
@@ -741,6 +754,19 @@ def _header_map(
                 canonical = index.get(schema.normalize(target))
                 if canonical:
                     mapped.setdefault(schema.normalize(header), canonical)
+                    continue
+                columns = ", ".join(c.name for c in table.columns)
+                problems.append(
+                    Problem(
+                        table.name,
+                        schema.MAPPING,
+                        None,
+                        target,
+                        f'The mapping sends "{_shown(header)}" to "{_shown(target)}", '
+                        f"which is not a column of {table.name}",
+                        fix=f"Map it to one of: {columns}",
+                    )
+                )
     return {**index, **mapped}
 
 
@@ -771,7 +797,7 @@ def _parse_tab(
     blank_rows = len(grid) - len(keep)
     sheet_rows = keep + first_grid_row + 1  # 1-based sheet row of each kept record
 
-    headers = _header_map(table, sheet_name, mapping)
+    headers = _header_map(table, sheet_name, mapping, problems)
     positions: dict[str, int] = {}
     unknown: dict[str, int] = {}
     taken = {c.name for c in table.columns} | {ROW_COLUMN}
@@ -1063,11 +1089,10 @@ def parse_workbook(raw: RawWorkbook, *, mapping: ColumnMapping | None = None) ->
     `mapping` (from a Mapping tab) is applied first. Blank rows are skipped and counted;
     every other row is kept, with unreadable cells missing and listed as problems.
 
-    >>> from tests.conftest import raw_workbook
-    >>> raw = raw_workbook({"Initiatives": [
+    >>> raw = RawWorkbook({"Initiatives": [
     ...     ["ID", "Name", "Team", "Origin", "Stage", "Start Date", "Status"],
     ...     ["AI-1", "Triage bot", "Support", "Grassroots", "Pilot", "3/4/2026", "Greeen"],
-    ... ]})
+    ... ]}, origin="example", kind="file", fetched_at=dt.datetime.now(dt.UTC))
     >>> portfolio = parse_workbook(raw)
     >>> portfolio.initiatives.loc[0, "started"], portfolio.problems[0].cell
     (Timestamp('2026-03-04 00:00:00'), 'Initiatives!G2')

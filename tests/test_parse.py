@@ -79,6 +79,14 @@ def _row(i, **cells):
         ("Mar 4 2026", "2026-03-04", False),
         ("Sept 4, 2026", "2026-09-04", False),
         ("dec 1, 2025", "2025-12-01", False),
+        # month precision, as in real inventories: the 1st of the month
+        ("01/2024", "2024-01-01", False),
+        ("Jul-25", "2025-07-01", False),  # Excel's mmm-yy
+        ("March 2026", "2026-03-01", False),
+        ("Sept-2025", "2025-09-01", False),
+        ("13/2024", NAT, True),
+        ("Jul 25", NAT, True),  # July 25th of which year?
+        ("2025", NAT, True),  # a bare year is too vague for staleness
         # Sheets serial days since 1899-12-30: 45658 is 2025-01-01 (the Sheets UI says so),
         # and 46085 is 427 days later: 365 to 2026-01-01, then 31 + 28 + 3 to 4 March.
         (45658, "2025-01-01", False),
@@ -928,3 +936,13 @@ def test_many_duplicate_ids_end_in_one_error_summary(make_raw):
     assert len(errors) == MAX_CELL_PROBLEMS + 1
     assert errors[-1].cell == f"Initiatives!A{MAX_CELL_PROBLEMS + 3}:A{copies + 2}"
     assert errors[-1].message.startswith("2 more cells of id")
+
+
+def test_mapping_to_an_unknown_column_is_reported(make_raw):
+    raw = make_raw(_initiatives(_row(1), header=[*INITIATIVE_HEADER, "Bureau"]))
+    mapping = ColumnMapping(columns={"Initiatives": {"Bureau": "division"}})
+    portfolio = parse_workbook(raw, mapping=mapping)
+    assert [(p.cell, p.raw, p.severity) for p in portfolio.problems] == [
+        ("Mapping", "division", WARNING)
+    ]
+    assert portfolio.unknown_columns["Initiatives"] == ["Bureau"]
