@@ -23,6 +23,14 @@ def raw_workbook(tabs: dict[str, list[list]], *, kind: str = "file") -> RawWorkb
     return RawWorkbook(tabs=tabs, origin="test fixture", kind=kind, fetched_at=FETCHED_AT)
 
 
+@pytest.fixture(autouse=True)
+def _apptest_runs_app_py(monkeypatch):
+    """Every AppTest run goes through app.py, as a real server does (see apptest_support)."""
+    from tests.apptest_support import use_navigation_pages_manager
+
+    use_navigation_pages_manager(monkeypatch)
+
+
 @pytest.fixture
 def make_raw():
     return raw_workbook

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from data_sources.config import SourceSpec, resolve_source
-from data_sources.loader import LoadResult, load_workbook
+from data_sources.config import SourceSpec, read_secrets, resolve_source
+from data_sources.loader import LoadResult, load_workbook, snapshot_key
 from portfolio.evidence import assess
 from portfolio.model import Portfolio, RawWorkbook
 from portfolio.parse import parse_workbook
@@ -40,11 +40,12 @@ class Loaded:
 
 
 def secrets() -> dict:
-    """Streamlit secrets as a plain dict; empty when there is no secrets file."""
-    try:
-        return st.secrets.to_dict()
-    except Exception:  # no secrets.toml anywhere: nothing is configured
-        return {}
+    """The secrets Streamlit reads (~/.streamlit and ./.streamlit secrets.toml), as a dict.
+
+    Read through data_sources.config so the app and cli.py resolve the same source from the
+    same files, and read at call time so a changed working directory is honoured.
+    """
+    return read_secrets()
 
 
 def current_spec() -> SourceSpec:
@@ -53,9 +54,8 @@ def current_spec() -> SourceSpec:
 
 
 def spec_key(spec: SourceSpec) -> str:
-    """A stable cache key for a source: 'gsheets:1AbC…', 'file:/data/x.xlsx' or 'sample:'."""
-    sheet = spec.gsheets.spreadsheet if spec.gsheets is not None else ""
-    return f"{spec.kind}:{spec.location or sheet or ''}"
+    """A stable cache key for a source, the same one its on-disk snapshot uses."""
+    return snapshot_key(spec)
 
 
 def _load_uncached(spec: SourceSpec) -> Loaded:
