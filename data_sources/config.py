@@ -28,6 +28,7 @@ from gspread.exceptions import NoValidUrlKeyFound
 from gspread.utils import extract_id_from_url
 
 from data_sources.errors import NotConfigured, scrub
+from data_sources.retry import RetryPolicy
 
 SOURCE_ENV = "GROUNDTRUTH_SOURCE"
 SECRETS_RELATIVE = Path(".streamlit") / "secrets.toml"
@@ -41,6 +42,12 @@ SAMPLE = "sample"
 FILE = "file"
 GSHEETS = "gsheets"
 SourceKind = Literal["sample", "file", "gsheets"]
+# [groundtruth] keys that bound the wait on Google Sheets -> RetryPolicy fields. Raise them
+# for a slow network; tests shrink them so a hang or a 429 storm gives up within a second.
+POLICY_KEYS = {
+    "read_timeout_seconds": "read_timeout",
+    "retry_total_seconds": "total_seconds",
+}
 
 # Keys of [connections.gsheets] that are ours, not fields of the service-account key.
 _OUR_KEYS = ("spreadsheet", "api_base_url", "worksheet", "type_of_connection")
@@ -191,6 +198,7 @@ class SourceSpec:
     location: str | None = None
     gsheets: GSheetsSettings | None = None
     ttl_seconds: int = DEFAULT_TTL_SECONDS
+    policy: RetryPolicy = field(default_factory=RetryPolicy)
 
 
 def _ttl(secrets: Mapping[str, Any]) -> int:
@@ -203,7 +211,30 @@ def _ttl(secrets: Mapping[str, Any]) -> int:
     return int(value)
 
 
-def _spec_for(value: str, *, secrets: Mapping[str, Any], ttl: int, named_by: str) -> SourceSpec:
+def _policy(secrets: Mapping[str, Any]) -> RetryPolicy:
+    """The retry policy, with `[groundtruth] read_timeout_seconds` / `retry_total_seconds`.
+
+    >>> _policy({"groundtruth": {"retry_total_seconds": 1}}).total_seconds
+    1.0
+    """
+    section = secrets.get(GROUNDTRUTH_SECTION) or {}
+    chosen: dict[str, float] = {}
+    for key, name in POLICY_KEYS.items():
+        if key not in section:
+            continue
+        value = section[key]
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            raise NotConfigured(
+                title=f"[groundtruth] {key} = {value!r} is not a number of seconds",
+                what_to_do="Set it to a positive number such as 20, or remove it for the default.",
+            )
+        chosen[name] = float(value)
+    return RetryPolicy(**chosen)
+
+
+def _spec_for(
+    value: str, *, secrets: Mapping[str, Any], ttl: int, named_by: str, policy: RetryPolicy
+) -> SourceSpec:
     text = value.strip()
     word = text.casefold()
     if word == SAMPLE:
@@ -217,7 +248,7 @@ def _spec_for(value: str, *, secrets: Mapping[str, Any], ttl: int, named_by: str
         settings = GSheetsSettings.from_section(
             section, spreadsheet=None if word == GSHEETS else text
         )
-        return SourceSpec(GSHEETS, settings.spreadsheet_key, settings, ttl)
+        return SourceSpec(GSHEETS, settings.spreadsheet_key, settings, ttl, policy)
     return SourceSpec(FILE, str(Path(text).expanduser()), None, ttl)
 
 
@@ -236,6 +267,7 @@ def resolve_source(
     'file'
     """
     ttl = _ttl(secrets)
+    policy = _policy(secrets)
     configured = (secrets.get(GROUNDTRUTH_SECTION) or {}).get("source")
     for value, named_by in (
         (override, "--source"),
@@ -243,8 +275,8 @@ def resolve_source(
         (configured, "[groundtruth] source"),
     ):
         if value is not None and str(value).strip():
-            return _spec_for(str(value), secrets=secrets, ttl=ttl, named_by=named_by)
+            return _spec_for(str(value), secrets=secrets, ttl=ttl, named_by=named_by, policy=policy)
     if _has_gsheets(secrets):
         settings = GSheetsSettings.from_section(_gsheets_section(secrets))
-        return SourceSpec(GSHEETS, settings.spreadsheet_key, settings, ttl)
+        return SourceSpec(GSHEETS, settings.spreadsheet_key, settings, ttl, policy)
     return SourceSpec(SAMPLE, None, None, ttl)

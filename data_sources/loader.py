@@ -20,6 +20,7 @@ from pathlib import Path
 from data_sources import snapshot
 from data_sources.config import FILE, GSHEETS, SAMPLE, GSheetsSettings, SourceSpec
 from data_sources.errors import NotConfigured, SourceError
+from data_sources.retry import RetryPolicy
 from portfolio.model import RawWorkbook
 
 _LOG = logging.getLogger(__name__)
@@ -46,17 +47,17 @@ class LoadResult:
 
 # One GoogleSheetSource per sheet for the process, so its token and tab list are reused and
 # a steady-state refresh is a single batchGet.
-_sources: dict[GSheetsSettings, object] = {}
+_sources: dict[tuple[GSheetsSettings, RetryPolicy], object] = {}
 _sources_lock = threading.Lock()
 
 
-def _google_source(settings: GSheetsSettings):  # -> GoogleSheetSource, imported lazily
-    from data_sources.google_sheet import GoogleSheetSource
+def _google_source(settings: GSheetsSettings, policy: RetryPolicy):  # -> GoogleSheetSource
+    from data_sources.google_sheet import GoogleSheetSource  # lazily: gspread is heavy
 
     with _sources_lock:
-        source = _sources.get(settings)
+        source = _sources.get((settings, policy))
         if source is None:
-            source = _sources[settings] = GoogleSheetSource(settings)
+            source = _sources[settings, policy] = GoogleSheetSource(settings, policy=policy)
         return source
 
 
@@ -93,7 +94,7 @@ def read_source(spec: SourceSpec) -> RawWorkbook:
     if spec.kind == GSHEETS:
         if spec.gsheets is None:
             raise NotConfigured(title="The Google Sheets source has no [connections.gsheets]")
-        return _google_source(spec.gsheets).fetch()
+        return _google_source(spec.gsheets, spec.policy).fetch()
     raise NotConfigured(title=f'Unknown source kind "{spec.kind}"')
 
 
