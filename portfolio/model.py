@@ -107,7 +107,7 @@ class Portfolio:
         return pd.Timestamp(value).normalize()
 
     def has(self, tab: str, column: str | None = None) -> bool:
-        """Whether the sheet has this tab (and, if given, this column with at least one value)."""
+        """Whether the sheet has this tab (and, if given, a header for this column)."""
         if tab not in self.tabs_present:
             return False
         return column is None or column in self.columns_present.get(tab, frozenset())
