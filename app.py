@@ -16,6 +16,9 @@ st.set_page_config(
 
 PAGES = [
     st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("pages/watermelons.py", title="Watermelons", icon=":material/nutrition:"),
+    st.Page("pages/stalled.py", title="Stalled & reverted", icon=":material/history:"),
+    st.Page("pages/edges.py", title="The edges", icon=":material/explore:"),
     st.Page("pages/sheet_health.py", title="Sheet health", icon=":material/healing:"),
 ]
 

@@ -126,3 +126,145 @@ def weekly_line(
         .encode(**encodings)
         .properties(height=height)
     )
+
+
+# --- Watermelons, Stalled & reverted, The edges --------------------------------------------
+
+ALL_LABEL = "All initiatives"
+ADOPTED_LABEL = "Adopted"
+LOGGED_LABEL = "Logged"
+SILENT_LABEL = "No row (counted as 0)"
+SMALL_HEIGHT = 200
+POINT_SIZE = 60
+
+
+def survival_bars(
+    frame: pd.DataFrame,
+    *,
+    group: str,
+    title: str,
+    group_title: str | None = None,
+) -> alt.Chart:
+    """Per group, all initiatives (grey) with the adopted ones drawn over them (green).
+
+    `frame` is a metrics.survival_by / survival_by_mandate table (group, total, adopted,
+    survival). Each bar is labelled "8 of 13 adopted (62%)", so the colours are a second cue.
+    """
+    order = frame[group].astype(str).tolist()
+    rows = []
+    for record in frame.itertuples(index=False):
+        name = str(getattr(record, group))
+        total, adopted = int(record.total), int(record.adopted)
+        share = f" ({adopted / total:.0%})" if total else ""
+        label = f"{adopted} of {total} adopted{share}" if total else "none"
+        rows.append({"group": name, "measure": ALL_LABEL, "count": total, "label": label})
+        rows.append({"group": name, "measure": ADOPTED_LABEL, "count": adopted, "label": ""})
+    long = pd.DataFrame(rows, columns=["group", "measure", "count", "label"])
+    scale = alt.Scale(
+        domain=[ALL_LABEL, ADOPTED_LABEL],
+        range=[theme.MUTED, theme.VERDICT_COLORS["adopted"]],
+    )
+    y = alt.Y("group:N", title=group_title or "", sort=order)
+    base = alt.Chart(long, title=title)
+    bars = base.mark_bar().encode(
+        y=y,
+        x=alt.X("count:Q", title="Initiatives", stack=None),
+        color=alt.Color("measure:N", scale=scale, title=None, sort=[ALL_LABEL, ADOPTED_LABEL]),
+        order=alt.Order("measure_rank:Q"),
+        tooltip=[
+            alt.Tooltip("group:N", title=group_title or group),
+            alt.Tooltip("measure:N", title="Counted"),
+            alt.Tooltip("count:Q", title="Initiatives"),
+        ],
+    )
+    bars = bars.transform_calculate(measure_rank=f"datum.measure === '{ALL_LABEL}' ? 0 : 1")
+    labels = (
+        base.transform_filter(f"datum.measure === '{ALL_LABEL}'")
+        .mark_text(align="left", dx=4)
+        .encode(y=y, x=alt.X("count:Q", stack=None), text="label:N")
+    )
+    height = max(MIN_HEIGHT, BAR_HEIGHT * max(1, len(order)))
+    return alt.layer(bars, labels).properties(height=height)
+
+
+def timeline(
+    frame: pd.DataFrame,
+    *,
+    category: str,
+    start: str,
+    end: str,
+    color: str,
+    scale: alt.Scale,
+    label: str,
+    title: str,
+    color_title: str | None = None,
+    tooltip: list[tuple[str, str]] | None = None,
+) -> alt.Chart:
+    """One bar per `category` from `start` to `end`, in the frame's order, with a text label.
+
+    A dot marks `end`, so an initiative that lived a single day still shows. `tooltip` lists
+    (column, title) pairs; dates show as "2 Mar 2026".
+    """
+    order = frame[category].astype(str).tolist()
+    tips = [
+        alt.Tooltip(f"{column}:T", title=name, format="%d %b %Y")
+        if pd.api.types.is_datetime64_any_dtype(frame[column])
+        else alt.Tooltip(f"{column}:N", title=name)
+        for column, name in (tooltip or [(category, category)])
+    ]
+    base = alt.Chart(frame, title=title).encode(
+        y=alt.Y(f"{category}:N", title="", sort=order),
+        color=alt.Color(f"{color}:N", scale=scale, title=color_title or color),
+        tooltip=tips,
+    )
+    bars = base.mark_bar(height={"band": 0.6}).encode(
+        x=alt.X(f"{start}:T", title=None, axis=alt.Axis(format="%b %Y")), x2=f"{end}:T"
+    )
+    dots = base.mark_point(filled=True, size=POINT_SIZE).encode(x=alt.X(f"{end}:T"))
+    text = base.mark_text(align="left", dx=7, color="#333333").encode(
+        x=alt.X(f"{end}:T"), text=f"{label}:N"
+    )
+    height = max(MIN_HEIGHT, BAR_HEIGHT * max(1, len(order)))
+    return alt.layer(bars, dots, text).properties(height=height)
+
+
+def weekly_evidence(
+    frame: pd.DataFrame,
+    *,
+    title: str = "Weekly active users",
+    height: int = SMALL_HEIGHT,
+) -> alt.Chart:
+    """One initiative's weekly active users (metrics.initiative_weeks: week, active_users, logged).
+
+    Weeks with a usage row are filled dots; weeks with none, read as 0, are hollow, so the
+    reader sees which zeros are silence rather than a logged 0.
+    """
+    frame = frame.assign(
+        kind=[LOGGED_LABEL if logged else SILENT_LABEL for logged in frame["logged"]]
+    )
+    scale = alt.Scale(domain=[LOGGED_LABEL, SILENT_LABEL], range=[theme.NEUTRAL, theme.MUTED])
+    x = alt.X("week:T", title="Week", axis=alt.Axis(format="%d %b"))
+    y = alt.Y("active_users:Q", title="Weekly active users")
+    line = alt.Chart(frame).mark_line(color=theme.NEUTRAL).encode(x=x, y=y)
+    dots = (
+        alt.Chart(frame)
+        .mark_point(size=POINT_SIZE)
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color("kind:N", scale=scale, title=None),
+            fill=alt.Fill(
+                "kind:N",
+                scale=alt.Scale(
+                    domain=[LOGGED_LABEL, SILENT_LABEL], range=[theme.NEUTRAL, "white"]
+                ),
+                legend=None,
+            ),
+            tooltip=[
+                alt.Tooltip("week:T", title="Week of", format="%d %b %Y"),
+                alt.Tooltip("active_users:Q", title="Active users", format=",.0f"),
+                alt.Tooltip("kind:N", title="Usage row"),
+            ],
+        )
+    )
+    return alt.layer(line, dots, title=title).properties(height=height)

@@ -1,0 +1,131 @@
+"""The edges: who is quietly making AI work? Grassroots vs mandate; before vs because of it.
+
+Survival (the share of initiatives the evidence says are adopted) by origin and by start
+date against the mandate, each with a computed key message and a labelled chart; then the
+adopted grassroots initiatives and their teams: the people to listen to.
+"""
+
+import pandas as pd
+import streamlit as st
+
+from portfolio import metrics
+from ui import charts, display, shell
+from ui import format as fmt
+
+view = shell.view()
+assessed = view.filtered
+stamp = f"As of {fmt.day(view.as_of)}"
+
+st.title("The edges")
+st.caption(
+    "Survival = the share of initiatives the evidence says are adopted (unproven ones count "
+    f"in the total, not as survivors). {stamp} · {view.filters.describe()}"
+)
+if assessed.empty:
+    st.info(f"No initiatives match {view.filters.describe()} as of {fmt.day(view.as_of)}.")
+    st.stop()
+
+
+def adopted_of(row: pd.Series) -> str:
+    """'67% adopted (2 of 3)'."""
+    return f"{fmt.percent(row['survival'])} adopted ({row['adopted']:,} of {row['total']:,})"
+
+
+def origin_message(table: pd.DataFrame) -> str:
+    """Which origin survives best, against the others (origins with no initiative left out)."""
+    rows = table[table["total"] > 0].sort_values("survival", ascending=False, kind="stable")
+    if len(rows) == 1:
+        only = rows.iloc[0]
+        return f"Every initiative here is {only['origin']}: {adopted_of(only)}"
+    best = rows[rows["survival"] == rows["survival"].iloc[0]]
+    rest = rows.drop(best.index)
+    if rest.empty:
+        return f"Every origin survives alike: {fmt.percent(rows['survival'].iloc[0])} adopted"
+    lead = " and ".join(best["origin"])
+    lead_figures = "; ".join(f"{r['origin']} {adopted_of(r)}" for _, r in best.iterrows())
+    if len(best) == 1:
+        lead_figures = adopted_of(best.iloc[0])
+    against = " and ".join(
+        f"{fmt.percent(r['survival'])} of {r['origin']} ({r['adopted']:,} of {r['total']:,})"
+        for _, r in rest.iterrows()
+    )
+    return f"{lead} initiatives survive best: {lead_figures}, against {against}"
+
+
+# --- by origin ------------------------------------------------------------------------------
+by_origin = metrics.survival_by(assessed, "origin")
+st.subheader(origin_message(by_origin))
+left, right = st.columns(2)
+with left:
+    title = "Survival by origin"
+    display.chart(
+        charts.survival_bars(by_origin, group="origin", title=title, group_title="Origin"),
+        key="edges_origin",
+        present=view.present,
+        title=title,
+        stamp=stamp,
+    )
+
+# --- before vs after the mandate ------------------------------------------------------------
+with right:
+    mandate = view.portfolio.mandate_date
+    if mandate is None:
+        st.info(
+            "With a mandate date this would compare initiatives started before the AI-first "
+            "mandate with those started because of it. " + str(metrics.MandateDateMissing()),
+            icon=":material/event:",
+        )
+    else:
+        by_period = metrics.survival_by_mandate(assessed, mandate)
+        parts = [
+            f"{r['period'].lower()}: {adopted_of(r)}"
+            for _, r in by_period.iterrows()
+            if r["total"] > 0
+        ]
+        sentence = "; ".join(parts)
+        st.markdown(
+            f"**Mandate announced {fmt.day(mandate)}.** {sentence[:1].upper()}{sentence[1:]}."
+        )
+        title = "Survival before vs after the mandate"
+        display.chart(
+            charts.survival_bars(by_period, group="period", title=title),
+            key="edges_mandate",
+            present=view.present,
+            title=title,
+            stamp=stamp,
+        )
+
+# --- the people to listen to ----------------------------------------------------------------
+st.subheader("The people to listen to")
+teams = metrics.teams_to_listen_to(assessed)
+if teams.empty:
+    st.caption(
+        f"No grassroots initiative is adopted in {view.filters.describe()} as of "
+        f"{fmt.day(view.as_of)}: nothing started by a team on its own has shown sustained use."
+    )
+    st.stop()
+st.markdown(
+    "Teams whose own grassroots work the evidence says is adopted: "
+    + " · ".join(
+        f"**{fmt.plain(r['team'])}** ({fmt.plural(int(r['adopted']), 'initiative')}, "
+        f"{fmt.integer(r['weekly_users'])} weekly users now)"
+        for _, r in teams.iterrows()
+    )
+)
+display.table(
+    metrics.grassroots_adopted(assessed).drop(columns=["id"]),
+    key="edges_grassroots",
+    present=view.present,
+    file_name="grassroots-adopted.csv",
+    column_config={
+        "team": "Team",
+        "name": "Initiative",
+        "owner": "Owner",
+        "area": "Area",
+        "tool": "Tool",
+        "started": st.column_config.DateColumn("Started", format="D MMM YYYY"),
+        "recent_mean": st.column_config.NumberColumn("Weekly users now", format="%.0f"),
+        "peak_users": st.column_config.NumberColumn("Peak weekly users", format="%.0f"),
+        "annual_cost": st.column_config.NumberColumn("Annual cost", format="dollar", step=1),
+    },
+)

@@ -1,0 +1,188 @@
+"""Stalled & reverted: what stalled, what did people go back to, and what did it cost?
+
+The key message counts what did not last and its annual cost; a timeline shows how long
+each lived (start to last sign of life), a tally what people went back to, and the table
+every one of them with its reason.
+"""
+
+import pandas as pd
+import streamlit as st
+
+from portfolio import metrics, schema
+from ui import charts, display, shell, theme
+from ui import format as fmt
+
+# Beyond this many bars a timeline stops being readable; the costliest are shown.
+TIMELINE_MAX_ROWS = 40
+# Shorter lives read better in days, longer ones in months.
+DAYS_UP_TO = 60
+
+view = shell.view()
+assessed = view.filtered
+stamp = f"As of {fmt.day(view.as_of)}"
+
+st.title("Stalled & reverted")
+st.caption(
+    "Initiatives whose evidence says stalled, reverted or abandoned, whatever the deck says. "
+    f"{stamp} · {view.filters.describe()}"
+)
+
+gone = metrics.not_real(assessed)
+if gone.empty:
+    st.subheader(
+        f"Nothing stalled, was reverted or abandoned among "
+        f"{fmt.plural(len(assessed), 'initiative')}"
+    )
+    st.success(
+        f"As of {fmt.day(view.as_of)}, every initiative in {view.filters.describe()} is "
+        "adopted or still unproven.",
+        icon=":material/check_circle:",
+    )
+    st.stop()
+
+
+def lifespan(days: object) -> str:
+    """'23 days' up to two months, then months with one decimal: '3.0 months'."""
+    if pd.isna(days):
+        return "unknown"
+    days = int(days)
+    if days <= DAYS_UP_TO:
+        return fmt.plural(days, "day")
+    return f"{days / metrics.DAYS_PER_MONTH:.1f} months"
+
+
+counts = gone["verdict"].value_counts()
+n_stalled, n_reverted, n_abandoned = (int(counts.get(v, 0)) for v in schema.NOT_REAL)
+cost = float(gone["annual_cost"].sum())
+priced = int(gone["annual_cost"].notna().sum())
+message = (
+    f"{len(gone):,} of {fmt.plural(len(assessed), 'initiative')} stalled, "
+    "were reverted or abandoned"
+)
+if priced:
+    message += f": {fmt.money(cost)} a year"
+st.subheader(message)
+lived = gone["lived_days"].dropna()
+if len(lived):
+    st.caption(
+        f"Median life from start to last sign of life: {lifespan(lived.median())}. "
+        + (
+            f"{fmt.plural(len(gone) - priced, 'of them states', 'of them state')} no annual cost."
+            if priced < len(gone)
+            else ""
+        )
+    )
+
+cols = st.columns(4)
+cols[0].metric("Stalled", fmt.integer(n_stalled))
+cols[1].metric("Reverted", fmt.integer(n_reverted))
+cols[2].metric("Abandoned", fmt.integer(n_abandoned))
+cols[3].metric("Their annual cost", fmt.money(cost if priced else None))
+
+# --- how long each one lived ------------------------------------------------------------
+dated = gone[gone["started"].notna() & gone["last_activity"].notna()]
+shown = dated.head(TIMELINE_MAX_ROWS).sort_values("started", kind="stable")
+if shown.empty:
+    st.caption("None of them has a readable start date, so there is no timeline to draw.")
+else:
+    frame = shown.assign(
+        # names are not unique keys; the id tells two rows of the same name apart
+        label_y=lambda f: (
+            f["name"]
+            .astype(str)
+            .where(~f["name"].duplicated(keep=False), f["name"].astype(str) + " (" + f["id"] + ")")
+        ),
+        verdict_label=lambda f: f["verdict"].map(theme.VERDICT_LABELS),
+        lived=lambda f: [lifespan(d) for d in f["lived_days"]],
+        went_back_to=lambda f: f["reverted_to"].fillna("—"),
+    )
+    frame["bar_label"] = frame["verdict_label"] + " · " + frame["lived"]
+    title = "How long each one lived (start to last sign of life)"
+    display.chart(
+        charts.timeline(
+            frame,
+            category="label_y",
+            start="started",
+            end="last_activity",
+            color="verdict",
+            scale=theme.verdict_scale(),
+            label="bar_label",
+            title=title,
+            color_title="Verdict",
+            tooltip=[
+                ("name", "Initiative"),
+                ("team", "Team"),
+                ("verdict_label", "Verdict"),
+                ("started", "Started"),
+                ("last_activity", "Last sign of life"),
+                ("lived", "Lived"),
+                ("went_back_to", "Went back to"),
+            ],
+        ),
+        key="stalled_timeline",
+        present=view.present,
+        title=title,
+        stamp=stamp,
+    )
+    if len(dated) > TIMELINE_MAX_ROWS:
+        st.caption(
+            f"Showing the {TIMELINE_MAX_ROWS} with the largest annual cost of {len(dated):,}; "
+            "the table below lists every one."
+        )
+
+# --- what people went back to -----------------------------------------------------------
+st.subheader("What people went back to")
+if not view.portfolio.has(schema.INITIATIVES, "reverted_to"):
+    st.caption(
+        "With a reverted_to column in Initiatives this would tally what people went back "
+        "to (a spreadsheet, the old tool, doing it by hand)."
+    )
+else:
+    tally = metrics.went_back_to(gone)
+    silent = len(gone) - int(tally["initiatives"].sum())
+    if tally.empty:
+        st.caption("None of them says what people went back to (reverted_to is blank).")
+    else:
+        title = "What people went back to"
+        display.chart(
+            charts.bars(
+                tally,
+                category="reverted_to",
+                value="initiatives",
+                title=title,
+                category_title="Went back to",
+                value_title="Initiatives",
+            ),
+            key="stalled_went_back",
+            present=view.present,
+            title=title,
+            stamp=stamp,
+        )
+        if silent:
+            st.caption(
+                f"{fmt.plural(silent, 'other does', 'others do')} not say (reverted_to is blank)."
+            )
+
+# --- every one of them ------------------------------------------------------------------
+st.subheader("Every one of them")
+display.table(
+    gone.drop(columns=["id"]),
+    key="stalled",
+    present=view.present,
+    file_name="stalled-and-reverted.csv",
+    column_config={
+        "name": "Initiative",
+        "team": "Team",
+        "owner": "Owner",
+        "origin": "Origin",
+        "tool": "Tool",
+        "verdict": "Verdict",
+        "started": st.column_config.DateColumn("Started", format="D MMM YYYY"),
+        "last_activity": st.column_config.DateColumn("Last sign of life", format="D MMM YYYY"),
+        "lived_days": st.column_config.NumberColumn("Lived (days)", format="%d"),
+        "lived_months": st.column_config.NumberColumn("Lived (months)", format="%.1f"),
+        "reverted_to": "Went back to",
+        "annual_cost": st.column_config.NumberColumn("Annual cost", format="dollar", step=1),
+        "reason": st.column_config.TextColumn("Why", width="large"),
+    },
+)

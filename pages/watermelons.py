@@ -1,0 +1,137 @@
+"""Watermelons: which green statuses hide a stalled, reverted or abandoned initiative, and why?
+
+Green on the deck, red inside. The key message counts them against all the green and says
+what they cost; the table lists each with its reasons, largest cost first; picking one shows
+its weekly active users up to the as-of date.
+"""
+
+import pandas as pd
+import streamlit as st
+
+from portfolio import metrics, schema
+from ui import charts, display, shell, theme
+from ui import format as fmt
+
+PICK_KEY = "watermelons_pick"
+PICK_PARAM = "initiative"  # the picked watermelon lives in the URL, so a link shows it
+
+view = shell.view()
+assessed = view.filtered
+stamp = f"As of {fmt.day(view.as_of)}"
+
+st.title("Watermelons")
+st.caption(
+    "Green on the deck, but the evidence says stalled, reverted or abandoned. "
+    f"{stamp} · {view.filters.describe()}"
+)
+
+summary = metrics.watermelon_summary(assessed)
+if summary.green == 0:
+    st.info(
+        f"No initiative is reported Green in {view.filters.describe()} as of "
+        f"{fmt.day(view.as_of)}, so nothing can be a watermelon."
+        + (
+            ""
+            if view.portfolio.has(schema.INITIATIVES, "reported_status")
+            else " Add a reported_status column (Green / Amber / Red) to Initiatives to "
+            "compare what the deck says with the evidence."
+        )
+    )
+    st.stop()
+if summary.watermelons == 0:
+    st.subheader(
+        f"None of the {fmt.plural(summary.green, 'green initiative')} is a watermelon"
+        if summary.green > 1
+        else "The one green initiative is not a watermelon"
+    )
+    st.success(
+        "Every initiative reported Green is adopted or still unproven: "
+        "no green status hides a stalled, reverted or abandoned one.",
+        icon=":material/check_circle:",
+    )
+    st.stop()
+
+verb, noun = ("is", "a watermelon") if summary.watermelons == 1 else ("are", "watermelons")
+green = fmt.plural(summary.green, "green initiative")
+message = f"{summary.watermelons:,} of {green} {verb} {noun}"
+if summary.priced:
+    message += f": {fmt.money(summary.annual_cost)} a year"
+st.subheader(message)
+unpriced = summary.watermelons - summary.priced
+if unpriced:
+    st.caption(
+        f"{fmt.plural(unpriced, 'watermelon')} {'states' if unpriced == 1 else 'state'} "
+        "no annual cost, so the total counts only what the sheet says."
+    )
+
+cols = st.columns(3)
+cols[0].metric("Watermelons", fmt.integer(summary.watermelons))
+cols[1].metric("Green on the deck", fmt.integer(summary.green))
+cols[2].metric("Their annual cost", fmt.money(summary.annual_cost if summary.priced else None))
+
+melons = metrics.watermelons(assessed)
+display.table(
+    melons.drop(columns=["reason"]),
+    key="watermelons",
+    present=view.present,
+    file_name="watermelons.csv",
+    column_config={
+        "id": st.column_config.TextColumn("ID", width="small"),
+        "name": "Initiative",
+        "team": "Team",
+        "owner": "Owner",
+        "tool": "Tool",
+        "annual_cost": st.column_config.NumberColumn("Annual cost", format="dollar", step=1),
+        "verdict": "Verdict",
+        "why": st.column_config.TextColumn("Why we think so", width="large"),
+    },
+)
+
+st.subheader("One watermelon up close")
+ids = list(dict.fromkeys(melons["id"].astype(str)))  # a duplicated id is offered once
+labels = {
+    row.id: f"{row.name} ({row.team})" for row in melons.loc[:, ["id", "name", "team"]].itertuples()
+}
+# Seed from the URL once; afterwards the widget is the truth and writes back to the URL.
+if PICK_KEY not in st.session_state or st.session_state[PICK_KEY] not in ids:
+    wanted = st.query_params.get(PICK_PARAM)
+    st.session_state[PICK_KEY] = wanted if wanted in ids else ids[0]
+picked = st.selectbox(
+    "Watermelon",
+    ids,
+    key=PICK_KEY,
+    format_func=lambda i: labels.get(i, i),
+    help="Largest annual cost first.",
+)
+st.query_params[PICK_PARAM] = picked
+
+row = assessed[assessed["id"] == picked].iloc[0]
+facts = [
+    fmt.plain(row["team"]),
+    fmt.plain(row["tool"]) if pd.notna(row["tool"]) else None,
+    f"{fmt.money(row['annual_cost'])} a year" if pd.notna(row["annual_cost"]) else None,
+    f"verdict: {theme.VERDICT_LABELS.get(str(row['verdict']), str(row['verdict']))}",
+]
+st.markdown(f"**{fmt.plain(row['name'])}** · " + " · ".join(f for f in facts if f))
+st.markdown("\n".join(f"- {fmt.plain(reason)}" for reason in row["reasons"]))
+
+if not view.portfolio.has(schema.USAGE):
+    st.caption(
+        "With a Usage tab (initiative_id, week, active_users) this would show its weekly "
+        "active users over time."
+    )
+else:
+    weeks = metrics.initiative_weeks(view.portfolio, picked, as_of=view.as_of)
+    if weeks.empty:
+        st.caption(
+            f"No usage logged for {fmt.plain(row['name'])} up to {fmt.day(view.as_of)}: "
+            "the verdict rests on the row's stage and dates."
+        )
+    else:
+        display.chart(
+            charts.weekly_evidence(weeks, title=f"Weekly active users: {row['name']}"),
+            key="watermelons_usage",
+            present=view.present,
+            title=f"Weekly active users: {row['name']}",
+            stamp=stamp,
+        )
