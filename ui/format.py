@@ -18,7 +18,10 @@ def _missing(value: object) -> bool:
 
 
 def money(value: object, *, currency: str = "$") -> str:
-    """Short money for a headline: money(52000) -> '$52k', money(1_250_000) -> '$1.25M'."""
+    """Short money for a headline, three significant figures at most.
+
+    money(52000) -> '$52k', money(303_220) -> '$303k', money(1_250_000) -> '$1.25M'.
+    """
     if _missing(value):
         return "—"
     amount = float(value)
@@ -26,7 +29,10 @@ def money(value: object, *, currency: str = "$") -> str:
     amount = abs(amount)
     for step, suffix in _MONEY_STEPS:
         if amount >= step:
-            short = f"{amount / step:.2f}".rstrip("0").rstrip(".")
+            scaled = amount / step
+            # three significant figures: $303k, $52.5k, $1.25M
+            digits = 0 if scaled >= 100 else 1 if scaled >= 10 else 2
+            short = f"{scaled:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{scaled:.0f}"
             return f"{sign}{currency}{short}{suffix}"
     return f"{sign}{currency}{amount:,.0f}"
 
