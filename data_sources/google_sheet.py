@@ -173,6 +173,35 @@ class GoogleSheetSource:
             except (KeyError, TypeError, ValueError):
                 raise BadResponse(detail="values:append answered without updates") from None
 
+    def tab_titles(self) -> tuple[str, ...]:
+        """The spreadsheet's grid tabs in sheet order (one metadata request, then cached)."""
+        with self._mapped_errors():
+            return self._layout(self._client()).tabs
+
+    def read_tab(self, tab: str) -> list[list[Cell]]:
+        """One tab's cells in one `values:batchGet`, e.g. the CheckIns ids before an append.
+
+        >>> source.read_tab("CheckIns")[0][:2]              # doctest: +SKIP
+        ['checkin_id', 'timestamp']
+        """
+        with self._mapped_errors(tab=tab):
+            payload = self._batch_get(self._client(), (tab,))
+            return _tabs_from(payload, (tab,))[tab]
+
+    def check_append(self, tab: str) -> None:
+        """Ask to append no rows to `tab`: Google checks the edit right and writes nothing.
+
+        Returns when the service account may append; raises SheetNotShared (403) for a
+        Viewer, TabMissing when there is no such tab, another SourceError otherwise.
+        """
+        with self._mapped_errors(tab=tab):
+            self._client().values_append(
+                self.spreadsheet_key,
+                absolute_range_name(tab),
+                params=dict(APPEND_PARAMS),
+                body={"majorDimension": "ROWS", "values": []},
+            )
+
     # -- plumbing -----------------------------------------------------------------------
 
     def _client(self) -> RetryingHTTPClient:

@@ -75,6 +75,14 @@ def snapshot_key(spec: SourceSpec) -> str:
     return snapshot.source_key(spec.kind, spec.location)
 
 
+def _with_local_checkins(raw: RawWorkbook, spec: SourceSpec) -> RawWorkbook:
+    """The sample or a local file plus the check-ins saved for it on this server (the Check
+    in page cannot write into them)."""
+    from data_sources.checkins import merge_local_checkins
+
+    return merge_local_checkins(raw, key=snapshot_key(spec))
+
+
 def read_source(spec: SourceSpec) -> RawWorkbook:
     """Read the workbook from the spec's source now; raises a SourceError on failure.
 
@@ -84,13 +92,13 @@ def read_source(spec: SourceSpec) -> RawWorkbook:
     if spec.kind == SAMPLE:
         from data_sources.sample import read_sample
 
-        return read_sample()
+        return _with_local_checkins(read_sample(), spec)
     if spec.kind == FILE:
         if not spec.location:
             raise NotConfigured(title="The file source has no path")
         from data_sources.files import read_path
 
-        return read_path(spec.location)
+        return _with_local_checkins(read_path(spec.location), spec)
     if spec.kind == GSHEETS:
         if spec.gsheets is None:
             raise NotConfigured(title="The Google Sheets source has no [connections.gsheets]")

@@ -874,3 +874,252 @@ def teams_to_listen_to(assessed: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values(
         ["adopted", "weekly_users", "team"], ascending=[False, False, True], kind="stable"
     ).reset_index(drop=True)
+
+
+# --- pages: daily tools, trends, freshness ------------------------------------------------
+
+NOT_ANSWERED = "Not answered"
+UNKNOWN_DEPARTMENT = "Department not stated"
+DEFAULT_TOP_INITIATIVES = 5
+# How many distinct moves the now-vs-then sentence names before summing up the rest.
+SENTENCE_MOVES = 3
+
+
+def _folded(values: pd.Series) -> pd.Series:
+    return values.astype(object).map(lambda v: schema.normalize(v) if isinstance(v, str) else "")
+
+
+def narrow_survey(
+    daily_tools: pd.DataFrame,
+    *,
+    departments: Iterable[str] = (),
+    tools: Iterable[str] = (),
+) -> pd.DataFrame:
+    """The survey answers of these departments and tools (an empty selection keeps all).
+
+    Names match with schema.normalize, so the sidebar's team "Customer Support" keeps the
+    survey's department "customer-support".
+
+    >>> len(narrow_survey(survey, departments=["Finance"]))  # 2 Finance answers  # doctest: +SKIP
+    2
+    """
+    keep = np.ones(len(daily_tools), dtype=bool)
+    for column, wanted in (("department", departments), ("tool", tools)):
+        keys = {schema.normalize(v) for v in wanted}
+        if keys and column in daily_tools.columns:
+            keep &= _folded(daily_tools[column]).isin(keys).to_numpy(dtype=bool)
+    return daily_tools[keep]
+
+
+def _survey_tools(daily_tools: pd.DataFrame) -> pd.DataFrame:
+    """Answers that name a tool: key (normalized), tool (most common spelling), frequency."""
+    tool = daily_tools["tool"].astype(object)
+    answered = (tool.notna() & (tool.astype(str).str.strip() != "")).to_numpy(dtype=bool)
+    spelling = tool[answered].astype(str).str.strip()
+    frequency = daily_tools.get("frequency", pd.Series(index=daily_tools.index, dtype=object))
+    department = daily_tools.get("department", pd.Series(index=daily_tools.index, dtype=object))
+    frame = pd.DataFrame(
+        {
+            "key": [schema.normalize(t) for t in spelling],
+            "spelling": spelling.to_numpy(),
+            "frequency": frequency.astype(object)[answered].fillna(NOT_ANSWERED).to_numpy(),
+            "department": department.astype(object)[answered]
+            .map(lambda v: v.strip() if isinstance(v, str) and v.strip() else UNKNOWN_DEPARTMENT)
+            .to_numpy(),
+        }
+    )
+    shown = frame.groupby("key")["spelling"].agg(lambda s: s.value_counts().index[0])
+    frame["tool"] = frame["key"].map(shown)
+    return frame
+
+
+def survey_answers(daily_tools: pd.DataFrame, *, by: str = "tool") -> pd.DataFrame:
+    """Survey answers per `by` ("tool" or "department") and frequency, for a stacked chart.
+
+    Tools match with schema.normalize and show their most common spelling. Every frequency
+    is listed for every group (zeros included; a blank frequency is "Not answered", listed
+    only when there is one); groups are ordered by Daily answers, then by all answers, most
+    first, then by name. Columns: <by>, frequency, count.
+
+    >>> survey_answers(survey).head(2)  # doctest: +SKIP
+             tool frequency  count
+    0  Zendesk AI     Daily      3
+    1  Zendesk AI    Weekly      0
+    """
+    columns = [by, "frequency", "count"]
+    if daily_tools.empty or "tool" not in daily_tools.columns:
+        return pd.DataFrame({by: [], "frequency": [], "count": []}).astype({"count": np.int64})
+    frame = _survey_tools(daily_tools)
+    counts = pd.crosstab(frame[by], frame["frequency"])
+    frequencies = [
+        *schema.FREQUENCIES,
+        *([NOT_ANSWERED] if NOT_ANSWERED in counts.columns else []),
+    ]
+    counts = counts.reindex(columns=frequencies, fill_value=0)
+    ranking = pd.DataFrame(
+        {"daily": counts[DAILY], "total": counts.sum(axis=1), "name": counts.index}
+    ).sort_values(["daily", "total", "name"], ascending=[False, False, True], kind="stable")
+    long = counts.loc[ranking.index].stack().rename("count").reset_index()
+    long.columns = columns
+    long["count"] = long["count"].astype(np.int64)
+    return long
+
+
+def daily_grid(daily_tools: pd.DataFrame) -> pd.DataFrame:
+    """Daily answers per department and tool (pairs with at least one), for a heat map.
+
+    Columns: department, tool, daily; largest first.
+
+    >>> daily_grid(survey).iloc[0].tolist()  # doctest: +SKIP
+    ['Support', 'Zendesk AI', 3]
+    """
+    if daily_tools.empty or "tool" not in daily_tools.columns:
+        return pd.DataFrame({"department": [], "tool": [], "daily": []}).astype({"daily": np.int64})
+    frame = _survey_tools(daily_tools)
+    frame = frame[frame["frequency"] == DAILY]
+    grid = frame.groupby(["department", "tool"]).size().rename("daily").reset_index()
+    grid["daily"] = grid["daily"].astype(np.int64)
+    return grid.sort_values(
+        ["daily", "department", "tool"], ascending=[False, True, True], kind="stable"
+    ).reset_index(drop=True)
+
+
+def top_by_peak(assessed: pd.DataFrame, *, n: int = DEFAULT_TOP_INITIATIVES) -> list[str]:
+    """Ids of the `n` initiatives with the highest weekly peak (ties: by id); usage only.
+
+    >>> top_by_peak(assessed, n=2)  # peaks AI-2: 40, AI-1: 20, AI-5: 10  # doctest: +SKIP
+    ['AI-2', 'AI-1']
+    """
+    peak = pd.to_numeric(assessed["peak_users"], errors="coerce").astype(float)
+    used = pd.DataFrame({"id": assessed["id"].astype(str).to_numpy(), "peak": peak.to_numpy()})
+    used = used[used["peak"] > 0]
+    ranked = used.sort_values(["peak", "id"], ascending=[False, True], kind="stable")
+    return ranked["id"].head(n).tolist()
+
+
+@dataclass(frozen=True)
+class UsageTrend:
+    """The last week and the peak week of a weekly total (from `weekly_active_users`)."""
+
+    latest_week: pd.Timestamp | None
+    latest: int
+    peak_week: pd.Timestamp | None
+    peak: int
+
+    @property
+    def change(self) -> float:
+        """latest / peak - 1 (-0.25 = a quarter below the peak); NaN without a peak."""
+        return self.latest / self.peak - 1 if self.peak else math.nan
+
+
+def usage_trend(weekly: pd.DataFrame) -> UsageTrend:
+    """Latest and peak weekly active users of a weekly total (the first week of the peak).
+
+    >>> usage_trend(weekly_active_users(portfolio))  # doctest: +SKIP
+    UsageTrend(latest_week=Timestamp('2026-06-01'), latest=32, peak_week=..., peak=70)
+    """
+    if weekly.empty:
+        return UsageTrend(None, 0, None, 0)
+    users = weekly["active_users"].to_numpy(dtype=np.int64)
+    top = int(np.argmax(users))
+    return UsageTrend(
+        latest_week=pd.Timestamp(weekly["week"].iloc[-1]),
+        latest=int(users[-1]),
+        peak_week=pd.Timestamp(weekly["week"].iloc[top]),
+        peak=int(users[top]),
+    )
+
+
+def describe_transitions(moves: Transitions, *, since: str, top: int = SENTENCE_MOVES) -> str:
+    """One sentence on what moved between `then` and `now`, the largest moves first.
+
+    `since` is the `then` date as the page shows it ("2 Mar"); after `top` moves the rest
+    are summed up.
+
+    >>> describe_transitions(t, since="2 Mar")  # doctest: +SKIP
+    'Since 2 Mar: 2 initiatives went from adopted to reverted, 1 from unproven to stalled, and 1 started (now unproven)'
+    """  # noqa: E501
+    flows = moves.flows[moves.flows["then_verdict"] != moves.flows["now_verdict"]]
+    if flows.empty:
+        if int(moves.flows["count"].sum()) == 0:
+            return f"Since {since}: no initiative to compare"
+        return f"Since {since}: no initiative changed verdict"
+    flows = flows.sort_values("count", ascending=False, kind="stable")
+    phrases: list[str] = []
+    for i, (before, after, count) in enumerate(flows.head(top).itertuples(index=False)):
+        subject = f"{count:,} initiative{'' if count == 1 else 's'}" if i == 0 else f"{count:,}"
+        if before == NOT_STARTED:
+            phrases.append(f"{subject} started (now {after})")
+        else:
+            phrases.append(f"{subject}{' went' if i == 0 else ''} from {before} to {after}")
+    rest = int(flows["count"].iloc[top:].sum())
+    if rest:
+        phrases.append(f"{rest:,} more moved in other ways")
+    body = phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + f", and {phrases[-1]}"
+    return f"Since {since}: {body}"
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """How current the evidence behind the verdicts is.
+
+    `stale`: initiatives with no sign of life (update, check-in, usage, new row) for more
+    than `stale_after_days` days, or with no date at all (the evidence's rule);
+    `median_days`: the median days since the last sign of life (NaN when no row has a
+    date); `latest_update`: the newest `last_update` or check-in (None when there is none).
+    """
+
+    initiatives: int
+    stale: int
+    stale_after_days: int
+    median_days: float
+    latest_update: pd.Timestamp | None
+
+
+def _stale(assessed: pd.DataFrame, stale_after_days: int) -> np.ndarray:
+    days = pd.to_numeric(assessed["days_since_activity"], errors="coerce").astype(float)
+    return (days.isna() | (days > stale_after_days)).to_numpy(dtype=bool)
+
+
+def freshness(assessed: pd.DataFrame, *, stale_after_days: int) -> Freshness:
+    """Freshness of the rows behind the verdicts.
+
+    >>> freshness(assessed, stale_after_days=45)  # doctest: +SKIP
+    Freshness(initiatives=6, stale=2, stale_after_days=45, median_days=2.0, ...)
+    """
+    days = pd.to_numeric(assessed["days_since_activity"], errors="coerce").astype(float)
+    dates = pd.concat(
+        [pd.to_datetime(assessed["last_update"]), pd.to_datetime(assessed["last_checkin"])]
+    ).dropna()
+    return Freshness(
+        initiatives=len(assessed),
+        stale=int(_stale(assessed, stale_after_days).sum()),
+        stale_after_days=stale_after_days,
+        median_days=float(days.median()) if days.notna().any() else math.nan,
+        latest_update=pd.Timestamp(dates.max()).normalize() if not dates.empty else None,
+    )
+
+
+def stale_by_team(assessed: pd.DataFrame, *, stale_after_days: int) -> pd.DataFrame:
+    """Per team with a stale initiative: stale rows, all rows, share stale; most stale first.
+
+    Stale as in `freshness`; a blank team is "Not stated". Columns: team, stale,
+    initiatives, share.
+
+    >>> stale_by_team(assessed, stale_after_days=45)  # doctest: +SKIP
+          team  stale  initiatives  share
+    0  Finance      1            1    1.0
+    """
+    frame = pd.DataFrame(
+        {
+            "team": assessed["team"].astype(object).where(assessed["team"].notna(), NOT_STATED),
+            "stale": _stale(assessed, stale_after_days).astype(np.int64),
+        }
+    )
+    table = frame.groupby("team").agg(stale=("stale", "sum"), initiatives=("stale", "size"))
+    table = table[table["stale"] > 0].astype(np.int64)
+    table["share"] = table["stale"] / table["initiatives"]
+    table = table.reset_index().sort_values(
+        ["stale", "share", "team"], ascending=[False, False, True], kind="stable"
+    )
+    return table.reset_index(drop=True)
