@@ -1,44 +1,90 @@
-"""Overview: how green is the deck, and how much of the green is real?"""
+"""Overview: how green is the deck, and how much of the green is real?
+
+One sentence, the theater gap, the verdict counts, what the deck says against what the
+evidence says, where the money goes and how fresh the rows behind it all are. Every figure
+follows the sidebar filters and the as-of date.
+"""
+
+from __future__ import annotations
 
 import streamlit as st
 
-from portfolio import metrics
-from ui import charts, shell, theme
+from portfolio import metrics, schema
+from portfolio.evidence import thresholds
+from ui import charts, display, shell, theme
 from ui import format as fmt
 
 view = shell.view()
+portfolio = view.portfolio
 assessed = view.filtered
+stamp = f"As of {fmt.day(view.as_of)}"
+scope = fmt.plain(view.filters.describe())
 
 st.title("Overview")
 if assessed.empty:
-    st.info(f"No initiatives match {view.filters.describe()} as of {fmt.day(view.as_of)}.")
+    st.info(f"No initiatives match {scope} as of {fmt.day(view.as_of)}.")
     st.stop()
 
-st.subheader(metrics.headline(assessed))
+# A status typed in a check-in counts as much as one in the row (the evidence reads both).
+has_status = portfolio.has(schema.INITIATIVES, "reported_status") or portfolio.has(
+    schema.CHECKINS, "reported_status"
+)
+has_cost = portfolio.has(schema.INITIATIVES, "annual_cost")
+verdicts = metrics.verdict_counts(assessed)
+adopted = int(verdicts.loc[verdicts["verdict"] == metrics.ADOPTED, "count"].iloc[0])
+
+if has_status:
+    st.subheader(metrics.headline(assessed))
+else:
+    st.subheader(
+        f"{fmt.plural(len(assessed), 'initiative')}; the evidence says "
+        f"{fmt.integer(adopted)} of them {'is' if adopted == 1 else 'are'} adopted"
+    )
 st.caption(
-    f"As of {fmt.day(view.as_of)} · {view.filters.describe()} · "
-    f"data fetched {fmt.age(view.portfolio.fetched_at)}"
+    f"{stamp} · {scope} · data fetched {fmt.age(portfolio.fetched_at)} from "
+    f"{fmt.plain(portfolio.origin)}"
 )
 
 gap = metrics.theater_gap(assessed)
-counts = assessed["verdict"].value_counts()
 cols = st.columns(4)
 cols[0].metric("Initiatives", fmt.integer(len(assessed)))
-cols[1].metric("Green on the deck", fmt.integer(gap.green))
-cols[2].metric(
-    "Theater gap",
-    fmt.percent(gap.share),
-    help="Share of the Green initiatives whose evidence says stalled, reverted or abandoned.",
-)
-cols[3].metric("Annual spend not adopted", fmt.money(metrics.spend_not_adopted(assessed)))
+if has_status:
+    cols[1].metric("Green on the deck", fmt.integer(gap.green))
+    cols[2].metric(
+        "Theater gap",
+        fmt.percent(gap.share),
+        help=(
+            f"{fmt.integer(gap.green_not_real)} of {fmt.plural(gap.green, 'green initiative')}"
+            " stalled, were reverted or abandoned. Unproven green is not counted: it may "
+            "still work, it has no proof yet."
+        ),
+    )
+if has_cost:
+    cols[3].metric(
+        "Annual spend not adopted",
+        fmt.money(metrics.spend_not_adopted(assessed)),
+        help="Annual cost of every initiative whose verdict is not adopted (unproven included).",
+    )
+if not has_status:
+    st.info(
+        "With a reported_status column (Green, Amber, Red) in Initiatives, this page would "
+        "set what the status deck says against the evidence, and measure the theater gap."
+    )
+
+st.markdown("**Verdicts, from the evidence**")
+verdict_cols = st.columns(len(schema.VERDICTS))
+for col, row in zip(verdict_cols, verdicts.itertuples(index=False), strict=True):
+    col.metric(
+        theme.VERDICT_LABELS[row.verdict],
+        f"{fmt.integer(row.count)} ({fmt.percent(row.share)})",
+    )
 
 left, right = st.columns(2)
 with left:
-    by_status = metrics.status_by_verdict(assessed)
-    st.altair_chart(
-        theme.configure(
+    if has_status:
+        display.chart(
             charts.stacked_bars(
-                by_status,
+                metrics.status_by_verdict(assessed),
                 category="reported_status",
                 value="count",
                 stack="verdict",
@@ -48,14 +94,20 @@ with left:
                 value_title="Initiatives",
                 stack_title="Verdict",
             ),
+            key="overview_status",
             present=view.present,
-        ),
-        width="stretch",
-    )
+            title="What the deck says vs what the evidence says",
+            stamp=stamp,
+        )
+    else:
+        st.caption(
+            "With a reported_status column, a chart here would split each status of the deck "
+            "by what the evidence says."
+        )
 with right:
-    spend = metrics.spend_by_verdict(assessed)
-    st.altair_chart(
-        theme.configure(
+    if has_cost:
+        spend = metrics.spend_by_verdict(assessed)
+        display.chart(
             charts.bars(
                 spend,
                 category="verdict",
@@ -65,44 +117,72 @@ with right:
                 title="Where the money goes (annual cost by verdict)",
                 value_title="Annual cost",
                 value_format="$,.0f",
+                sort=list(schema.VERDICTS),
             ),
+            key="overview_spend",
             present=view.present,
-        ),
-        width="stretch",
-    )
+            title="Where the money goes",
+            stamp=stamp,
+        )
+        total = float(spend["annual_cost"].sum())
+        not_adopted = metrics.spend_not_adopted(assessed)
+        unpriced = int((spend["initiatives"] - spend["priced"]).sum())
+        st.caption(
+            f"{fmt.money(not_adopted)} of {fmt.money(total)} a year "
+            f"({fmt.percent(not_adopted / total if total else float('nan'))}) goes to "
+            "initiatives the evidence does not show as adopted"
+            + (
+                f"; {fmt.plural(unpriced, 'initiative')} "
+                f"{'states' if unpriced == 1 else 'state'} no cost"
+                if unpriced
+                else ""
+            )
+            + "."
+        )
+    else:
+        st.caption(
+            "With an annual_cost column in Initiatives, a chart here would show where the "
+            "money goes, verdict by verdict."
+        )
 
 by_team = assessed.groupby(["team", "verdict"], observed=True).size().rename("count").reset_index()
-st.altair_chart(
-    theme.configure(
-        charts.stacked_bars(
-            by_team,
-            category="team",
-            value="count",
-            stack="verdict",
-            scale=theme.verdict_scale(),
-            title="Verdicts by team",
-            value_title="Initiatives",
-            stack_title="Verdict",
-        ),
-        present=view.present,
+display.chart(
+    charts.stacked_bars(
+        by_team,
+        category="team",
+        value="count",
+        stack="verdict",
+        scale=theme.verdict_scale(),
+        title="Verdicts by team",
+        value_title="Initiatives",
+        stack_title="Verdict",
     ),
-    width="stretch",
+    key="overview_teams",
+    present=view.present,
+    title="Verdicts by team",
+    stamp=stamp,
 )
 
-stage_col, origin_col = st.columns(2)
-with stage_col:
-    st.markdown("**By stage (as reported)**")
-    st.dataframe(
-        assessed["stage"].value_counts(dropna=False).rename("initiatives").to_frame(),
-        width="stretch",
-    )
-with origin_col:
-    st.markdown("**By origin**")
-    st.dataframe(
-        assessed["origin"].value_counts(dropna=False).rename("initiatives").to_frame(),
-        width="stretch",
-    )
-st.caption(
-    "Verdicts: "
-    + " · ".join(f"{theme.VERDICT_LABELS[v]} {int(counts.get(v, 0))}" for v in theme.VERDICT_COLORS)
+st.subheader("How fresh the evidence is")
+stale_after = thresholds(portfolio.settings).stale_after_days
+fresh = metrics.freshness(assessed, stale_after_days=stale_after)
+fresh_cols = st.columns(4)
+fresh_cols[0].metric("Data fetched", fmt.age(portfolio.fetched_at))
+fresh_cols[1].metric(
+    "Stale rows",
+    f"{fmt.integer(fresh.stale)} of {fmt.integer(fresh.initiatives)}",
+    help=(
+        f"No update, check-in, usage or new row for more than {stale_after} days "
+        "(Settings: stale_after_days)."
+    ),
 )
+fresh_cols[2].metric(
+    "Median days since last sign of life",
+    fmt.integer(fresh.median_days),
+)
+fresh_cols[3].metric("Latest update or check-in", fmt.day(fresh.latest_update))
+st.caption(
+    f"{fmt.percent(fresh.stale / fresh.initiatives)} of the rows have gone quiet for more "
+    f"than {stale_after} days. Sheet health lists them by team, with what to fix."
+)
+st.page_link("pages/sheet_health.py", label="Open Sheet health", icon=":material/healing:")

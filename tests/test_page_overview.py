@@ -1,0 +1,216 @@
+"""Overview page: the headline, theater gap, verdict counts, spend and freshness a reader sees.
+
+The fixture workbook (six initiatives, as of Monday 1 Jun 2026) is shared with the Trends
+and Daily tools page tests. Its verdicts, worked out by hand from the evidence rules:
+
+    AI-1 Support     Grassroots Green  20 users a week since Jan           -> adopted
+    AI-2 Legal       Mandate    Green  40 a week Jan-Feb, then 2 a week    -> reverted
+    AI-3 Finance     Mandate    Green  no usage, last update 1 Feb (120 d) -> stalled
+    AI-4 Sales       Vendor     Green  Pilot since 6 Apr, updated 28 May   -> unproven
+    AI-5 Engineering Grassroots Amber  10 users a week since Sep 2025      -> adopted
+    AI-6 People      Mandate    Red    stage Stalled                       -> stalled
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.apptest_support import metric, run_app, texts
+
+AS_OF = "2026-06-01"
+INITIATIVE_HEADERS = [
+    "id",
+    "name",
+    "team",
+    "owner",
+    "origin",
+    "area",
+    "tool",
+    "reported_status",
+    "stage",
+    "started",
+    "last_update",
+    "annual_cost",
+    "seats",
+]
+INITIATIVE_ROWS = [
+    ["AI-1", "Ticket triage", "Support", "Ana Lima", "Grassroots", "Support", "Zendesk AI",
+     "Green", "Adopted", "2025-10-06", "2026-05-20", "$10,000", "20"],
+    ["AI-2", "Contract summaries", "Legal", "Ben Okafor", "Mandate", "Legal", "Copilot",
+     "Green", "Rollout", "2025-11-03", "2026-05-25", "50k", "100"],
+    ["AI-3", "Forecast assistant", "Finance", "Cy Park", "Mandate", "Finance", "Copilot",
+     "Green", "Pilot", "2026-01-05", "2026-02-01", "20000", ""],
+    ["AI-4", "Sales email drafts", "Sales", "Di Rossi", "Vendor", "Sales", "ChatGPT",
+     "Green", "Pilot", "2026-04-06", "2026-05-28", "", ""],
+    ["AI-5", "Code review bot", "Engineering", "Ed Wu", "Grassroots", "Engineering", "Claude",
+     "Amber", "Adopted", "2025-09-01", "2026-04-30", "5000", "10"],
+    ["AI-6", "HR chatbot", "People", "Fay Ng", "Mandate", "People", "Copilot",
+     "Red", "Stalled", "2025-12-01", "2026-01-15", "15000", ""],
+]  # fmt: skip
+
+
+def _weeks(first: str, last: str) -> list[str]:
+    start, end = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
+    return [(start + dt.timedelta(weeks=i)).isoformat() for i in range((end - start).days // 7 + 1)]
+
+
+def usage_rows() -> list[list[str]]:
+    rows = [["initiative_id", "week", "active_users"]]
+    rows += [["AI-1", week, "20"] for week in _weeks("2026-01-05", AS_OF)]
+    rows += [["AI-2", week, "40"] for week in _weeks("2026-01-05", "2026-02-23")]
+    rows += [["AI-2", week, "2"] for week in _weeks("2026-03-02", AS_OF)]
+    rows += [["AI-5", week, "10"] for week in _weeks("2025-09-01", AS_OF)]
+    return rows
+
+
+def workbook(*, drop: tuple[str, ...] = ()) -> dict[str, list[list[str]]]:
+    """The six-initiative fixture, without the Initiatives columns named in `drop`."""
+    keep = [i for i, h in enumerate(INITIATIVE_HEADERS) if h not in drop]
+    initiatives = [[row[i] for i in keep] for row in [INITIATIVE_HEADERS, *INITIATIVE_ROWS]]
+    return {
+        "Initiatives": initiatives,
+        "Usage": usage_rows(),
+        "Settings": [["key", "value"], ["as_of", AS_OF], ["stale_after_days", "45"]],
+    }
+
+
+PAGE = "pages/overview.py"
+
+
+@pytest.mark.parametrize(
+    ("query", "headline", "green", "gap", "spend"),
+    [
+        (
+            {},
+            "4 initiatives are green on the deck; 2 of them have stalled or been dropped",
+            "4",
+            "50%",
+            "$85k",  # AI-2 50k + AI-3 20k + AI-6 15k; AI-4 states no cost
+        ),
+        (
+            {"team": "Legal"},
+            "1 initiative is green on the deck; it has stalled or been dropped",
+            "1",
+            "100%",
+            "$50k",
+        ),
+        (
+            {"origin": "Grassroots"},
+            "1 initiative is green on the deck; it has not stalled or been dropped",
+            "1",
+            "0%",
+            "$0",
+        ),
+        (
+            {"origin": "Mandate"},
+            "2 initiatives are green on the deck; all of them have stalled or been dropped",
+            "2",
+            "100%",
+            "$85k",
+        ),
+    ],
+)
+def test_headline_gap_and_spend_follow_the_filters_in_the_url(
+    tmp_path, monkeypatch, query, headline, green, gap, spend
+):
+    at = run_app(tmp_path, monkeypatch, tabs=workbook(), page=PAGE, query=query)
+    assert not at.exception
+    assert at.subheader[0].value == headline
+    assert metric(at, "Green on the deck") == green
+    assert metric(at, "Theater gap") == gap
+    assert metric(at, "Annual spend not adopted") == spend
+
+
+def test_verdict_counts_spend_caption_and_freshness(tmp_path, monkeypatch):
+    at = run_app(tmp_path, monkeypatch, tabs=workbook(), page=PAGE)
+    assert not at.exception
+    assert metric(at, "Initiatives") == "6"
+    expected = {
+        "Adopted": "2 (33%)",
+        "Unproven": "1 (17%)",
+        "Stalled": "2 (33%)",
+        "Reverted": "1 (17%)",
+        "Abandoned": "0 (0%)",
+    }
+    for label, value in expected.items():
+        assert metric(at, label) == value
+    shown = texts(at)
+    assert "$85k of $100k a year (85%)" in shown
+    assert "1 initiative states no cost" in shown
+    # AI-3 quiet since 1 Feb (120 days), AI-6 since 15 Jan (137 days)
+    assert metric(at, "Stale rows") == "2 of 6"
+    # days since the last sign of life: 0, 0, 0, 4, 120, 137 -> median 2
+    assert metric(at, "Median days since last sign of life") == "2"
+    assert metric(at, "Latest update or check-in") == "28 May 2026"
+    assert "33% of the rows have gone quiet for more than 45 days" in shown
+
+
+def test_sidebar_filter_changes_the_figures_and_is_written_to_the_url(tmp_path, monkeypatch):
+    at = run_app(tmp_path, monkeypatch, tabs=workbook(), page=PAGE)
+    at.multiselect(key="sidebar_team").set_value(["Finance", "Sales"]).run()
+    assert not at.exception
+    # AI-3 stalled, AI-4 unproven: both green, one not real
+    assert at.subheader[0].value == (
+        "2 initiatives are green on the deck; 1 of them has stalled or been dropped"
+    )
+    assert metric(at, "Theater gap") == "50%"
+    assert metric(at, "Annual spend not adopted") == "$20k"
+    assert metric(at, "Stale rows") == "1 of 2"
+    assert at.query_params["team"] == "Finance,Sales"
+
+
+def test_an_earlier_as_of_in_the_url_recomputes_the_verdicts(tmp_path, monkeypatch):
+    # On 2 Mar AI-2 still had 40, 40, 40 and 2 users in its last four weeks: adopted.
+    # AI-3 was updated 29 days before: unproven. AI-4 had not started.
+    at = run_app(tmp_path, monkeypatch, tabs=workbook(), page=PAGE, query={"as_of": "2026-03-02"})
+    assert not at.exception
+    assert metric(at, "Initiatives") == "5"
+    assert at.subheader[0].value == (
+        "3 initiatives are green on the deck; none of them has stalled or been dropped"
+    )
+    assert metric(at, "Theater gap") == "0%"
+
+
+def test_without_status_or_cost_columns_the_page_says_what_they_would_show(tmp_path, monkeypatch):
+    tabs = workbook(drop=("reported_status", "annual_cost"))
+    at = run_app(tmp_path, monkeypatch, tabs=tabs, page=PAGE)
+    assert not at.exception
+    assert at.subheader[0].value == "6 initiatives; the evidence says 2 of them are adopted"
+    shown = texts(at)
+    assert "With a reported_status column (Green, Amber, Red)" in shown
+    assert "With an annual_cost column in Initiatives" in shown
+    labels = [m.label for m in at.metric]
+    assert "Theater gap" not in labels
+    assert "Annual spend not adopted" not in labels
+
+
+def test_sheet_text_in_the_filter_caption_is_not_markdown(tmp_path, monkeypatch):
+    tabs = workbook()
+    tabs["Initiatives"][1][2] = "[click](https://example.com)"
+    at = run_app(
+        tmp_path,
+        monkeypatch,
+        tabs=tabs,
+        page=PAGE,
+        query={"team": "[click](https://example.com)"},
+    )
+    assert not at.exception
+    assert metric(at, "Initiatives") == "1"
+    caption = at.caption[0].value
+    assert "\\[click\\]\\(https\\://example\\.com\\)" in caption
+
+
+@pytest.mark.parametrize(
+    "tabs",
+    [
+        None,  # the bundled sample
+        {"Initiatives": [INITIATIVE_HEADERS, *INITIATIVE_ROWS]},
+    ],
+    ids=["sample", "initiatives-only"],
+)
+def test_runs_on_the_sample_and_on_initiatives_only(tmp_path, monkeypatch, tabs):
+    at = run_app(tmp_path, monkeypatch, tabs=tabs, source="sample", page=PAGE)
+    assert not at.exception
+    assert "green on the deck" in at.subheader[0].value
