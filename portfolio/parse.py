@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from portfolio import schema
+from portfolio.mapping import ColumnMapping, closest_headers, merge, read_mapping_rows
 from portfolio.model import ERROR, WARNING, Cell, Portfolio, Problem, RawWorkbook
 
 try:
@@ -67,6 +68,10 @@ CENTS = 2
 # Past this many cell problems in one column, the rest are one problem naming their range:
 # a whole column typed in an unknown format should not bury the sheet health page.
 MAX_CELL_PROBLEMS = 500
+# A title or a note may sit above the headers: they are looked for in the first rows, and a
+# row below the first wins only if it matches at least this many known headers, and more.
+HEADER_SEARCH_ROWS = 10
+MIN_HEADER_MATCHES = 2
 
 MONEY_MULTIPLIERS = {
     "": 1.0,
@@ -129,24 +134,6 @@ _CHOICE_NOUNS = {
     schema.ORIGINS: "an origin",
     schema.FREQUENCIES: "a frequency",
 }
-
-
-@dataclass(frozen=True)
-class ColumnMapping:
-    """How one particular sheet spells the contract, beyond the built-in aliases.
-
-    `columns`: tab -> {header in the sheet -> canonical column}; `values`: canonical column
-    -> {word in the sheet -> canonical word}. Keys match case-, space- and
-    punctuation-insensitively; mapped headers and words are applied before the aliases.
-
-    >>> ColumnMapping(columns={"Initiatives": {"Use Case ID": "id"}},
-    ...               values={"stage": {"Operation and Maintenance": "Adopted"}})
-    ... # doctest: +ELLIPSIS
-    ColumnMapping(...)
-    """
-
-    columns: dict[str, dict[str, str]] = field(default_factory=dict)
-    values: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 # --- distinct values -------------------------------------------------------------------
@@ -657,6 +644,7 @@ class _Tab:
     unknown: list[str]
     rows_read: int
     blank_rows: int
+    defaulted: frozenset[str] = frozenset()  # columns the sheet lacks, filled by a default
 
     def cell(self, row: int, column: str) -> str:
         """A1 reference of frame row `row` (positional) in canonical `column`."""
@@ -770,6 +758,93 @@ def _header_map(
     return {**index, **mapped}
 
 
+def _find_header_row(
+    table: schema.Table,
+    sheet_name: str,
+    rows: Sequence[Sequence[Cell]],
+    headers: dict[str, str],
+    problems: list[Problem],
+) -> int:
+    """The row holding the headers: of the first rows, the first that matches the most known
+    headers (row 0 unless a later row matches more, and at least MIN_HEADER_MATCHES)."""
+    best, best_count = 0, 0
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        keys = (schema.normalize(_header_text(cell)) for cell in row)
+        count = len({headers[k] for k in keys if k in headers})
+        if count > best_count:
+            best, best_count = i, count
+    if best_count < MIN_HEADER_MATCHES or best == 0:
+        return 0
+    above = "row 1" if best == 1 else f"rows 1-{best}"
+    problems.append(
+        Problem(
+            table.name,
+            schema.a1(sheet_name, 0, 0),
+            None,
+            None,
+            f"The headers of {sheet_name} are on row {best + 1}; {above} above them "
+            "are read as a title and skipped",
+            fix=f"Nothing to do if {above} is a title; otherwise move the headers to row 1",
+        )
+    )
+    return best
+
+
+def _defaults(
+    table: schema.Table, sheet_name: str, mapping: ColumnMapping | None, problems: list[Problem]
+) -> dict[str, str]:
+    """canonical column -> the mapping's default text for this tab, when it can be read."""
+    if not mapping or not mapping.defaults:
+        return {}
+    names = {schema.normalize(table.name), schema.normalize(sheet_name)}
+    out: dict[str, str] = {}
+    for tab, fields in mapping.defaults.items():
+        if schema.normalize(tab) not in names:
+            continue
+        for name, text in fields.items():
+            column = next((c for c in table.columns if c.name == name), None)
+            if column is None:
+                continue
+            if _read(_distinct(np.array([text], dtype=object)), column)[1].any():
+                message, fix = _unreadable(column, text)
+                problems.append(
+                    Problem(
+                        table.name,
+                        schema.MAPPING,
+                        name,
+                        text,
+                        f"The mapping's default for {name} is not used: {message}",
+                        fix=fix,
+                    )
+                )
+                continue
+            out[name] = text
+    return out
+
+
+def _missing_column(
+    table: schema.Table, sheet_name: str, column: schema.Column, others: list[str]
+) -> Problem:
+    """The error for a required column that no header, alias or mapping fills."""
+    hints = closest_headers(column, others)
+    closest = f"; closest headers: {', '.join(hints)}" if hints else ""
+    example = hints[0] if hints else "<your header>"
+    return Problem(
+        table.name,
+        sheet_name,
+        column.name,
+        None,
+        f'{sheet_name} has no "{column.name}" column and no mapping for it{closest}',
+        severity=ERROR,
+        fix=f"Add a Mapping row: column, {_field(table, column)}, {example} (Sheet health "
+        f"suggests one), or a column headed {column.name} (or one of: {_spellings(column)})",
+    )
+
+
+def _field(table: schema.Table, column: schema.Column) -> str:
+    return column.name if table.name == schema.INITIATIVES else f"{table.name}.{column.name}"
+
+
 def _parse_tab(
     table: schema.Table,
     sheet_name: str,
@@ -780,10 +855,12 @@ def _parse_tab(
     headerless: bool = False,
     blank_ok: frozenset[str] = frozenset(),
 ) -> _Tab:
-    """Parse one tab's rows (row 0 = headers, unless `headerless`) into a typed frame."""
-    header = list(rows[0]) if rows and not headerless else []
-    data = rows if headerless else rows[1:]
-    first_grid_row = 0 if headerless else 1
+    """Parse one tab's rows (headers on top, unless `headerless`) into a typed frame."""
+    headers = _header_map(table, sheet_name, mapping, problems)
+    header_row = 0 if headerless else _find_header_row(table, sheet_name, rows, headers, problems)
+    header = list(rows[header_row]) if rows and not headerless else []
+    data = rows if headerless else rows[header_row + 1 :]
+    first_grid_row = 0 if headerless else header_row + 1
     if headerless:
         header = [c.name for c in table.columns]
     width = max([len(header), *map(len, data)]) if data else len(header)
@@ -797,14 +874,13 @@ def _parse_tab(
     blank_rows = len(grid) - len(keep)
     sheet_rows = keep + first_grid_row + 1  # 1-based sheet row of each kept record
 
-    headers = _header_map(table, sheet_name, mapping, problems)
     positions: dict[str, int] = {}
     unknown: dict[str, int] = {}
     taken = {c.name for c in table.columns} | {ROW_COLUMN}
     for j in range(width):
         text = _header_text(header[j]) if j < len(header) else ""
         letter = schema.a1_column(j)
-        header_cell = schema.a1(sheet_name, 0, j)
+        header_cell = schema.a1(sheet_name, header_row, j)
         if not text:
             if (columns[j].codes >= 0).any():
                 name = f"column {letter}"
@@ -827,7 +903,7 @@ def _parse_tab(
         name = text if text not in taken and text not in unknown else f"{text} (column {letter})"
         unknown[name] = j
         if canonical:
-            first = schema.a1(sheet_name, 0, positions[canonical])
+            first = schema.a1(sheet_name, header_row, positions[canonical])
             problems.append(
                 Problem(
                     table.name,
@@ -841,26 +917,27 @@ def _parse_tab(
             )
 
     values_map = mapping.values if mapping else {}
+    defaults = _defaults(table, sheet_name, mapping, problems)
     data_cols: dict[str, object] = {}
     n = len(keep)
     for column in table.columns:
         j = positions.get(column.name)
+        default = defaults.get(column.name)
+        if j is None and default is not None:
+            data_cols[column.name] = _read(_distinct(np.full(n, default, dtype=object)), column)[0]
+            continue
         if j is None:
             data_cols[column.name] = _empty_column(column.kind, n)
             if column.required:
-                problems.append(
-                    Problem(
-                        table.name,
-                        sheet_name,
-                        column.name,
-                        None,
-                        f'{sheet_name} has no "{column.name}" column',
-                        severity=ERROR,
-                        fix=f"Add a column headed {column.name} (or one of: {_spellings(column)})",
-                    )
-                )
+                others = [_header_text(header[k]) for k in unknown.values() if k < len(header)]
+                problems.append(_missing_column(table, sheet_name, column, others))
             continue
-        distinct = _apply_value_map(columns[j], values_map.get(column.name)).rows(keep)
+        source = columns[j]
+        if default is not None:  # blank cells read as the mapping's default
+            cells_j = grid[:, j].copy()
+            cells_j[source.codes < 0] = default
+            source = _distinct(cells_j)
+        distinct = _apply_value_map(source, values_map.get(column.name)).rows(keep)
         cells, bad = _read(distinct, column)
         data_cols[column.name] = cells
         where = _CellRefs(table.name, sheet_name, column.name, j, sheet_rows)
@@ -885,7 +962,8 @@ def _parse_tab(
         data_cols[name] = _read(columns[j].rows(keep), schema.Column(name))[0]
     data_cols[ROW_COLUMN] = sheet_rows.astype("int64")
     frame = pd.DataFrame(data_cols, index=pd.RangeIndex(n))
-    tab = _Tab(table, sheet_name, frame, positions, list(unknown), n, blank_rows)
+    defaulted = frozenset(defaults) - set(positions)
+    tab = _Tab(table, sheet_name, frame, positions, list(unknown), n, blank_rows, defaulted)
     if table.key and table.key in positions:
         _check_unique(tab, problems)
     return tab
@@ -1099,6 +1177,12 @@ def parse_workbook(raw: RawWorkbook, *, mapping: ColumnMapping | None = None) ->
     """
     problems: list[Problem] = []
     matched = _match_tabs(raw.tabs, problems)
+    if schema.MAPPING in matched:
+        # The caller's mapping (secrets, or a preview) wins over the sheet's own Mapping tab.
+        sheet_name, rows = matched[schema.MAPPING]
+        mapping = merge(read_mapping_rows(rows, sheet_name=sheet_name), mapping)
+    if mapping is not None:
+        problems.extend(mapping.problems)
     parsed: dict[str, _Tab] = {}
     for name, table in schema.TABLES.items():
         if name == schema.SETTINGS or name not in matched:
@@ -1142,7 +1226,9 @@ def parse_workbook(raw: RawWorkbook, *, mapping: ColumnMapping | None = None) ->
         settings=settings,
         problems=problems,
         tabs_present=frozenset(matched),
-        columns_present={name: frozenset(tab.positions) for name, tab in parsed.items()},
+        columns_present={
+            name: frozenset(tab.positions) | tab.defaulted for name, tab in parsed.items()
+        },
         unknown_columns={name: tab.unknown for name, tab in parsed.items()},
         rows_read={name: tab.rows_read for name, tab in parsed.items()},
         blank_rows={name: tab.blank_rows for name, tab in parsed.items()},

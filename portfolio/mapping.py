@@ -1,0 +1,745 @@
+"""Bring your own sheet: a mapping from a sheet's own headers and words to the template's.
+
+A real inventory keeps its own column names ("use_case_name", "agency") and stage words
+("Pre-deployment", "Deployed", "Retired"). A `ColumnMapping` says how to read them; it lives
+in the workbook itself, as an optional `Mapping` tab of four columns, or in
+`[groundtruth.mapping]` in `.streamlit/secrets.toml`:
+
+| kind    | field         | from            | to       | meaning                                  |
+|---------|---------------|-----------------|----------|------------------------------------------|
+| column  | name          | use_case_name   |          | the header `use_case_name` fills `name`  |
+| column  | Usage.week    | Week of         |          | another tab: `Tab.field`                 |
+| value   | stage         | Pre-deployment  | Idea     | this word in a `stage` cell means Idea   |
+| default | origin        |                 | Mandate  | blank cells (or a missing column) read   |
+|         |               |                 |          | as Mandate                               |
+
+`field` is a template column (Initiatives unless written `Tab.field`); `from` is what the
+sheet says; `to` is the template's word (value) or the value to assume (default). A
+`default` is how a required field with no source column is mapped: the federal inventory
+has no origin column, so `default, origin, , Mandate` gives every row the origin Mandate,
+and `default, started, , 2025-01-01` fills the start dates the sheet leaves blank.
+A default never replaces a value the sheet has, and a cell that cannot be read stays a
+problem. Headers and words match case-, space- and punctuation-insensitively.
+
+In secrets, the same in TOML (either form):
+
+    [groundtruth.mapping]
+    columns = { name = "use_case_name", team = "agency", started = "operational_date" }
+    defaults = { origin = "Mandate" }
+    [groundtruth.mapping.values.stage]
+    Pre-deployment = "Idea"
+    Deployed = "Adopted"
+
+    # or, the Mapping tab's rows: rows = [["column", "name", "use_case_name", ""], ...]
+
+When both exist, the secrets entries win over the Mapping tab's for the same header, word
+or field. Mistakes in a mapping (an unknown field, a word that is not in the vocabulary)
+are `Problem`s on Sheet health, never exceptions.
+
+This module also suggests a mapping for the headers and words a sheet does not match yet
+(known synonyms first, then difflib similarity) and compares a portfolio before and after
+a mapping. No Streamlit, no I/O.
+
+>>> mapping = read_mapping_rows([["kind", "field", "from", "to"],
+...                              ["column", "name", "use_case_name", ""],
+...                              ["value", "stage", "Deployed", "adopted"]])
+>>> mapping.columns, mapping.values
+({'Initiatives': {'use_case_name': 'name'}}, {'stage': {'Deployed': 'Adopted'}})
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from portfolio import schema
+from portfolio.model import Cell, Portfolio, Problem, RawWorkbook
+
+COLUMN = "column"
+VALUE = "value"
+DEFAULT = "default"
+KINDS = (COLUMN, VALUE, DEFAULT)
+HEADERS = ("kind", "field", "from", "to")
+SECRETS_SOURCE = "[groundtruth.mapping]"
+# How many rows at the top of a Mapping tab may sit above its header row (a title, a note).
+HEADER_SEARCH_ROWS = 10
+# difflib ratios from which a header or a word is offered as a likely match; below them the
+# "closest headers" of an error message still list the best few, as hints. Headers need more:
+# short ones ("have_ato" vs "rag") share letters by chance.
+HEADER_CUTOFF = 0.75
+WORD_CUTOFF = 0.6
+CLOSEST_LIMIT = 3
+SYNONYM_SCORE = 1.0
+# A cell that Sheets would read as a formula when pasted is written with a leading
+# apostrophe, which Sheets swallows and the reader strips.
+_FORMULA_STARTS = ("=", "+", "-", "@")
+_TEXT_MARK = "'"
+
+# Headers that real inventories use for a template field, offered as suggestions (a person
+# confirms them) rather than accepted silently like the schema's aliases.
+COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "id": ("use case id", "identifier", "record id", "ticket", "inventory id", "number"),
+    "name": ("use case name", "project name", "initiative name", "use case title", "system"),
+    "team": ("agency", "bureau", "agency bureau", "office", "division", "unit", "business unit",
+             "organization", "org", "component", "owning office"),
+    "owner": ("contact email", "email", "point of contact", "poc", "product owner"),
+    "origin": ("contracting usage", "sourcing", "initiated by", "development type"),
+    "area": ("topic area", "category", "theme", "topic", "mission area"),
+    "tool": ("vendor name", "vendor", "system name", "technology", "model name", "ai technique"),
+    "reported_status": ("rag status", "status colour", "status color", "health status"),
+    "stage": ("development stage", "stage of development", "lifecycle stage", "status",
+              "maturity"),
+    "started": ("operational date", "date initiated", "initiation date", "launch date",
+                "go live date", "date implemented", "kickoff", "created"),
+    "last_update": ("last modified", "modified", "date updated", "reviewed on"),
+    "annual_cost": ("budget", "annual budget", "contract value", "license cost", "cost per year"),
+    "seats": ("licenses purchased", "licences purchased", "seat count"),
+    "target_users": ("users targeted", "expected users", "population"),
+    "notes": ("problem solved", "purpose", "summary", "benefits", "details"),
+}  # fmt: skip
+# Words of real inventories for the template's vocabularies, offered as suggestions.
+VALUE_SYNONYMS: dict[str, dict[str, str]] = {
+    "stage": {
+        "predeployment": "Idea",
+        "planned": "Idea",
+        "planning": "Idea",
+        "initiated": "Idea",
+        "concept": "Idea",
+        "development": "Pilot",
+        "indevelopment": "Pilot",
+        "acquisitionanddevelopment": "Pilot",
+        "testing": "Pilot",
+        "implementation": "Rollout",
+        "implementationandassessment": "Rollout",
+        "deploying": "Rollout",
+        "deployed": "Adopted",
+        "operational": "Adopted",
+        "operationandmaintenance": "Adopted",
+        "inuse": "Adopted",
+        "decommissioned": "Abandoned",
+        "discontinued": "Abandoned",
+        "sunset": "Abandoned",
+        "retired": "Abandoned",
+    },
+    "reported_status": {
+        "complete": "Green",
+        "healthy": "Green",
+        "delayed": "Amber",
+        "minorissues": "Amber",
+        "critical": "Red",
+        "majorissues": "Red",
+    },
+    "origin": {
+        "vendorpurchased": "Vendor",
+        "contracted": "Vendor",
+        "purchased": "Vendor",
+        "inhousedevelopment": "Grassroots",
+        "inhouse": "Grassroots",
+        "required": "Mandate",
+        "executiveorder": "Mandate",
+    },
+}
+
+
+# --- the mapping -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """How one particular sheet spells the contract, beyond the built-in aliases.
+
+    `columns`: tab -> {header in the sheet -> canonical column}; `values`: canonical column
+    -> {word in the sheet -> canonical word}; `defaults`: tab -> {canonical column -> text
+    assumed for its blank cells, or for every row when the sheet has no such column}.
+    Keys match case-, space- and punctuation-insensitively; mapped headers and words are
+    applied before the aliases. `problems` are the mistakes found while reading it.
+
+    >>> ColumnMapping(columns={"Initiatives": {"Use Case ID": "id"}},
+    ...               values={"stage": {"Operation and Maintenance": "Adopted"}},
+    ...               defaults={"Initiatives": {"origin": "Mandate"}})
+    ... # doctest: +ELLIPSIS
+    ColumnMapping(...)
+    """
+
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+    defaults: dict[str, dict[str, str]] = field(default_factory=dict)
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.columns or self.values or self.defaults)
+
+    def rows(self) -> list[MappingRow]:
+        """The mapping as Mapping-tab rows (column, then value, then default rows)."""
+        out: list[MappingRow] = []
+        for tab, headers in self.columns.items():
+            for header, target in headers.items():
+                out.append(MappingRow(COLUMN, field_name(tab, target), header, ""))
+        for column, words in self.values.items():
+            out.extend(MappingRow(VALUE, column, word, to) for word, to in words.items())
+        for tab, fields in self.defaults.items():
+            for column, text in fields.items():
+                out.append(MappingRow(DEFAULT, field_name(tab, column), "", text))
+        return out
+
+
+@dataclass(frozen=True)
+class MappingRow:
+    """One row of a Mapping tab; `why` says where a suggested row came from."""
+
+    kind: str
+    field: str
+    source: str
+    target: str
+    why: str = ""
+
+    def cells(self) -> list[str]:
+        return [self.kind, self.field, self.source, self.target]
+
+
+def field_name(tab: str, column: str) -> str:
+    """How a row names a field: `name` for Initiatives, `Usage.week` for another tab."""
+    return column if tab == schema.INITIATIVES else f"{tab}.{column}"
+
+
+def resolve_field(text: str) -> tuple[str, str] | None:
+    """(tab, canonical column) of a field as a person writes it, or None.
+
+    A bare name is looked up in Initiatives first, then in the other tabs in order; aliases
+    count ("Start date" is started).
+
+    >>> resolve_field("Start date"), resolve_field("usage.Week"), resolve_field("frequency")
+    (('Initiatives', 'started'), ('Usage', 'week'), ('DailyTools', 'frequency'))
+    """
+    tab_part, dot, column_part = str(text).strip().rpartition(".")
+    tables = list(schema.TABLES.values())
+    if dot:
+        tables = [t for t in tables if schema.normalize(t.name) == schema.normalize(tab_part)]
+    key = schema.normalize(column_part)
+    if not key:
+        return None
+    for table in tables:
+        if table.name == schema.SETTINGS:
+            continue
+        canonical = schema.header_index(table).get(key)
+        if canonical:
+            return table.name, canonical
+    return None
+
+
+def _column(tab: str, name: str) -> schema.Column:
+    return schema.TABLES[tab].column(name)
+
+
+def _strip_mark(cell: Cell) -> str:
+    if cell is None:
+        return ""
+    text = str(cell).strip()
+    return text[1:] if text.startswith(_TEXT_MARK) else text
+
+
+def _header_row(rows: Sequence[Sequence[Cell]]) -> int | None:
+    """Index of the `kind, field, from, to` row among the first rows, or None (headerless)."""
+    wanted = {schema.normalize(h) for h in HEADERS}
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        found = {schema.normalize(_strip_mark(c)) for c in row} & wanted
+        if len(found) == len(wanted):
+            return i
+    return None
+
+
+_REQUIRED_HINT = ", ".join(schema.TABLES[schema.INITIATIVES].required_columns)
+
+
+class _RowError(Exception):
+    """A Mapping row that cannot be used: (message, fix, the column of the cell at fault)."""
+
+
+def _row_entry(cell: dict[str, str], where: str) -> tuple[str, str, str, str]:
+    """(kind, tab, column, target) of one non-blank row; raises _RowError."""
+    kind = schema.normalize(cell["kind"])
+    if kind not in KINDS:
+        raise _RowError(
+            f'"{cell["kind"]}" is not a kind of mapping row (column, value, default)',
+            "Type column, value or default",
+            "kind",
+        )
+    named = cell["field"] or (cell["to"] if kind == COLUMN else "")  # "column, , X, name"
+    resolved = resolve_field(named) if named else None
+    if resolved is None:
+        raise _RowError(
+            f'"{named}" is not a field of the template'
+            if named
+            else f"The {kind} row in {where} names no field",
+            f"Type a template column such as {_REQUIRED_HINT} "
+            "(Tab.field for another tab, e.g. Usage.week)",
+            "field",
+        )
+    tab, name = resolved
+    if kind == COLUMN:
+        if not cell["from"]:
+            raise _RowError(
+                f"The column row for {name} names no header",
+                f"Type the sheet's header that holds {name} in the from column",
+                "from",
+            )
+        return kind, tab, name, ""
+    target = cell["to"]
+    if not target:
+        raise _RowError(
+            f"The {kind} row for {name} has nothing in to",
+            "Type the template's word (value) or the value to assume (default) in the to column",
+            "to",
+        )
+    column = _column(tab, name)
+    if column.vocabulary:
+        word = schema.vocabulary_index(column).get(schema.normalize(target))
+        if word is None:
+            words = ", ".join(column.vocabulary)
+            raise _RowError(
+                f'"{target}" is not one of {words}', f"Type one of {words} in the to column", "to"
+            )
+        target = word
+    if kind == VALUE and not cell["from"]:
+        raise _RowError(
+            f"The value row for {name} names no word",
+            "Type the sheet's word in the from column",
+            "from",
+        )
+    return kind, tab, name, target
+
+
+def read_mapping_rows(
+    rows: Sequence[Sequence[Cell]], *, sheet_name: str = schema.MAPPING, source: str = ""
+) -> ColumnMapping:
+    """A ColumnMapping from the rows of a Mapping tab (headers `kind, field, from, to`).
+
+    The header row may sit below a title; without one the columns are taken in that order.
+    Blank rows are skipped; a row that cannot be used is a Problem with its A1 reference
+    and is left out. `source` names where the rows came from in messages (default: the tab).
+
+    >>> m = read_mapping_rows([["default", "origin", "", "mandate"]])
+    >>> m.defaults
+    {'Initiatives': {'origin': 'Mandate'}}
+    """
+    header_at = _header_row(rows)
+    positions = dict(zip(HEADERS, range(len(HEADERS)), strict=True))
+    if header_at is not None:
+        header = [schema.normalize(_strip_mark(c)) for c in rows[header_at]]
+        positions = {h: header.index(h) for h in HEADERS}
+    first = 0 if header_at is None else header_at + 1
+    columns: dict[str, dict[str, str]] = {}
+    values: dict[str, dict[str, str]] = {}
+    defaults: dict[str, dict[str, str]] = {}
+    problems: list[Problem] = []
+    claimed: dict[tuple[str, str], str] = {}  # (tab, column) -> where a row maps it
+
+    for r in range(first, len(rows)):
+        row = rows[r]
+        cell = {h: _strip_mark(row[j]) if j < len(row) else "" for h, j in positions.items()}
+        if not any(cell.values()):
+            continue
+        where = source or schema.a1(sheet_name, r, positions["kind"])
+        try:
+            kind, tab, name, target = _row_entry(cell, where)
+            if kind == COLUMN and (tab, name) in claimed:
+                raise _RowError(
+                    f"{field_name(tab, name)} is already mapped in {claimed[tab, name]}; "
+                    "this row is ignored",
+                    "Delete one of the two rows",
+                    "from",
+                )
+        except _RowError as error:
+            message, fix, at = error.args
+            ref = source or schema.a1(sheet_name, r, positions[at])
+            problems.append(Problem(schema.MAPPING, ref, None, cell[at] or None, message, fix=fix))
+            continue
+        if kind == COLUMN:
+            claimed[tab, name] = where
+            columns.setdefault(tab, {})[cell["from"]] = name
+        elif kind == VALUE:
+            values.setdefault(name, {})[cell["from"]] = target
+        else:
+            defaults.setdefault(tab, {})[name] = target
+    return ColumnMapping(columns, values, defaults, tuple(problems))
+
+
+def from_settings(section: Mapping[str, object] | None) -> ColumnMapping:
+    """A ColumnMapping from `[groundtruth.mapping]` (see the module docstring for the form).
+
+    >>> from_settings({"columns": {"name": "use_case_name"}, "defaults": {"origin": "Mandate"},
+    ...                "values": {"stage": {"Deployed": "Adopted"}}}).rows()[0]
+    MappingRow(kind='column', field='name', source='use_case_name', target='', why='')
+    """
+    if not section:
+        return ColumnMapping()
+    rows: list[list[Cell]] = []
+    for entry in section.get("rows") or []:
+        rows.append([str(c) for c in entry] if isinstance(entry, list | tuple) else [str(entry)])
+    for name, header in (section.get("columns") or {}).items():
+        rows.append([COLUMN, str(name), str(header), ""])
+    for name, words in (section.get("values") or {}).items():
+        for word, to in (words or {}).items() if isinstance(words, Mapping) else []:
+            rows.append([VALUE, str(name), str(word), str(to)])
+    for name, text in (section.get("defaults") or {}).items():
+        rows.append([DEFAULT, str(name), "", str(text)])
+    return read_mapping_rows(rows, source=SECRETS_SOURCE)
+
+
+def merge(base: ColumnMapping, override: ColumnMapping | None) -> ColumnMapping:
+    """`base` with `override` laid over it: the override wins for a header, word or field.
+
+    >>> merge(ColumnMapping(defaults={"Initiatives": {"origin": "Vendor"}}),
+    ...       ColumnMapping(defaults={"Initiatives": {"origin": "Mandate"}})).defaults
+    {'Initiatives': {'origin': 'Mandate'}}
+    """
+    if override is None:
+        return base
+    columns = {tab: dict(headers) for tab, headers in base.columns.items()}
+    for tab, headers in override.columns.items():
+        targets = set(headers.values())
+        kept = {h: c for h, c in columns.get(tab, {}).items() if c not in targets}
+        columns[tab] = {**kept, **headers}
+    values = {c: dict(w) for c, w in base.values.items()}
+    for column, words in override.values.items():
+        values[column] = {**values.get(column, {}), **words}
+    defaults = {tab: dict(f) for tab, f in base.defaults.items()}
+    for tab, fields in override.defaults.items():
+        defaults[tab] = {**defaults.get(tab, {}), **fields}
+    return ColumnMapping(columns, values, defaults, (*base.problems, *override.problems))
+
+
+def from_rows(rows: Iterable[MappingRow]) -> ColumnMapping:
+    """The ColumnMapping that a list of MappingRows (e.g. accepted suggestions) describes."""
+    return read_mapping_rows([list(HEADERS), *(r.cells() for r in rows)])
+
+
+# --- writing rows to paste ---------------------------------------------------------------
+
+
+def _pasteable(text: str) -> str:
+    return _TEXT_MARK + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def rows_text(rows: Iterable[MappingRow], *, delimiter: str = "\t") -> str:
+    """The rows with their header, as TSV (paste into cell A1 of a Mapping tab) or CSV.
+
+    >>> print(rows_text([MappingRow("value", "stage", "Deployed", "Adopted")], delimiter=","))
+    kind,field,from,to
+    value,stage,Deployed,Adopted
+    <BLANKLINE>
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(HEADERS)
+    for row in rows:
+        writer.writerow([_pasteable(c) for c in row.cells()])
+    return buffer.getvalue()
+
+
+# --- suggestions -------------------------------------------------------------------------
+
+
+def _similarity(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, schema.normalize(a), schema.normalize(b)).ratio()
+
+
+def header_score(column: schema.Column, header: str) -> tuple[float, str]:
+    """(score, why) for `header` holding `column`: 1.0 for a known synonym, else difflib.
+
+    >>> header_score(schema.TABLES["Initiatives"].column("team"), "agency")
+    (1.0, 'known synonym')
+    """
+    key = schema.normalize(header)
+    if key in {schema.normalize(s) for s in COLUMN_SYNONYMS.get(column.name, ())}:
+        return SYNONYM_SCORE, "known synonym"
+    best = max(_similarity(header, s) for s in (column.name, *column.aliases))
+    return best, f"similar name ({best:.0%})"
+
+
+def closest_headers(column: schema.Column, headers: Iterable[str], *, limit: int = CLOSEST_LIMIT):
+    """The headers most like `column`, best first (synonyms, then similarity), at most `limit`.
+
+    >>> team = schema.TABLES["Initiatives"].column("team")
+    >>> closest_headers(team, ["agency_name", "agency", "id", "agency_bureau"])
+    ['agency', 'agency_bureau', 'agency_name']
+    """
+    scored = [(header_score(column, h)[0], i, h) for i, h in enumerate(headers) if h]
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    return [h for score, _, h in scored[:limit] if score > 0]
+
+
+def _word_score(column: schema.Column, word: str) -> tuple[str | None, float, str]:
+    key = schema.normalize(word)
+    known = VALUE_SYNONYMS.get(column.name, {}).get(key)
+    if known:
+        return known, SYNONYM_SCORE, "known synonym"
+    spellings = schema.vocabulary_index(column)
+    matches = difflib.get_close_matches(key, list(spellings), n=1, cutoff=WORD_CUTOFF)
+    if not matches:
+        return None, 0.0, ""
+    score = difflib.SequenceMatcher(None, key, matches[0]).ratio()
+    return spellings[matches[0]], score, f"similar word ({score:.0%})"
+
+
+def suggest(portfolio: Portfolio, *, raw: RawWorkbook | None = None) -> list[MappingRow]:
+    """Mapping rows for what the sheet does not match yet, most useful first.
+
+    Columns: each template column the sheet lacks, from its unknown headers (a known synonym,
+    else the most similar header above the cutoff; each header used once). Values: each
+    distinct unreadable word of a vocabulary column (from the problems), with how many cells
+    say it (counted over every row when `raw`, the cells it was parsed from, is given).
+    Defaults: a required vocabulary column that no header fills gets its first word,
+    to be checked by a person.
+    """
+    rows: list[MappingRow] = []
+    for tab in (t for t in schema.TABLES if t != schema.SETTINGS):
+        if tab not in portfolio.tabs_present:
+            continue
+        table = schema.TABLES[tab]
+        present = portfolio.columns_present.get(tab, frozenset())
+        free = [h for h in portfolio.unknown_columns.get(tab, []) if not h.startswith("column ")]
+        candidates = []
+        for column in table.columns:
+            if column.name in present:
+                continue
+            for header in free:
+                score, why = header_score(column, header)
+                if score >= HEADER_CUTOFF:
+                    candidates.append((score, column.required, column.name, header, why))
+        candidates.sort(key=lambda c: (-c[0], not c[1]))
+        used: set[str] = set()
+        mapped: set[str] = set()
+        for _, _, name, header, why in candidates:
+            if header in used or name in mapped:
+                continue
+            used.add(header)
+            mapped.add(name)
+            rows.append(MappingRow(COLUMN, field_name(tab, name), header, "", why))
+        for column in table.columns:
+            if column.required and column.vocabulary and column.name not in present | mapped:
+                rows.append(
+                    MappingRow(
+                        DEFAULT,
+                        field_name(tab, column.name),
+                        "",
+                        column.vocabulary[0],
+                        f"no column looks like {column.name}; every row gets this value",
+                    )
+                )
+    rows.extend(_value_suggestions(portfolio, raw))
+    return rows
+
+
+def suggest_for(raw: RawWorkbook, *, current: ColumnMapping | None = None) -> list[MappingRow]:
+    """Suggestions for a whole workbook: columns first, then the words read under them.
+
+    Words can only be judged once their column is found, so the sheet is parsed again with
+    the current mapping plus the suggested column rows, and the unreadable words of that
+    second reading are suggested too. `current` is a mapping given outside the sheet
+    (secrets); the sheet's own Mapping tab is always applied.
+    """
+    # Imported here: parse imports this module for ColumnMapping.
+    from portfolio.parse import parse_workbook
+
+    first = suggest(parse_workbook(raw, mapping=current), raw=raw)
+    columns = [r for r in first if r.kind == COLUMN]
+    if not columns:
+        return first
+    trial = merge(current or ColumnMapping(), from_rows(columns))
+    second = suggest(parse_workbook(raw, mapping=trial), raw=raw)
+    # A default is offered only if the columns found leave the field empty.
+    kept = [r for r in first if r.kind != VALUE and (r.kind == COLUMN or r in second)]
+    return [*kept, *(r for r in second if r.kind == VALUE)]
+
+
+_CELL_REF = re.compile(r"^(?P<sheet>.+)!(?P<col>[A-Z]+)(?P<row>\d+)$")
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + (ord(letter) - ord("A") + 1)
+    return index - 1
+
+
+def _frame(portfolio: Portfolio, tab: str):
+    return {
+        schema.INITIATIVES: portfolio.initiatives,
+        schema.USAGE: portfolio.usage,
+        schema.CHECKINS: portfolio.checkins,
+        schema.DAILY_TOOLS: portfolio.daily_tools,
+    }.get(tab)
+
+
+def _word_counts(
+    portfolio: Portfolio, raw: RawWorkbook | None, tab: str, column: schema.Column, cell: str
+) -> Counter[str] | None:
+    """Every unreadable word of a column counted over all its rows, read back from the raw
+    cells (the problems list stops after a few hundred cells); None when it cannot be."""
+    found = _CELL_REF.match(cell)
+    frame = _frame(portfolio, tab)
+    if raw is None or found is None or frame is None or found["sheet"] not in raw.tabs:
+        return None
+    rows = raw.tabs[found["sheet"]]
+    j = _column_index(found["col"])
+    known = schema.vocabulary_index(column)
+    counts: Counter[str] = Counter()
+    for sheet_row, value in zip(frame["_row"].tolist(), frame[column.name].isna(), strict=True):
+        row = rows[sheet_row - 1] if sheet_row - 1 < len(rows) else []
+        text = str(row[j]).strip() if j < len(row) and row[j] is not None else ""
+        if value and text and schema.normalize(text) not in known:
+            counts[text] += 1
+    return counts
+
+
+def _value_suggestions(portfolio: Portfolio, raw: RawWorkbook | None = None) -> list[MappingRow]:
+    counts: Counter[tuple[str, str]] = Counter()
+    spelled: dict[tuple[str, str], str] = {}
+    columns: dict[str, schema.Column] = {}
+    counted: set[tuple[str, str]] = set()  # (tab, column) counted from the raw cells
+    for p in portfolio.problems:
+        table = schema.TABLES.get(p.tab)
+        if table is None or p.column is None or p.raw is None:
+            continue
+        if p.column not in {c.name for c in table.columns}:
+            continue
+        column = table.column(p.column)
+        if not column.vocabulary or (p.tab, column.name) in counted:
+            continue
+        columns[column.name] = column
+        whole = _word_counts(portfolio, raw, p.tab, column, p.cell)
+        if whole is not None:
+            counted.add((p.tab, column.name))
+            for word, count in whole.items():
+                key = (column.name, schema.normalize(word))
+                counts[key] += count
+                spelled.setdefault(key, word)
+            continue
+        key = (column.name, schema.normalize(p.raw))
+        counts[key] += 1
+        spelled.setdefault(key, str(p.raw).strip())
+    rows = []
+    for (name, folded), count in counts.most_common():
+        word = spelled[name, folded]
+        target, _score, why = _word_score(columns[name], word)
+        cells = f"{count:,} cell{'s' if count != 1 else ''}"
+        rows.append(
+            MappingRow(VALUE, name, word, target or "", f"{why}, {cells}" if why else cells)
+        )
+    return rows
+
+
+# --- effect of a mapping -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowAccount:
+    """Where every data row of a tab went: shown (all non-blank rows) or skipped as blank.
+
+    `sheet_rows` is what the tab holds under its header; nothing else can happen to a row,
+    so `sheet_rows == shown + blank`. `incomplete` counts shown rows with a required field
+    empty or unreadable (each such cell is a problem on Sheet health).
+    """
+
+    tab: str
+    sheet_rows: int
+    shown: int
+    blank: int
+    incomplete: int
+
+    @property
+    def balanced(self) -> bool:
+        return self.sheet_rows == self.shown + self.blank
+
+
+def account(portfolio: Portfolio, tab: str = schema.INITIATIVES) -> RowAccount:
+    """The row account of one tab (rows in = rows shown + blank rows skipped).
+
+    >>> account(portfolio)                                    # doctest: +SKIP
+    RowAccount(tab='Initiatives', sheet_rows=3611, shown=3611, blank=0, incomplete=2480)
+    """
+    frame = _frame(portfolio, tab)
+    shown = 0 if frame is None else len(frame)
+    blank = portfolio.blank_rows.get(tab, 0)
+    incomplete = 0
+    if frame is not None and tab in schema.TABLES and shown:
+        required = [c for c in schema.TABLES[tab].required_columns if c in frame]
+        incomplete = int(frame[required].isna().any(axis=1).sum()) if required else 0
+    return RowAccount(tab, portfolio.rows_read.get(tab, 0) + blank, shown, blank, incomplete)
+
+
+@dataclass(frozen=True)
+class Effect:
+    """What a mapping changes: problems and errors before/after, columns and cells it reads."""
+
+    problems_before: int
+    problems_after: int
+    errors_before: int
+    errors_after: int
+    columns_gained: tuple[str, ...]
+    cells_read: int  # cells that were problems before and are not any more
+
+    @property
+    def problems_fixed(self) -> int:
+        return self.problems_before - self.problems_after
+
+
+def effect(before: Portfolio, after: Portfolio) -> Effect:
+    """Compare the same sheet parsed without and with a mapping.
+
+    >>> effect(before, after).columns_gained                 # doctest: +SKIP
+    ('Initiatives.name', 'Initiatives.team')
+    """
+    gained = []
+    for tab, columns in after.columns_present.items():
+        for name in sorted(columns - before.columns_present.get(tab, frozenset())):
+            gained.append(f"{tab}.{name}")
+    cell_problems = {p.cell for p in before.problems if "!" in p.cell}
+    still = {p.cell for p in after.problems if "!" in p.cell}
+    return Effect(
+        problems_before=len(before.problems),
+        problems_after=len(after.problems),
+        errors_before=len(before.errors),
+        errors_after=len(after.errors),
+        columns_gained=tuple(gained),
+        cells_read=len(cell_problems - still),
+    )
+
+
+def missing_required(portfolio: Portfolio) -> list[Problem]:
+    """The errors about a required column that no header or mapping fills."""
+    return [p for p in portfolio.errors if "!" not in p.cell and p.column is not None]
+
+
+__all__ = [
+    "COLUMN",
+    "DEFAULT",
+    "HEADERS",
+    "KINDS",
+    "VALUE",
+    "ColumnMapping",
+    "Effect",
+    "MappingRow",
+    "RowAccount",
+    "account",
+    "closest_headers",
+    "effect",
+    "field_name",
+    "from_rows",
+    "from_settings",
+    "header_score",
+    "merge",
+    "missing_required",
+    "read_mapping_rows",
+    "resolve_field",
+    "rows_text",
+    "suggest",
+    "suggest_for",
+]
