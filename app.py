@@ -5,7 +5,7 @@ Start it with `make run` (or `streamlit run app.py`).
 
 import streamlit as st
 
-from ui import filters, shell
+from ui import auth, filters, shell
 
 st.set_page_config(
     page_title="Ground Truth",
@@ -22,6 +22,8 @@ PAGES = [
     st.Page("pages/sheet_health.py", title="Sheet health", icon=":material/healing:"),
 ]
 
+# Sign-in (when configured) comes before anything else: no page or sheet data without it.
+auth.require_access(present=filters.present_from_url())
 page = st.navigation(PAGES)
 shell.build_view()
 page.run()

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from data_sources.errors import SourceError
 from portfolio.model import Portfolio
-from ui import data, filters
+from ui import data, filters, presentation
 from ui import format as fmt
 
 VIEW_STATE_KEY = "_groundtruth_view"
@@ -37,17 +38,25 @@ def _source_box(loaded: data.Loaded) -> None:
     raw = loaded.raw
     if raw is None:
         return
-    st.caption(f"**Source:** {raw.origin}")
+    st.caption(f"**Source:** {fmt.plain(raw.origin)}")  # the origin carries the sheet's title
     st.caption(f"Fetched {fmt.age(raw.fetched_at)} · read in {loaded.seconds:.1f} s")
     if st.button("Refresh now", key="sidebar_refresh", help="Read the sheet again now"):
         data.refresh()
         st.rerun()
 
 
+def _stop_unconfigured(error: SourceError) -> None:
+    # Settings that cannot be used (invalid secrets.toml, a bad ttl): say which and stop,
+    # rather than a stack trace.
+    st.error(fmt.plain(error), icon=":material/settings_alert:")
+    st.stop()
+
+
 def _stop_without_data(loaded: data.Loaded) -> None:
     error = loaded.result.error
+    # Error texts quote tab names, paths and the server's words: shown as text, not markdown.
     st.error(
-        str(error) if error is not None else "The workbook could not be read.",
+        fmt.plain(error) if error is not None else "The workbook could not be read.",
         icon=":material/cloud_off:",
     )
     st.info(
@@ -62,7 +71,11 @@ def _stop_without_data(loaded: data.Loaded) -> None:
 
 def build_view() -> View:
     """Load the workbook (cached), draw the shared sidebar and return the page's View."""
-    spec = data.current_spec()
+    try:
+        spec = data.current_spec()
+    except SourceError as error:
+        _stop_unconfigured(error)
+        raise  # st.stop() has ended the run; for readers and type checkers
     with st.spinner("Reading the workbook…"):
         loaded = data.load(spec)
     portfolio = loaded.portfolio
@@ -70,7 +83,7 @@ def build_view() -> View:
         _stop_without_data(loaded)
     assert portfolio is not None
     if loaded.result.notice:
-        st.warning(loaded.result.notice, icon=":material/history:")
+        st.warning(fmt.plain(loaded.result.notice), icon=":material/history:")
 
     key = data.spec_key(spec)
     with st.sidebar:
@@ -97,6 +110,7 @@ def build_view() -> View:
         present=present,
         source_key=key,
     )
+    view = presentation.apply(view)  # chart theme; large type and no names when presenting
     st.session_state[VIEW_STATE_KEY] = view
     return view
 
