@@ -2,13 +2,15 @@
 
 `table()` shows sheet text as text (never HTML), shortens very long cells, replaces people's
 names by their team in presentation mode and offers a CSV whose formula-like cells are
-neutralized. `chart()` applies the shared theme and offers a PNG, rendered only when asked.
+neutralized. `chart()` applies the shared theme and offers a PNG (2x, titled, stamped with the
+as-of date, on white), rendered by vl-convert only when asked.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -21,8 +23,12 @@ PERSON_COLUMNS = ("owner", "author")
 # Free text that may name people; left out in presentation mode.
 FREE_TEXT_COLUMNS = ("notes", "note")
 LONG_CELL_CHARS = 240
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 PNG_SCALE = 2
+EXPORT_WIDTH = 800  # px (before the 2x scale) for a chart that takes the page's width on screen
+# Chart heights in presentation mode: tall enough to read from the back of the room, short
+# enough that the chart and the page's key message share one 1920x1080 screen.
+PRESENT_MIN_HEIGHT = 240
+PRESENT_MAX_HEIGHT = 560
 
 
 def anonymize(frame: pd.DataFrame) -> pd.DataFrame:
@@ -54,27 +60,49 @@ def shorten(frame: pd.DataFrame, *, limit: int = LONG_CELL_CHARS) -> pd.DataFram
     return out
 
 
-_FORMULA = re.compile(r"^[=+\-@\t\r]")
+# What spreadsheets read as the start of a formula (OWASP "CSV injection"), also after
+# leading spaces and in the full-width forms some spreadsheets accept.
+FORMULA_TRIGGERS = "=+-@\t\r＝＋－＠"
+_FORMULA = re.compile(r"^[ \u00a0]*[" + re.escape(FORMULA_TRIGGERS) + "]")
+LIST_JOINER = "; "
+FORMULA_PREFIXES = tuple(FORMULA_TRIGGERS)
+
+
+def neutralize_text(value: object) -> object:
+    """One cell made safe for a spreadsheet: formula-like text gets a leading apostrophe.
+
+    neutralize_text("=1+1") -> "'=1+1"; neutralize_text(-5) -> -5 (a number stays a number).
+    """
+    if isinstance(value, str) and _FORMULA.match(value):
+        return "'" + value
+    return value
+
+
+def _joined(value: object) -> object:
+    if isinstance(value, list | tuple):
+        return LIST_JOINER.join(str(v) for v in value)
+    return value
 
 
 def neutralize(frame: pd.DataFrame) -> pd.DataFrame:
-    """Prefix formula-like text cells with an apostrophe so spreadsheets show them as text.
+    """Prefix formula-like text cells and headers with an apostrophe so spreadsheets show text.
 
-    "=HYPERLINK(...)" -> "'=HYPERLINK(...)"; numbers (even negative ones) are left alone.
+    "=HYPERLINK(...)" -> "'=HYPERLINK(...)", "@SUM(A1)" -> "'@SUM(A1)", "-2+3" -> "'-2+3";
+    numbers (even negative ones), dates and missing cells are left alone. List cells (the
+    reasons of a verdict) become one text joined by "; " first, and are neutralized too.
     """
     out = frame.copy()
     for column in out.columns:
         series = out[column]
-        if series.dtype == object or isinstance(series.dtype, pd.StringDtype):
-            text = series.astype("string")
-            risky = text.str.match(_FORMULA).fillna(False)
-            if risky.any():
-                out[column] = text.where(~risky, "'" + text)
+        if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_datetime64_any_dtype(series):
+            continue
+        out[column] = series.astype(object).map(_joined).map(neutralize_text)
+    out.columns = [neutralize_text(str(c)) for c in out.columns]
     return out
 
 
 def to_csv(frame: pd.DataFrame) -> bytes:
-    """CSV bytes for a download, with formula-like cells neutralized."""
+    """CSV bytes (UTF-8) for a download, with formula-like cells and headers neutralized."""
     return neutralize(frame).to_csv(index=False).encode("utf-8")
 
 
@@ -108,12 +136,62 @@ def table(
     )
 
 
+def _merge(base: dict, over: dict) -> dict:
+    merged = dict(base)
+    for name, value in over.items():
+        if isinstance(value, dict) and isinstance(merged.get(name), dict):
+            merged[name] = _merge(merged[name], value)
+        else:
+            merged[name] = value
+    return merged
+
+
+def export_spec(
+    chart: alt.TopLevelMixin, *, title: str, stamp: str, present: bool = False
+) -> dict[str, Any]:
+    """The Vega-Lite spec of a chart as exported: on white, dark ink, titled and stamped.
+
+    The export's title replaces the chart's own (also any title on the layers of a layered
+    chart, which would otherwise show twice), and a chart that takes the page's width gets
+    a fixed one, since an image has no page.
+
+    >>> export_spec(bars, title="Spend", stamp="As of 2 Jun 2026")["title"]  # doctest: +SKIP
+    {'text': 'Spend', 'subtitle': 'As of 2 Jun 2026', 'anchor': 'start'}
+    """
+    theme.use()
+    spec = chart.to_dict()
+    for layer in spec.get("layer", []):
+        layer.pop("title", None)
+    spec["title"] = {"text": title, "subtitle": stamp, "anchor": "start"}
+    spec["config"] = _merge(spec.get("config", {}), theme.export_config(present=present))
+    single_view = "layer" in spec or "mark" in spec
+    if single_view and not isinstance(spec.get("width"), int | float):
+        spec["width"] = EXPORT_WIDTH
+    return spec
+
+
 def png_bytes(chart: alt.TopLevelMixin, *, title: str, stamp: str) -> bytes:
-    """The chart as a PNG at 2x scale, titled and stamped (e.g. 'As of 23 Nov 2026')."""
+    """The chart as a PNG at 2x scale, titled and stamped (e.g. 'As of 23 Nov 2026').
+
+    Rendered by vl-convert on the server; no browser is involved.
+    """
     import vl_convert as vlc
 
-    titled = chart.properties(title=alt.TitleParams(title, subtitle=stamp, anchor="start"))
-    return vlc.vegalite_to_png(titled.to_dict(), scale=PNG_SCALE)
+    return vlc.vegalite_to_png(export_spec(chart, title=title, stamp=stamp), scale=PNG_SCALE)
+
+
+def fit_for_screen(figure: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """A single or layered chart made taller for a shared 16:9 screen, within one screen.
+
+    Its height grows with the presentation type (x1.5), between PRESENT_MIN_HEIGHT and
+    PRESENT_MAX_HEIGHT, so a chart and the page's key message fit on a 1920x1080 screen.
+    Compositions (concat, facet) keep their own sizes.
+    """
+    if not isinstance(figure, alt.Chart | alt.LayerChart):
+        return figure
+    height = figure.height if isinstance(figure.height, int | float) else PRESENT_MIN_HEIGHT
+    grown = round(height * theme.PRESENT_SCALE)
+    return figure.properties(height=min(PRESENT_MAX_HEIGHT, max(PRESENT_MIN_HEIGHT, grown)))
 
 
 def chart(
@@ -124,8 +202,13 @@ def chart(
     title: str,
     stamp: str,
 ) -> None:
-    """Show a chart in the shared theme with a PNG download made only when clicked."""
-    styled = theme.configure(figure, present=present)
+    """Show a chart in the shared theme with a PNG download made only when clicked.
+
+    In presentation mode the type is larger and the chart sized for a 16:9 screen.
+    """
+    theme.use()
+    sized = fit_for_screen(figure) if present else figure
+    styled = theme.configure(sized, present=present)
     st.altair_chart(styled, width="stretch", key=f"{key}_chart")
     make: Callable[[], bytes] = lambda: png_bytes(styled, title=title, stamp=stamp)  # noqa: E731
     st.download_button(
