@@ -5,7 +5,7 @@ Start it with `make run` (or `streamlit run app.py`).
 
 import streamlit as st
 
-from ui import auth, filters, shell
+from ui import auth, filters, presentation, shell
 
 st.set_page_config(
     page_title="Ground Truth",
@@ -19,11 +19,14 @@ PAGES = [
     st.Page("pages/watermelons.py", title="Watermelons", icon=":material/nutrition:"),
     st.Page("pages/stalled.py", title="Stalled & reverted", icon=":material/history:"),
     st.Page("pages/edges.py", title="The edges", icon=":material/explore:"),
+    st.Page("pages/daily_tools.py", title="Daily tools", icon=":material/handyman:"),
+    st.Page("pages/trends.py", title="Trends", icon=":material/trending_up:"),
     st.Page("pages/sheet_health.py", title="Sheet health", icon=":material/healing:"),
 ]
 
 # Sign-in (when configured) comes before anything else: no page or sheet data without it.
 auth.require_access(present=filters.present_from_url())
 page = st.navigation(PAGES)
-shell.build_view()
+view = shell.build_view()
+presentation.next_page_link(PAGES, page, present=view.present)
 page.run()
