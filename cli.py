@@ -2,6 +2,11 @@
 
     python cli.py doctor [--source SRC] [--json]
     python cli.py verdicts [--source SRC] [--as-of YYYY-MM-DD] [--json]
+    python cli.py check-in --initiative ID --status S --stage S [--active-users N]
+                           [--note TEXT] [--author NAME] [--source SRC]
+    python cli.py outbox [--send] [--source SRC]
+    python cli.py template OUT.xlsx [--force]
+    python cli.py init-sheet [--dry-run]
 
 `--source` takes what GROUNDTRUTH_SOURCE takes: a path to an .xlsx file, a CSV file or a
 folder of CSV files, `gsheets` or `sample`. Without it the source is chosen as the app
@@ -19,6 +24,7 @@ from collections.abc import Callable, Sequence
 EXIT_OK = 0
 EXIT_PROBLEMS = 1  # doctor found an error in the sheet
 EXIT_USAGE = 2  # bad arguments or a source that cannot be read
+EXIT_STILL_PENDING = 3  # outbox --send: check-ins still wait (the sheet failed again)
 
 
 class CommandError(Exception):
@@ -30,14 +36,16 @@ def _read_portfolio(source: str | None):
     from data_sources.config import read_secrets, resolve_source
     from data_sources.errors import SourceError
     from data_sources.loader import read_source
+    from portfolio.mapping import from_secrets
     from portfolio.parse import parse_workbook
 
-    spec = resolve_source(secrets=read_secrets(), override=source)
+    secrets = read_secrets()
+    spec = resolve_source(secrets=secrets, override=source)
     try:
         raw = read_source(spec)
     except SourceError as error:
         raise CommandError(str(error)) from None
-    return parse_workbook(raw)
+    return parse_workbook(raw, mapping=from_secrets(secrets))
 
 
 def _json_default(value: object) -> object:
@@ -126,6 +134,133 @@ def cmd_verdicts(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _known_ids(spec) -> set[str] | None:
+    """Initiative ids from the source, else from its last good copy; None when neither reads."""
+    from data_sources.loader import load_workbook
+    from portfolio.parse import parse_workbook
+
+    result = load_workbook(spec)
+    if result.raw is None:
+        return None
+    ids = parse_workbook(result.raw).initiatives["id"].dropna().astype(str)
+    return set(ids)
+
+
+def cmd_check_in(args: argparse.Namespace) -> int:
+    """Append one check-in as the Check in page does; queue it when the sheet fails."""
+    from data_sources import checkins
+    from data_sources.config import read_secrets, resolve_source
+    from data_sources.errors import SourceError
+
+    try:
+        spec = resolve_source(secrets=read_secrets(), override=args.source)
+        known = _known_ids(spec)
+        checkin = checkins.new_checkin(
+            initiative_id=args.initiative,
+            reported_status=args.status,
+            stage=args.stage,
+            active_users=args.active_users,
+            note=args.note,
+            author=args.author,
+            known_ids=known,
+        )
+        delivery = checkins.submit(checkin, spec)
+    except SourceError as error:
+        raise CommandError(str(error)) from None
+    if known is None:
+        print("warning: the initiative ids could not be read, so the id was not checked.")
+    print(f"checkin_id: {checkin.checkin_id}")
+    print(f"status: {delivery.status} ({delivery.where})")
+    if delivery.error is not None:
+        print(f"why: {delivery.error.message}")
+        print("It is sent by `python cli.py outbox --send` or the next visit to Check in.")
+    return EXIT_OK
+
+
+def cmd_outbox(args: argparse.Namespace) -> int:
+    """List the check-ins waiting to be sent to the sheet; with --send, send them."""
+    from data_sources import checkins
+    from data_sources.config import GSHEETS, read_secrets, resolve_source
+    from data_sources.errors import SourceError
+
+    try:
+        spec = resolve_source(secrets=read_secrets(), override=args.source)
+        if spec.kind != GSHEETS:
+            print(f"The source is {spec.kind}: check-ins are saved at once, nothing waits.")
+            return EXIT_OK
+        waiting = checkins.pending(spec)
+        print(f"{len(waiting)} check-in(s) waiting for Google Sheet {spec.location}.")
+        for item in waiting:
+            c = item.checkin
+            print(
+                f"  {c.checkin_id}  {c.initiative_id}  {c.reported_status}/{c.stage}  "
+                f"queued {item.queued_at}, {item.attempts} attempt(s)"
+            )
+            if item.last_error:
+                print(f"      last error: {item.last_error}")
+        if not args.send or not waiting:
+            return EXIT_OK
+        report = checkins.send_pending(spec)
+    except SourceError as error:
+        raise CommandError(str(error)) from None
+    if report.busy:
+        print("Another process is sending the outbox right now; nothing was sent twice.")
+        return EXIT_OK
+    print(
+        f"Sent {len(report.sent)}; {len(report.already_there)} had already landed; "
+        f"{report.remaining} still waiting."
+    )
+    if report.error is not None:
+        print(f"why: {report.error.message}")
+        return EXIT_STILL_PENDING
+    return EXIT_OK
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    """Write the empty template workbook: every tab, header and drop-down list."""
+    from pathlib import Path
+
+    from data_sources.template import write_template
+
+    out = Path(args.out).expanduser()
+    if out.suffix.lower() != ".xlsx":
+        raise CommandError(f"{out} should end in .xlsx: the template is an Excel workbook.")
+    if out.exists() and not args.force:
+        raise CommandError(f"{out} already exists: choose another name, or add --force.")
+    try:
+        write_template(out)
+    except OSError as exc:
+        raise CommandError(
+            f"Cannot write {out} ({exc.strerror or exc}): check the folder."
+        ) from None
+    print(f"Wrote the template to {out}: upload it to Google Drive and open it as a Sheet.")
+    return EXIT_OK
+
+
+def cmd_init_sheet(args: argparse.Namespace) -> int:
+    """Add the template's missing tabs and headers to the configured Google Sheet."""
+    from data_sources.config import GSHEETS, read_secrets, resolve_source
+    from data_sources.errors import SourceError
+    from data_sources.google_sheet import GoogleSheetSource
+    from data_sources.template import init_sheet
+
+    spec = resolve_source(secrets=read_secrets())
+    if spec.kind != GSHEETS or spec.gsheets is None:
+        raise CommandError(
+            "init-sheet works on a Google Sheet: add [connections.gsheets] (spreadsheet and "
+            "the service-account key fields) to .streamlit/secrets.toml, then run it again."
+        )
+    try:
+        plan = init_sheet(GoogleSheetSource(spec.gsheets), dry_run=args.dry_run)
+    except SourceError as error:
+        raise CommandError(str(error)) from None
+    if plan.empty:
+        print("Nothing to add: every template tab and header is already there.")
+    for line in plan.describe():
+        print(f"{'Would add' if args.dry_run else 'Added'} {line}")
+    return EXIT_OK
+
+
 def _add_source(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--source",
@@ -147,6 +282,30 @@ def build_parser() -> argparse.ArgumentParser:
     verdicts.add_argument("--as-of", help="compute as of this date (YYYY-MM-DD)")
     verdicts.add_argument("--json", action="store_true", help="print a JSON array")
     verdicts.set_defaults(handler=cmd_verdicts)
+
+    check_in = commands.add_parser("check-in", help="append a check-in to the CheckIns tab")
+    check_in.add_argument("--initiative", required=True, help="the initiative's id, e.g. AI-014")
+    check_in.add_argument("--status", required=True, help="Green, Amber or Red")
+    check_in.add_argument("--stage", required=True, help="Idea, Pilot, Rollout, Adopted, …")
+    check_in.add_argument("--active-users", help="people who used it this week (0 or more)")
+    check_in.add_argument("--note", default="", help="what changed, in a sentence")
+    check_in.add_argument("--author", default="", help="who is checking in")
+    _add_source(check_in)
+    check_in.set_defaults(handler=cmd_check_in)
+
+    outbox = commands.add_parser("outbox", help="check-ins waiting to be sent to the sheet")
+    outbox.add_argument("--send", action="store_true", help="send them now (once each)")
+    _add_source(outbox)
+    outbox.set_defaults(handler=cmd_outbox)
+
+    template = commands.add_parser("template", help="write the empty template workbook")
+    template.add_argument("out", help="where to write it, e.g. ground-truth-template.xlsx")
+    template.add_argument("--force", action="store_true", help="overwrite an existing file")
+    template.set_defaults(handler=cmd_template)
+
+    init = commands.add_parser("init-sheet", help="add missing template tabs and headers")
+    init.add_argument("--dry-run", action="store_true", help="only say what would be added")
+    init.set_defaults(handler=cmd_init_sheet)
     return parser
 
 
