@@ -202,6 +202,39 @@ class GoogleSheetSource:
                 body={"majorDimension": "ROWS", "values": []},
             )
 
+    def add_tabs(self, names: list[str] | tuple[str, ...]) -> None:
+        """Add empty tabs (one batchUpdate of addSheet requests), then refresh the tab list.
+
+        >>> source.add_tabs(["Mapping"])                     # doctest: +SKIP
+        """
+        if not names:
+            return
+        body = {"requests": [{"addSheet": {"properties": {"title": name}}} for name in names]}
+        with self._mapped_errors():
+            http = self._client()
+            http.batch_update(self.spreadsheet_key, body)
+            self._layout(http, refresh=True)
+
+    def update_cells(self, range_name: str, rows: list[list[Cell]]) -> int:
+        """Write rows at an A1 range's top-left cell, stored verbatim (RAW); returns cells written.
+
+        The caller makes sure the cells are empty: init-sheet never overwrites data.
+
+        >>> source.update_cells("'Initiatives'!R1", [["reverted_to", "notes"]])  # doctest: +SKIP
+        2
+        """
+        with self._mapped_errors(tab=range_name.rsplit("!", 1)[0].strip("'")):
+            answer = self._client().values_update(
+                self.spreadsheet_key,
+                range_name,
+                params={"valueInputOption": "RAW"},
+                body={"majorDimension": "ROWS", "values": rows},
+            )
+            try:
+                return int(answer["updatedCells"])
+            except (KeyError, TypeError, ValueError):
+                raise BadResponse(detail="values:update answered without updatedCells") from None
+
     # -- plumbing -----------------------------------------------------------------------
 
     def _client(self) -> RetryingHTTPClient:

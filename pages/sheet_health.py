@@ -6,6 +6,7 @@ import streamlit as st
 from portfolio import schema
 from ui import format as fmt
 from ui import shell
+from ui.mapping_panel import show_mapping_panel
 
 view = shell.view()
 portfolio = view.portfolio
@@ -59,3 +60,5 @@ else:
     )
     by_team = stale.groupby("team").size().rename("stale rows").reset_index()
     st.dataframe(by_team.sort_values("stale rows", ascending=False), hide_index=True)
+
+show_mapping_panel(view)

@@ -202,6 +202,10 @@ class MappingRow:
     def cells(self) -> list[str]:
         return [self.kind, self.field, self.source, self.target]
 
+    def as_dict(self) -> dict[str, str]:
+        """{"kind": …, "field": …, "from": …, "to": …}, as the Mapping tab's headers say."""
+        return dict(zip(HEADERS, self.cells(), strict=True))
+
 
 def field_name(tab: str, column: str) -> str:
     """How a row names a field: `name` for Initiatives, `Usage.week` for another tab."""
@@ -390,6 +394,16 @@ def from_settings(section: Mapping[str, object] | None) -> ColumnMapping:
     for name, text in (section.get("defaults") or {}).items():
         rows.append([DEFAULT, str(name), "", str(text)])
     return read_mapping_rows(rows, source=SECRETS_SOURCE)
+
+
+def from_secrets(secrets: Mapping[str, object]) -> ColumnMapping | None:
+    """The `[groundtruth.mapping]` of the whole secrets, or None when there is none.
+
+    >>> from_secrets({"groundtruth": {"mapping": {"defaults": {"origin": "Vendor"}}}}).defaults
+    {'Initiatives': {'origin': 'Vendor'}}
+    """
+    section = (secrets.get("groundtruth") or {}).get("mapping")
+    return from_settings(section) if isinstance(section, Mapping) and section else None
 
 
 def merge(base: ColumnMapping, override: ColumnMapping | None) -> ColumnMapping:
@@ -733,6 +747,7 @@ __all__ = [
     "effect",
     "field_name",
     "from_rows",
+    "from_secrets",
     "from_settings",
     "header_score",
     "merge",

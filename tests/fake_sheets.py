@@ -12,11 +12,16 @@
   omitted like the real API. An unknown tab answers 400 "Unable to parse range".
 - POST /v4/spreadsheets/{id}/values/{range}:append: appends rows under the tab's table and
   answers `updates` like the real API; every call's options are kept in `append_calls`.
+- POST /v4/spreadsheets/{id}:batchUpdate: `addSheet` requests only (a new empty tab; a
+  title already used answers 400 like the real API).
+- PUT  /v4/spreadsheets/{id}/values/{range}: writes rows from the range's top-left cell
+  (RAW or USER_ENTERED), growing the tab as needed; calls are kept in `update_calls`.
 
 API calls need a Bearer token the emulator issued (401 otherwise). Requests are counted per
-endpoint ("token", "metadata", "batchGet", "append"); `fail`, `hang` and `truncate` make the
-next N requests (or all) answer an HTTP error, sleep past the client's timeout, or send cut
-JSON. The workbook is held as typed cells (`tabs`: tab -> rows of str/int/float/bool/date).
+endpoint ("token", "metadata", "batchGet", "append", "batchUpdate", "update"); `fail`, `hang`
+and `truncate` make the next N requests (or all) answer an HTTP error, sleep past the
+client's timeout, or send cut JSON. The workbook is held as typed cells (`tabs`: tab ->
+rows of str/int/float/bool/date).
 
 Fixtures for conftest.py: `sheets_emulator`, `gsheets_settings`, `gsheets_workdir`.
 As a script, for browser tests:
@@ -71,7 +76,9 @@ TOKEN = "token"
 METADATA = "metadata"
 BATCH_GET = "batchGet"
 APPEND = "append"
-API_ENDPOINTS = frozenset({METADATA, BATCH_GET, APPEND})
+BATCH_UPDATE = "batchUpdate"
+UPDATE = "update"
+API_ENDPOINTS = frozenset({METADATA, BATCH_GET, APPEND, BATCH_UPDATE, UPDATE})
 
 _GOOGLE_STATUS = {
     400: ("INVALID_ARGUMENT", "Invalid request."),
@@ -295,6 +302,7 @@ class FakeSheets:
         self.title = title
         self.client_email = client_email
         self.append_calls: list[dict[str, Any]] = []
+        self.update_calls: list[dict[str, Any]] = []
         self._host, self._port = host, port
         self._lock = threading.Lock()
         self._counts: Counter[str] = Counter()
@@ -523,6 +531,65 @@ class FakeSheets:
                 value_ranges.append(value_range)
         return 200, {"spreadsheetId": self.spreadsheet_id, "valueRanges": value_ranges}
 
+    def _batch_update(self, body: Any) -> tuple[int, dict[str, Any]]:
+        requests = body.get("requests") if isinstance(body, dict) else None
+        if not isinstance(requests, list):
+            return _google_error(400, "Invalid requests: expected a list")
+        replies = []
+        with self._lock:
+            for request in requests:
+                add = request.get("addSheet") if isinstance(request, dict) else None
+                if not isinstance(add, dict):
+                    return _google_error(400, "The emulator only knows addSheet requests")
+                title = str(add.get("properties", {}).get("title", "")).strip()
+                if not title or title in self.tabs:
+                    return _google_error(
+                        400,
+                        f'Invalid requests[0].addSheet: A sheet with the name "{title}" already '
+                        "exists. Please enter another name.",
+                    )
+                self.tabs[title] = []
+                index = list(self.tabs).index(title)
+                replies.append(
+                    {"addSheet": {"properties": {"sheetId": index, "title": title, "index": index}}}
+                )
+        return 200, {"spreadsheetId": self.spreadsheet_id, "replies": replies}
+
+    def _update(
+        self, requested: str, query: dict[str, list[str]], body: Any
+    ) -> tuple[int, dict[str, Any]]:
+        input_option = query.get("valueInputOption", [None])[0]
+        if input_option not in ("RAW", "USER_ENTERED"):
+            return _google_error(400, "'valueInputOption' is required but not specified")
+        values = body.get("values") if isinstance(body, dict) else None
+        if not isinstance(values, list) or not all(isinstance(r, list) for r in values):
+            return _google_error(400, "Invalid values: expected a list of rows")
+        tab = tab_of_range(requested)
+        top, left = _start_cell(requested)
+        with self._lock:
+            self.update_calls.append(
+                {"tab": tab, "range": requested, "valueInputOption": input_option, "values": values}
+            )
+            if tab not in self.tabs:
+                return _google_error(400, f"Unable to parse range: {requested}")
+            table = self.tabs[tab]
+            for i, row in enumerate(values):
+                while len(table) <= top + i:
+                    table.append([])
+                target = table[top + i]
+                for j, cell in enumerate(row):
+                    while len(target) <= left + j:
+                        target.append(None)
+                    target[left + j] = cell if input_option == "RAW" else _user_entered(cell)
+        width = max((len(r) for r in values), default=0)
+        return 200, {
+            "spreadsheetId": self.spreadsheet_id,
+            "updatedRange": requested,
+            "updatedRows": len(values),
+            "updatedColumns": width,
+            "updatedCells": sum(len(r) for r in values),
+        }
+
     def _append(
         self, requested: str, query: dict[str, list[str]], body: Any
     ) -> tuple[int, dict[str, Any]]:
@@ -569,6 +636,25 @@ class FakeSheets:
         return 200, answer
 
 
+def _start_cell(requested: str) -> tuple[int, int]:
+    """(0-based row, column) of an A1 range's top-left cell: "'Tab'!C4:D4" -> (3, 2)."""
+    text = requested.strip()
+    if text.startswith("'"):
+        end = text.find("'!", 1)
+        while end != -1 and text[end - 1 : end + 1] == "''":
+            end = text.find("'!", end + 1)
+        ref = text[end + 2 :] if end != -1 else ""
+    else:
+        ref = text.partition("!")[2]
+    ref = ref.split(":", 1)[0]
+    letters = "".join(ch for ch in ref if ch.isalpha()).upper()
+    digits = "".join(ch for ch in ref if ch.isdigit())
+    column = 0
+    for letter in letters:
+        column = column * 26 + ord(letter) - ord("A") + 1
+    return (int(digits) - 1 if digits else 0), (column - 1 if letters else 0)
+
+
 def _google_error(status: int, message: str | None = None) -> tuple[int, dict[str, Any]]:
     name, default = _GOOGLE_STATUS.get(status, ("UNKNOWN", "Error."))
     return status, {"error": {"code": status, "message": message or default, "status": name}}
@@ -591,6 +677,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self._dispatch("POST")
 
+    def do_PUT(self) -> None:
+        self._dispatch("PUT")
+
     def _route(self, method: str, path: str) -> tuple[str, str | None, str | None]:
         """(endpoint, spreadsheet id, append range) for a raw request path."""
         if method == "POST" and path == "/token":
@@ -604,6 +693,11 @@ class _Handler(BaseHTTPRequestHandler):
         if method == "POST" and "/values/" in rest and rest.endswith(":append"):
             sheet, _, target = rest.partition("/values/")
             return APPEND, sheet, urllib.parse.unquote(target.removesuffix(":append"))
+        if method == "POST" and "/" not in rest and rest.endswith(":batchUpdate"):
+            return BATCH_UPDATE, rest.removesuffix(":batchUpdate"), None
+        if method == "PUT" and "/values/" in rest:
+            sheet, _, target = rest.partition("/values/")
+            return UPDATE, sheet, urllib.parse.unquote(target)
         if method == "GET" and "/" not in rest:
             return METADATA, rest, None
         return "", None, None
@@ -655,6 +749,10 @@ class _Handler(BaseHTTPRequestHandler):
             body = json.loads(raw_body or b"{}")
         except ValueError:
             return _google_error(400, "Invalid JSON payload received.")
+        if endpoint == BATCH_UPDATE:
+            return self.sheets._batch_update(body)
+        if endpoint == UPDATE:
+            return self.sheets._update(target or "", query, body)
         return self.sheets._append(target or "", query, body)
 
     def _send(

@@ -19,6 +19,7 @@ import streamlit as st
 from data_sources.config import SourceSpec, read_secrets, resolve_source
 from data_sources.loader import LoadResult, load_workbook, snapshot_key
 from portfolio.evidence import assess
+from portfolio.mapping import ColumnMapping, from_secrets, merge
 from portfolio.model import Portfolio, RawWorkbook
 from portfolio.parse import parse_workbook
 
@@ -58,10 +59,21 @@ def spec_key(spec: SourceSpec) -> str:
     return snapshot_key(spec)
 
 
+def parse(raw: RawWorkbook, *, extra: ColumnMapping | None = None) -> Portfolio:
+    """Parse with the `[groundtruth.mapping]` of secrets (and `extra` over it, for a session).
+
+    The sheet's own Mapping tab is read by the parser itself.
+    """
+    configured = from_secrets(secrets())
+    if extra is not None:
+        configured = merge(configured or ColumnMapping(), extra)
+    return parse_workbook(raw, mapping=configured)
+
+
 def _load_uncached(spec: SourceSpec) -> Loaded:
     started = time.perf_counter()
     result = load_workbook(spec)
-    portfolio = parse_workbook(result.raw) if result.raw is not None else None
+    portfolio = parse(result.raw) if result.raw is not None else None
     return Loaded(result=result, portfolio=portfolio, seconds=time.perf_counter() - started)
 
 

@@ -14,7 +14,7 @@ import streamlit as st
 
 from data_sources.errors import SourceError
 from portfolio.model import Portfolio
-from ui import data, filters, presentation
+from ui import data, filters, presentation, upload
 from ui import format as fmt
 
 VIEW_STATE_KEY = "_groundtruth_view"
@@ -66,6 +66,8 @@ def _stop_without_data(loaded: data.Loaded) -> None:
     if st.button("Refresh now", key="sidebar_refresh_failed"):
         data.refresh()
         st.rerun()
+    with st.sidebar:
+        upload.uploader()  # an export of the sheet can still be looked at
     st.stop()
 
 
@@ -77,7 +79,9 @@ def build_view() -> View:
         _stop_unconfigured(error)
         raise  # st.stop() has ended the run; for readers and type checkers
     with st.spinner("Reading the workbook…"):
-        loaded = data.load(spec)
+        # An uploaded file or a mapping tried on Sheet health: this session's own copy.
+        session = upload.session_source(spec)
+        loaded = session[0] if session else data.load(spec)
     portfolio = loaded.portfolio
     if portfolio is None:
         _stop_without_data(loaded)
@@ -85,7 +89,7 @@ def build_view() -> View:
     if loaded.result.notice:
         st.warning(fmt.plain(loaded.result.notice), icon=":material/history:")
 
-    key = data.spec_key(spec)
+    key = session[1] if session else data.spec_key(spec)
     with st.sidebar:
         present = st.toggle(
             "Presentation mode",
@@ -95,10 +99,11 @@ def build_view() -> View:
         )
         filters.set_present(present)
         as_of = filters.as_of_widget(portfolio.as_of)
-        assessed = data.assessed(loaded, key, as_of=as_of)
+        assessed = upload.assessed(loaded, key, as_of=as_of)
         chosen = filters.filter_widgets(assessed)
         st.divider()
         _source_box(loaded)
+        upload.uploader()
 
     view = View(
         loaded=loaded,

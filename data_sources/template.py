@@ -1,0 +1,234 @@
+"""The empty template workbook, and adding its missing tabs and headers to a Google Sheet.
+
+`template_bytes()` is an .xlsx with every tab of the contract (schema.TABLES, plus the
+optional Mapping tab), its header row, and a drop-down list (data validation) on each
+vocabulary column: stage, origin, reported_status, frequency, sanctioned, Mapping's kind.
+`plan_init(tabs)` compares a sheet's cells with the template and says what is missing;
+`init_sheet(source)` applies that plan to a Google Sheet: new tabs with their headers, and
+missing headers written to the right of what each existing tab uses. It only ever writes
+into empty cells, so nothing a team typed is overwritten.
+
+>>> plan = plan_init({"Initiatives": [["id", "name"], ["AI-1", "Bot"]]})
+>>> plan.headers[0].a1, plan.headers[0].headers[:3], sorted(plan.new_tabs)[:2]
+("'Initiatives'!C1", ('team', 'owner', 'origin'), ['CheckIns', 'DailyTools'])
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from portfolio import mapping, schema
+from portfolio.model import Cell
+
+# Rows of the template that get the drop-down lists; a sheet can grow past them and the
+# parser still reads every word, the list is only a typing aid.
+VALIDATED_ROWS = 2000
+YES_NO = ("yes", "no")
+HEADER_FILL = "DDE6F0"
+COLUMN_WIDTH = 18
+# The tab order of the template: the required tab first, the optional Mapping last.
+TEMPLATE_TABS = (*schema.TABLES, schema.MAPPING)
+# Like the parser: the header row is the row of the first few that has the most known
+# headers, so a title row above the headers is left alone.
+HEADER_SEARCH_ROWS = 10
+
+
+def template_headers() -> dict[str, list[str]]:
+    """Tab -> its header row in the template (Mapping: kind, field, from, to).
+
+    >>> template_headers()["Usage"]
+    ['initiative_id', 'week', 'active_users', 'measured_hours_saved']
+    """
+    headers = {name: [c.name for c in table.columns] for name, table in schema.TABLES.items()}
+    headers[schema.MAPPING] = list(mapping.HEADERS)
+    return headers
+
+
+def _choices(table: schema.Table, column: schema.Column) -> tuple[str, ...]:
+    if column.vocabulary:
+        return column.vocabulary
+    if column.kind == schema.BOOLEAN:
+        return YES_NO
+    return ()
+
+
+def _list_formula(words: Sequence[str]) -> str:
+    return '"' + ",".join(words) + '"'
+
+
+def write_template(target: str | Path | io.BytesIO) -> None:
+    """Write the empty template workbook (.xlsx) to a path or a binary buffer.
+
+    Settings lists every setting key with its value left blank (blank keeps the default).
+    """
+    import openpyxl
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor=HEADER_FILL)
+    for tab, headers in template_headers().items():
+        sheet = book.create_sheet(tab)
+        sheet.append(headers)
+        for j, _ in enumerate(headers, start=1):
+            cell = sheet.cell(row=1, column=j)
+            cell.font, cell.fill = bold, fill
+            sheet.column_dimensions[get_column_letter(j)].width = COLUMN_WIDTH
+        sheet.freeze_panes = "A2"
+        if tab == schema.SETTINGS:
+            for setting in schema.SETTINGS_SPEC:
+                sheet.append([setting.key, None])
+            continue
+        if tab == schema.MAPPING:
+            choices = {0: mapping.KINDS}
+        else:
+            table = schema.TABLES[tab]
+            choices = {
+                j: words for j, c in enumerate(table.columns) if (words := _choices(table, c))
+            }
+        for j, words in choices.items():
+            letter = get_column_letter(j + 1)
+            rule = DataValidation(
+                type="list",
+                formula1=_list_formula(words),
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle=f"Not a {headers[j]}",
+                error=f"Type one of {', '.join(words)}",
+            )
+            rule.add(f"{letter}2:{letter}{VALIDATED_ROWS}")
+            sheet.add_data_validation(rule)
+    book.save(target)
+
+
+def template_bytes() -> bytes:
+    """The template workbook as .xlsx bytes, for a download button."""
+    buffer = io.BytesIO()
+    write_template(buffer)
+    return buffer.getvalue()
+
+
+# --- adding what is missing to an existing sheet ------------------------------------------
+
+
+@dataclass(frozen=True)
+class HeaderWrite:
+    """Headers to write into row `row` (0-based) of `tab`, from column `column` rightwards."""
+
+    tab: str
+    row: int
+    column: int
+    headers: tuple[str, ...]
+
+    @property
+    def a1(self) -> str:
+        """The range to write, e.g. 'Initiatives'!C1."""
+        quoted = "'" + self.tab.replace("'", "''") + "'"
+        return f"{quoted}!{schema.a1_column(self.column)}{self.row + 1}"
+
+
+@dataclass(frozen=True)
+class InitPlan:
+    """What init-sheet adds: new tabs (with their header rows) and headers for existing tabs."""
+
+    new_tabs: dict[str, list[str]] = field(default_factory=dict)
+    headers: list[HeaderWrite] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.new_tabs and not self.headers
+
+    def describe(self) -> list[str]:
+        """One line per thing to add, for the terminal ("tab Mapping with headers …")."""
+        lines = [f"tab {tab} with headers {', '.join(h)}" for tab, h in self.new_tabs.items()]
+        lines += [f"headers {', '.join(w.headers)} at {w.a1}" for w in self.headers]
+        return lines
+
+
+def _filled(cell: Cell) -> bool:
+    return cell is not None and str(cell).strip() != ""
+
+
+def _header_row(rows: Sequence[Sequence[Cell]], index: Mapping[str, str]) -> int:
+    best, best_count = 0, 0
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        count = len(
+            {index[k] for k in (schema.normalize(c) for c in row if _filled(c)) if k in index}
+        )
+        if count > best_count:
+            best, best_count = i, count
+    return best
+
+
+def plan_init(tabs: Mapping[str, Sequence[Sequence[Cell]]]) -> InitPlan:
+    """What to add to a sheet holding `tabs` (tab -> rows) so it has the template's tabs and
+    headers. A header counts as there when any accepted spelling of it is (aliases, or the
+    sheet's own Mapping tab). New headers go right of the widest row, so even a column of
+    data without a header keeps its cells. An existing Settings or Mapping tab is left alone.
+    """
+    by_name = {schema.normalize(name): name for name in tabs}
+    sheet_mapping = mapping.ColumnMapping()
+    if schema.normalize(schema.MAPPING) in by_name:
+        sheet_mapping = mapping.read_mapping_rows(tabs[by_name[schema.normalize(schema.MAPPING)]])
+    plan = InitPlan()
+    for tab, headers in template_headers().items():
+        sheet_name = by_name.get(schema.normalize(tab))
+        if sheet_name is None:
+            plan.new_tabs[tab] = headers
+            continue
+        if tab in (schema.SETTINGS, schema.MAPPING):
+            continue
+        rows = tabs[sheet_name]
+        index = schema.header_index(schema.TABLES[tab])
+        for header, target in sheet_mapping.columns.get(tab, {}).items():
+            index[schema.normalize(header)] = target
+        header_row = _header_row(rows, index)
+        have = {
+            index.get(schema.normalize(c)) for c in (rows[header_row] if rows else []) if _filled(c)
+        }
+        have |= set(sheet_mapping.defaults.get(tab, {}))
+        missing = tuple(h for h in headers if h not in have)
+        if not missing:
+            continue
+        width = max(
+            (max((j + 1 for j, c in enumerate(row) if _filled(c)), default=0) for row in rows),
+            default=0,
+        )
+        plan.headers.append(HeaderWrite(sheet_name, header_row, width, missing))
+    return plan
+
+
+class _Writable(Protocol):
+    def fetch(self): ...  # -> RawWorkbook
+
+    def add_tabs(self, names: Sequence[str]) -> None: ...
+
+    def update_cells(self, range_name: str, rows: list[list[Cell]]) -> int: ...
+
+
+def init_sheet(source: _Writable, *, dry_run: bool = False) -> InitPlan:
+    """Add the template's missing tabs and headers to a Google Sheet; return what was done.
+
+    Reads the sheet once, adds the missing tabs in one batchUpdate, then writes each header
+    row with a values update into cells that are empty. `dry_run` only plans.
+
+    >>> init_sheet(GoogleSheetSource(settings)).describe()      # doctest: +SKIP
+    ['tab Mapping with headers kind, field, from, to']
+    """
+    plan = plan_init(source.fetch().tabs)
+    if dry_run or plan.empty:
+        return plan
+    if plan.new_tabs:
+        source.add_tabs(list(plan.new_tabs))
+        for tab, headers in plan.new_tabs.items():
+            source.update_cells(HeaderWrite(tab, 0, 0, tuple(headers)).a1, [headers])
+    for write in plan.headers:
+        source.update_cells(write.a1, [list(write.headers)])
+    return plan
