@@ -786,8 +786,9 @@ def went_back_to(assessed: pd.DataFrame) -> pd.DataFrame:
     """What people went back to, tallied over the rows of `assessed` that say (`reverted_to`).
 
     Spellings match case-, space- and punctuation-insensitively ("Excel" = "excel "), the
-    most common one is shown. Most initiatives first, then the largest annual cost, then by
-    name. Columns: reverted_to, initiatives, annual_cost (blank costs count as 0).
+    most common one is shown (the first seen on a tie). Most initiatives first, then the
+    largest annual cost, then by name. Columns: reverted_to, initiatives, annual_cost (blank
+    costs count as 0).
 
     >>> went_back_to(not_real(assessed))  # doctest: +SKIP
         reverted_to  initiatives  annual_cost
@@ -814,7 +815,8 @@ def went_back_to(assessed: pd.DataFrame) -> pd.DataFrame:
             }
         )
     table = frame.groupby("key", sort=False).agg(
-        reverted_to=("spelling", lambda s: s.value_counts().index[0]),
+        # the most common spelling; on a tie, the first one seen
+        reverted_to=("spelling", lambda s: s.value_counts(sort=False).idxmax()),
         initiatives=("spelling", "size"),
         annual_cost=("annual_cost", "sum"),
     )

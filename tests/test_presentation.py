@@ -1,0 +1,399 @@
+"""Presentation mode: no person's name anywhere on any page, the pages still say what they say,
+the Next link walks the pages in order with the URL, and the theme settings match ui/theme.py.
+
+The page list is read from app.py at test time, so pages added later are covered too.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import tomllib
+
+import pandas as pd
+import pytest
+
+from portfolio.parse import parse_workbook
+from tests.apptest_support import APP, ROOT, run_app, texts
+from ui import presentation, theme
+from ui.presentation import HIDDEN_NAME, HIDDEN_PERSON
+
+# People in the fixture; none of these words may reach a presenting screen.
+OWNER = "Zebulon Quartermaine"
+OWNER_EMAIL = "ottoline.fairweather@example.com"
+SECOND_OWNER = "Philippa Ravensworth"
+AUTHOR = "Cressida Blackwood"
+SPONSOR = "Barnaby Thistlewood"
+RESPONDENT = "Griselda Wintermute"
+PEOPLE = (OWNER, OWNER_EMAIL, SECOND_OWNER, AUTHOR, SPONSOR, RESPONDENT)
+# Each part of a name, as a reader might spot it ("Quartermaine" alone is still a name).
+NAME_PARTS = sorted(
+    {part for person in PEOPLE for part in re.split(r"[\s@.]+", person) if len(part) > 3}
+    - {"example"}
+)
+
+TEAM_A = "Harbour Ops"
+TEAM_B = "Lighthouse Finance"
+
+WEEKS = [
+    f"2026-0{m}-{d:02d}"
+    for m, d in ((2, 2), (2, 9), (2, 16), (2, 23), (3, 2), (3, 9), (3, 16), (3, 23), (3, 30))
+]
+
+
+def _usage(initiative: str, users: list[int]) -> list[list[str]]:
+    return [[initiative, week, str(n)] for week, n in zip(WEEKS, users, strict=True)]
+
+
+WORKBOOK = {
+    "Initiatives": [
+        [
+            "id",
+            "name",
+            "team",
+            "owner",
+            "origin",
+            "area",
+            "tool",
+            "reported_status",
+            "stage",
+            "started",
+            "last_update",
+            "annual_cost",
+            "notes",
+            "Executive sponsor",
+        ],
+        # A watermelon: Green, but usage collapsed after real use. Its name mentions its owner.
+        [
+            "AI-1",
+            "Zebulon's triage bot",
+            TEAM_A,
+            OWNER,
+            "Mandate",
+            "Support",
+            "Copilot",
+            "Green",
+            "Rollout",
+            "2026-01-05",
+            "2026-03-30",
+            "$50,000",
+            f"Ask {OWNER} before touching it",
+            SPONSOR,
+        ],
+        # Adopted grassroots.
+        [
+            "AI-2",
+            "Invoice matcher",
+            TEAM_B,
+            OWNER_EMAIL,
+            "Grassroots",
+            "Finance",
+            "Python script",
+            "Green",
+            "Adopted",
+            "2026-01-12",
+            "2026-03-30",
+            "",
+            "",
+            SPONSOR,
+        ],
+        # Stalled by its stage.
+        [
+            "AI-3",
+            "Contract summaries",
+            TEAM_B,
+            SECOND_OWNER,
+            "Vendor",
+            "Legal",
+            "VendorGPT",
+            "Amber",
+            "Stalled",
+            "2025-11-03",
+            "2026-01-10",
+            "$20,000",
+            f"{SECOND_OWNER} left",
+            "",
+        ],
+    ],
+    "Usage": [
+        ["initiative_id", "week", "active_users"],
+        *_usage("AI-1", [40, 42, 41, 40, 3, 2, 2, 1, 0]),
+        *_usage("AI-2", [12, 14, 15, 16, 15, 14, 15, 16, 15]),
+    ],
+    "CheckIns": [
+        [
+            "checkin_id",
+            "timestamp",
+            "initiative_id",
+            "author",
+            "reported_status",
+            "stage",
+            "active_users",
+            "note",
+        ],
+        ["c-1", "2026-03-20 10:00", "AI-2", AUTHOR, "Green", "Adopted", "15", f"by {AUTHOR}"],
+        ["c-2", "2026-03-21 10:00", "AI-404", AUTHOR, "", "", "", ""],
+    ],
+    "DailyTools": [
+        ["department", "role", "tool", "frequency", "sanctioned", "Respondent"],
+        [TEAM_A, "Agent", "Copilot", "Daily", "yes", RESPONDENT],
+        [TEAM_B, "Analyst", "ChatGPT", "Weekly", "no", RESPONDENT],
+    ],
+    "Settings": [["key", "value"], ["as_of", "2026-03-31"], ["mandate_date", "2026-01-01"]],
+}
+
+
+def app_pages() -> list[tuple[str, str]]:
+    """(script path, title) of every st.Page in app.py's PAGES, in order."""
+    tree = ast.parse(APP.read_text(encoding="utf-8"))
+    pages = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "Page"
+        ):
+            path = node.args[0].value
+            title = next(k.value.value for k in node.keywords if k.arg == "title")
+            pages.append((path, title))
+    return pages
+
+
+PAGES = app_pages()
+
+
+def _walk(node):
+    yield node
+    children = getattr(node, "children", None) or {}
+    for child in children.values():
+        yield from _walk(child)
+
+
+def leaks(at) -> list[str]:
+    """Every fixture name found anywhere in what the app sent to the browser.
+
+    Each element's whole message is searched as bytes (markdown, labels, selectbox and
+    multiselect options, chart specs and their Arrow data, dataframes' Arrow data, link
+    query strings), and dataframes are also decoded and searched cell by cell.
+    """
+    found = []
+    for node in _walk(at._tree):
+        proto = getattr(node, "proto", None)
+        if proto is None:
+            continue
+        raw = proto.SerializeToString().lower()
+        for part in NAME_PARTS:
+            if part.lower().encode() in raw:
+                found.append(f"{getattr(node, 'type', '?')}: {part}")
+    for frame in at.dataframe:
+        cells = [str(c) for c in frame.value.to_numpy().ravel()] + list(map(str, frame.value))
+        for part in NAME_PARTS:
+            found.extend(f"dataframe cell: {c}" for c in cells if part in c)
+    return found
+
+
+# --- every page, presenting ---------------------------------------------------------------
+
+
+def test_app_has_pages():
+    assert ("pages/overview.py", "Overview") in PAGES
+    assert len(PAGES) >= 2
+
+
+@pytest.mark.parametrize(("path", "title"), PAGES, ids=[p for p, _ in PAGES])
+def test_presenting_page_shows_no_person(tmp_path, monkeypatch, path, title):
+    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK, page=path, query={"present": "1"})
+    assert not at.exception, [e.value for e in at.exception]
+    assert leaks(at) == []
+    # The page itself is still there: its title and more than its title.
+    assert title in [t.value for t in at.title]
+    shown = len(at.metric) + len(at.dataframe) + len(at.get("arrow_vega_lite_chart"))
+    shown += len(at.subheader) + len(at.info) + len(at.markdown)
+    assert shown > 0
+
+
+def test_leak_walk_finds_names_when_not_presenting(tmp_path, monkeypatch):
+    # The same walk on the same workbook, outside presentation mode, sees the owner on the
+    # Watermelons page: so an empty list above means the names were hidden, not missed.
+    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK, page="pages/watermelons.py")
+    assert not at.exception
+    assert any("Quartermaine" in leak for leak in leaks(at))
+
+
+def test_presenting_overview_keeps_its_figures(tmp_path, monkeypatch):
+    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK, query={"present": "1"})
+    text = texts(at)
+    # 2 green (AI-1 reverted, AI-2 adopted): 1 of them not real.
+    assert "2 initiatives are green on the deck; 1 of them has stalled or been dropped" in text
+    # The stylesheet is ours and only in presentation mode.
+    styles = [h.proto.body for h in at.get("html")]
+    assert any("stMainBlockContainer" in body for body in styles)
+
+
+def test_not_presenting_injects_no_stylesheet(tmp_path, monkeypatch):
+    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK)
+    assert not any("stMainBlockContainer" in h.proto.body for h in at.get("html"))
+    assert [link.value for link in at.get("page_link") if link.value.startswith("Next")] == []
+
+
+# --- the presenter's Next link ------------------------------------------------------------
+
+
+def _next_link(at):
+    links = [
+        link
+        for link in at.get("page_link")
+        if link.value.startswith("Next") or link.value == presentation.FIRST_PAGE_LABEL
+    ]
+    assert len(links) == 1, [link.value for link in at.get("page_link")]
+    return links[0]
+
+
+@pytest.mark.parametrize("index", [0, len(PAGES) - 1], ids=["first", "last"])
+def test_next_link_follows_app_order_and_keeps_the_url(tmp_path, monkeypatch, index):
+    path, _ = PAGES[index]
+    query = {"present": "1", "team": TEAM_B}
+    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK, page=path, query=query)
+    link = _next_link(at)
+    if index + 1 < len(PAGES):
+        next_path, next_title = PAGES[index + 1]
+        assert link.value == f"Next: {next_title}"
+    else:
+        next_path = PAGES[0][0]
+        assert link.value == presentation.FIRST_PAGE_LABEL
+    assert link.proto.page == ("" if next_path == PAGES[0][0] else next_path[6:-3])
+    params = dict(p.split("=") for p in link.proto.query_string.split("&"))
+    assert params["present"] == "1"
+    assert params["team"] == TEAM_B.replace(" ", "+")
+
+
+def test_filters_narrow_the_presented_view(tmp_path, monkeypatch):
+    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK, query={"present": "1", "team": TEAM_B})
+    # Team B has AI-2 (green, adopted) and AI-3 (amber): 1 green, none of it not real.
+    assert "1 initiative is green on the deck; it has not stalled or been dropped" in texts(at)
+    assert at.multiselect(key="sidebar_team").value == [TEAM_B]
+    assert leaks(at) == []
+
+
+# --- the redaction itself -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def portfolio():
+    from datetime import UTC, datetime
+
+    from portfolio.model import RawWorkbook
+
+    raw = RawWorkbook(tabs=WORKBOOK, origin="fixture", kind="file", fetched_at=datetime.now(UTC))
+    return parse_workbook(raw)
+
+
+def test_redact_portfolio_replaces_people_by_their_team(portfolio):
+    redacted, _ = presentation.redact_portfolio(portfolio)
+    ini = redacted.initiatives.set_index("id")
+    assert ini.loc["AI-1", "owner"] == f"{TEAM_A} team"
+    assert ini.loc["AI-2", "owner"] == f"{TEAM_B} team"
+    assert ini.loc["AI-1", "Executive sponsor"] == f"{TEAM_A} team"
+    assert ini["notes"].isna().all()
+    assert ini.loc["AI-1", "name"] == f"{HIDDEN_NAME}'s triage bot"
+    assert ini.loc["AI-2", "name"] == "Invoice matcher"
+    checkins = redacted.checkins.set_index("checkin_id")
+    assert checkins.loc["c-1", "author"] == f"{TEAM_B} team"
+    assert checkins.loc["c-2", "author"] == HIDDEN_PERSON  # its initiative is unknown
+    assert checkins["note"].isna().all()
+    assert set(redacted.daily_tools["Respondent"]) == {HIDDEN_PERSON}
+    # The usage log holds no person and is shared, not copied.
+    assert redacted.usage is portfolio.usage
+
+
+def test_redact_portfolio_leaves_the_shared_original_alone(portfolio):
+    before = portfolio.initiatives.copy()
+    presentation.redact_portfolio(portfolio)
+    pd.testing.assert_frame_equal(portfolio.initiatives, before)
+    assert OWNER in set(portfolio.initiatives["owner"])
+
+
+def test_redact_assessed_scrubs_reasons(portfolio):
+    from portfolio.evidence import assess
+
+    assessed = assess(portfolio).copy()
+    assessed["reasons"] = [[f"{OWNER} says it is fine"]] * len(assessed)
+    assessed["reason"] = f"Mail {OWNER_EMAIL}"
+    _, pattern = presentation.redact_portfolio(portfolio)
+    out = presentation.redact_assessed(assessed, pattern)
+    assert out["reasons"].iloc[0] == [f"{HIDDEN_NAME} says it is fine"]
+    assert set(out["reason"]) == {f"Mail {HIDDEN_NAME}"}
+    assert set(out["owner"]) == {f"{TEAM_A} team", f"{TEAM_B} team"}
+
+
+@pytest.mark.parametrize(
+    ("names", "text", "expected"),
+    [
+        ([OWNER], f"{OWNER} runs it", f"{HIDDEN_NAME} runs it"),
+        ([OWNER], "Quartermaine's script", f"{HIDDEN_NAME}'s script"),
+        ([OWNER], "Zebulonian tools", "Zebulonian tools"),  # whole words only
+        (["Li Wei"], "Lightweight CLI", "Lightweight CLI"),  # 2-letter parts are not hidden
+        (["Li Wei"], "Wei built it", f"{HIDDEN_NAME} built it"),
+        ([], "write to a.b@corp.example", f"write to {HIDDEN_NAME}"),
+        ([OWNER], None, None),
+        ([OWNER], 42, 42),
+    ],
+)
+def test_scrub(names, text, expected):
+    assert presentation.scrub(text, presentation.name_pattern(names)) == expected
+
+
+@pytest.mark.parametrize(
+    ("columns", "known", "expected"),
+    [
+        (["id", "owner", "team"], ["owner"], ["owner"]),
+        (
+            ["Executive sponsor", "Contact email", "tool"],
+            [],
+            ["Executive sponsor", "Contact email"],
+        ),
+        (["Respondent", "department"], [], ["Respondent"]),
+        (["name", "team", "area"], ["owner"], []),
+    ],
+)
+def test_person_columns(columns, known, expected):
+    assert presentation.person_columns(columns, known=known) == expected
+
+
+# --- the look -----------------------------------------------------------------------------
+
+
+def test_streamlit_theme_matches_the_chart_theme():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    themes = config["theme"]
+    assert "base" not in themes  # both variants offered; the viewer's system decides
+    assert {"light", "dark"} <= set(themes)
+    assert themes["chartCategoricalColors"] == list(theme.CATEGORY_COLORS)
+    assert themes["dark"]["backgroundColor"] != themes["light"]["backgroundColor"]
+
+
+def test_registered_theme_reaches_every_chart():
+    import altair as alt
+
+    theme.use()
+    spec = alt.Chart(pd.DataFrame({"a": [1]})).mark_bar().encode(x="a:Q").to_dict()
+    assert spec["config"]["axis"]["labelFontSize"] == theme.LABEL_SIZE
+    assert spec["config"]["range"]["category"] == list(theme.CATEGORY_COLORS)
+    # No text colour in the browser theme: Streamlit picks one for light or dark.
+    assert "labelColor" not in spec["config"]["axis"]
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [("Green", "● Green"), ("Amber", "▲ Amber"), ("Red", "■ Red"), (None, "◆ No status")],
+)
+def test_status_is_never_colour_alone(status, expected):
+    assert theme.status_label(status) == expected
+    name = status or theme.NO_STATUS
+    assert theme.STATUS_SHAPES[name] != ""
+
+
+def test_presentation_type_is_larger():
+    plain, presenting = theme.theme_config(), theme.theme_config(present=True)
+    assert presenting["axis"]["labelFontSize"] == plain["axis"]["labelFontSize"] * 1.5
+    assert presenting["title"]["fontSize"] == theme.TITLE_SIZE * 1.5
