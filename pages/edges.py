@@ -39,6 +39,9 @@ def origin_message(table: pd.DataFrame) -> str:
         return f"Every initiative here is {only['origin']}: {adopted_of(only)}"
     best = rows[rows["survival"] == rows["survival"].iloc[0]]
     rest = rows.drop(best.index)
+    if rest.empty and rows["adopted"].sum() == 0:
+        total = int(rows["total"].sum())
+        return f"None of the {fmt.plural(total, 'initiative')} here is adopted, whatever its origin"
     if rest.empty:
         return f"Every origin survives alike: {fmt.percent(rows['survival'].iloc[0])} adopted"
     lead = " and ".join(best["origin"])

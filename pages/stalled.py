@@ -57,7 +57,7 @@ cost = float(gone["annual_cost"].sum())
 priced = int(gone["annual_cost"].notna().sum())
 message = (
     f"{len(gone):,} of {fmt.plural(len(assessed), 'initiative')} stalled, "
-    "were reverted or abandoned"
+    f"{'was' if len(gone) == 1 else 'were'} reverted or abandoned"
 )
 if priced:
     message += f": {fmt.money(cost)} a year"
