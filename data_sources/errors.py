@@ -34,15 +34,52 @@ _PRIVATE_KEY_VALUE = re.compile(
 _PRIVATE_KEY_BARE = re.compile(r"(?P<name>\bprivate_key\s*[:=]\s*)(?![\"'\[])[^\s,;}]+")
 _BEARER = re.compile(r"(?i)(?P<name>bearer\s+)[A-Za-z0-9._~+/=-]+")
 _BASE64_RUN = re.compile(rf"[A-Za-z0-9+/_-]{{{LONG_BASE64_RUN},}}={{0,2}}")
+# A long run is redacted only when it reads like random base64, not like a file path: both
+# cases and a digit, and lower-case letters in short bursts. Words (path segments, file
+# names) have lower-case runs of 4-6 letters on average; base64 has 1.7, and a 60-character
+# random run reaches 3 about once in a thousand.
+KEY_MIN_CASE_SHARE = 0.1
+KEY_MIN_DIGITS = 1
+KEY_MAX_MEAN_LOWER_RUN = 3.0
+_LOWER_RUN = re.compile(r"[a-z]+")
 # URLs are kept whole: a sheet URL with its key can be a long run of base64 characters.
 _URL = re.compile(r"https?://\S+")
+
+
+def looks_like_key(run: str) -> bool:
+    """Whether a long run of base64 characters reads like key material rather than a path.
+
+    >>> looks_like_key("MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7qXz4Lk9Tm2")
+    True
+    >>> looks_like_key("/home/dana/projects/ground-truth/data/snapshots/gsheets-1AbC_dEf-1")
+    False
+    """
+    letters_upper = sum(ch.isupper() for ch in run)
+    letters_lower = sum(ch.islower() for ch in run)
+    digits = sum(ch.isdigit() for ch in run)
+    lower_runs = [len(found) for found in _LOWER_RUN.findall(run)]
+    if not lower_runs:
+        return False
+    mean_lower_run = sum(lower_runs) / len(lower_runs)
+    least = KEY_MIN_CASE_SHARE * len(run)
+    return (
+        letters_upper >= least
+        and letters_lower >= least
+        and digits >= KEY_MIN_DIGITS
+        and mean_lower_run < KEY_MAX_MEAN_LOWER_RUN
+    )
+
+
+def _redact_key_like(match: re.Match[str]) -> str:
+    return REDACTED if looks_like_key(match.group()) else match.group()
 
 
 def scrub(text: object) -> str:
     """Remove private-key material and tokens from any text before it is shown or stored.
 
-    PEM blocks, `private_key` values, bearer tokens and long base64 runs are replaced by
-    "[redacted]"; everything else is kept so the message still says what went wrong.
+    PEM blocks, `private_key` values, bearer tokens and long runs that read like base64
+    (`looks_like_key`) are replaced by "[redacted]"; everything else, file paths included,
+    is kept so the message still says what went wrong.
 
     >>> scrub('{"client_email": "a@b.iam", "private_key": "-----BEGIN PRIVATE KEY-----\\\\nMIIE"}')
     '{"client_email": "a@b.iam", "private_key": "[redacted]"}'
@@ -54,7 +91,7 @@ def scrub(text: object) -> str:
     out = _BEARER.sub(lambda m: f"{m['name']}{REDACTED}", out)
     pieces = _URL.split(out)
     urls = _URL.findall(out)
-    kept = [_BASE64_RUN.sub(REDACTED, piece) for piece in pieces]
+    kept = [_BASE64_RUN.sub(_redact_key_like, piece) for piece in pieces]
     return "".join(part for pair in zip(kept, [*urls, ""], strict=True) for part in pair)
 
 
