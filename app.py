@@ -19,6 +19,8 @@ PAGES = [
     st.Page("pages/watermelons.py", title="Watermelons", icon=":material/nutrition:"),
     st.Page("pages/stalled.py", title="Stalled & reverted", icon=":material/history:"),
     st.Page("pages/edges.py", title="The edges", icon=":material/explore:"),
+    st.Page("pages/daily_tools.py", title="Daily tools", icon=":material/handyman:"),
+    st.Page("pages/trends.py", title="Trends", icon=":material/trending_up:"),
     st.Page("pages/sheet_health.py", title="Sheet health", icon=":material/healing:"),
 ]
 

@@ -1046,14 +1046,19 @@ def describe_transitions(moves: Transitions, *, since: str, top: int = SENTENCE_
         if int(moves.flows["count"].sum()) == 0:
             return f"Since {since}: no initiative to compare"
         return f"Since {since}: no initiative changed verdict"
-    flows = flows.sort_values("count", ascending=False, kind="stable")
+    # Largest first; on a tie a change of verdict comes before a new start, as more telling.
+    flows = flows.assign(_new=flows["then_verdict"] == NOT_STARTED).sort_values(
+        ["count", "_new"], ascending=[False, True], kind="stable"
+    )
     phrases: list[str] = []
-    for i, (before, after, count) in enumerate(flows.head(top).itertuples(index=False)):
+    went = False
+    for i, (before, after, count, _new) in enumerate(flows.head(top).itertuples(index=False)):
         subject = f"{count:,} initiative{'' if count == 1 else 's'}" if i == 0 else f"{count:,}"
         if before == NOT_STARTED:
             phrases.append(f"{subject} started (now {after})")
         else:
-            phrases.append(f"{subject}{' went' if i == 0 else ''} from {before} to {after}")
+            phrases.append(f"{subject}{'' if went else ' went'} from {before} to {after}")
+            went = True
     rest = int(flows["count"].iloc[top:].sum())
     if rest:
         phrases.append(f"{rest:,} more moved in other ways")

@@ -1,0 +1,249 @@
+"""Daily tools: what people really use every day, against what the company pays for.
+
+Reads the DailyTools pulse survey ("which AI tools do you use every day?") next to the
+seats and annual cost the initiatives state per tool (metrics.seats_vs_daily): answers by
+tool, frequency and department, cost per daily user, paid tools nobody uses daily and
+unsanctioned tools in daily use. The sidebar's team filter narrows the survey to those
+departments and its tool filter to those tools; the other filters narrow the paid side only.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from portfolio import metrics, schema
+from ui import charts, display, shell
+from ui import format as fmt
+
+# Bars beyond this many tools get unreadable; the table below lists them all.
+MAX_CHART_TOOLS = 12
+
+view = shell.view()
+portfolio = view.portfolio
+filtered = view.filtered
+stamp = f"As of {fmt.day(view.as_of)}"
+
+st.title("Daily tools")
+if not portfolio.has(schema.DAILY_TOOLS):
+    st.info(
+        "With a DailyTools tab (a pulse survey: department, role, tool, frequency, "
+        "sanctioned), this page would show which AI tools people really use every day, next "
+        "to what the company pays for them: seats, annual cost, cost per daily user, and the "
+        "unsanctioned tools in daily use."
+    )
+    st.stop()
+
+departments = view.filters.selected.get("team", ())
+tools = view.filters.selected.get("tool", ())
+survey = metrics.narrow_survey(portfolio.daily_tools, departments=departments, tools=tools)
+narrowed = [
+    f"{label}: {', '.join(values)}"
+    for label, values in (("department", departments), ("tool", tools))
+    if values
+]
+if survey.empty:
+    st.info(
+        f"No survey answer matches {fmt.plain(' · '.join(narrowed) or 'the filters')}: "
+        "the team filter narrows the survey to those departments."
+    )
+    st.stop()
+
+table = metrics.seats_vs_daily(filtered, survey)
+used = table[table["daily_users"] > 0].sort_values("daily_users", ascending=False, kind="stable")
+paid = table[table["paid_for"]]
+unsanctioned = table[table["unsanctioned"]]
+paid_unused = paid[paid["daily_users"] == 0]
+
+# --- the key message, computed ----------------------------------------------------------------
+parts: list[str] = []
+if used.empty:
+    parts.append("Nobody in these answers uses an AI tool daily")
+else:
+    top = used.iloc[0]
+    parts.append(
+        f"Most used every day: {fmt.plain(top['tool'])} "
+        f"({fmt.plural(int(top['daily_users']), 'daily answer')})"
+    )
+if not paid.empty:
+    big = paid.iloc[0]
+    seats = f" for {fmt.plural(int(big['seats']), 'seat')}" if big["seats"] else ""
+    parts.append(
+        f"biggest spend: {fmt.plain(big['tool'])}, {fmt.money(big['annual_cost'])} a year"
+        f"{seats}, daily in {fmt.integer(big['daily_users'])} of "
+        f"{fmt.plural(int(big['respondents']), 'answer')}"
+    )
+if not unsanctioned.empty:
+    verb = "is" if len(unsanctioned) == 1 else "are"
+    parts.append(f"{fmt.plural(len(unsanctioned), 'tool')} in daily use {verb} not sanctioned")
+st.markdown(f"**{'; '.join(parts)}**")
+st.caption(
+    f"{stamp} · survey"
+    + (f" narrowed to {fmt.plain(' · '.join(narrowed))}" if narrowed else ": every department")
+    + f" · paid side: {fmt.plain(view.filters.describe())}"
+)
+
+answers = len(survey)
+daily_answers = int((survey["frequency"] == metrics.DAILY).sum())
+cols = st.columns(5)
+cols[0].metric("Survey answers", fmt.integer(answers))
+cols[1].metric(
+    "Answered Daily", f"{fmt.integer(daily_answers)} ({fmt.percent(daily_answers / answers)})"
+)
+cols[2].metric("Tools used daily", fmt.integer(len(used)))
+cols[3].metric(
+    "Paid for, nobody daily",
+    fmt.integer(len(paid_unused)),
+    help="Tools an initiative states a cost or seats for, that no answer says is used daily.",
+)
+cols[4].metric(
+    "Unsanctioned daily answers",
+    fmt.integer(int(table["unsanctioned_daily_users"].sum())),
+    help="Daily answers that say the tool is not sanctioned.",
+)
+
+# --- how often, by tool and by department -----------------------------------------------------
+by_tool = metrics.survey_answers(survey, by="tool")
+shown_tools = list(dict.fromkeys(by_tool["tool"]))[:MAX_CHART_TOOLS]
+left, right = st.columns(2)
+with left:
+    display.chart(
+        charts.frequency_bars(
+            by_tool[by_tool["tool"].isin(shown_tools)],
+            category="tool",
+            title="How often people use each tool",
+        ),
+        key="daily_tools_by_tool",
+        present=view.present,
+        title="How often people use each tool",
+        stamp=stamp,
+    )
+    hidden = len(set(by_tool["tool"])) - len(shown_tools)
+    if hidden > 0:
+        st.caption(f"The {fmt.plural(hidden, 'tool')} with fewest daily answers are in the table.")
+with right:
+    display.chart(
+        charts.frequency_bars(
+            metrics.survey_answers(survey, by="department"),
+            category="department",
+            title="How often each department uses AI tools",
+        ),
+        key="daily_tools_by_department",
+        present=view.present,
+        title="How often each department uses AI tools",
+        stamp=stamp,
+    )
+
+grid = metrics.daily_grid(survey)
+grid_shown = grid[grid["tool"].isin(shown_tools)]
+if not grid_shown.empty:
+    display.chart(
+        charts.heatmap(
+            grid_shown,
+            x="tool",
+            y="department",
+            value="daily",
+            title="Who uses what every day (Daily answers)",
+            value_title="Daily answers",
+            x_sort=[t for t in shown_tools if t in set(grid_shown["tool"])],
+        ),
+        key="daily_tools_grid",
+        present=view.present,
+        title="Who uses what every day",
+        stamp=stamp,
+    )
+
+# --- what it costs ------------------------------------------------------------------------------
+st.subheader("What the company pays for")
+priced = table[table["cost_per_daily_user"].notna()]
+if not portfolio.has(schema.INITIATIVES, "annual_cost"):
+    st.info(
+        "With an annual_cost column in Initiatives, this part would set each tool's cost "
+        "against the people who use it daily."
+    )
+elif priced.empty:
+    st.caption("No tool both states a cost and has a daily answer, so there is no cost per user.")
+else:
+    display.chart(
+        charts.bars(
+            priced,
+            category="tool",
+            value="cost_per_daily_user",
+            title="Annual cost per daily answer",
+            value_title="Annual cost / daily answers",
+            value_format="$,.0f",
+        ),
+        key="daily_tools_cost",
+        present=view.present,
+        title="Annual cost per daily answer",
+        stamp=stamp,
+    )
+    st.caption(
+        "The survey is a sample of people, so compare tools with each other rather than "
+        "read this as a price per employee."
+    )
+if not paid_unused.empty:
+    listed = ", ".join(
+        f"{fmt.plain(row.tool)} ({fmt.money(row.annual_cost)} a year"
+        + (f", {fmt.plural(int(row.seats), 'seat')})" if row.seats else ")")
+        for row in paid_unused.itertuples(index=False)
+    )
+    st.warning(f"Paid for, but nobody answered Daily: {listed}", icon=":material/money_off:")
+
+display.table(
+    table.loc[
+        :,
+        [
+            "tool",
+            "initiatives",
+            "seats",
+            "annual_cost",
+            "daily_users",
+            "respondents",
+            "cost_per_daily_user",
+            "unsanctioned",
+        ],
+    ].rename(columns={"daily_users": "daily answers", "respondents": "answers"}),
+    key="daily_tools_table",
+    present=view.present,
+    column_config={
+        "annual_cost": st.column_config.NumberColumn("annual cost", format="dollar"),
+        "cost_per_daily_user": st.column_config.NumberColumn(
+            "cost per daily answer", format="dollar"
+        ),
+        "unsanctioned": st.column_config.CheckboxColumn("unsanctioned daily use"),
+    },
+    file_name="tools-seats-vs-daily.csv",
+)
+
+# --- unsanctioned -------------------------------------------------------------------------------
+st.subheader("Unsanctioned tools in daily use")
+if unsanctioned.empty:
+    st.caption("Every tool used daily is listed by an initiative and said to be sanctioned.")
+else:
+    where = (
+        grid.assign(key=grid["tool"].map(schema.normalize))
+        .groupby("key")["department"]
+        .agg(lambda d: ", ".join(sorted(set(d))))
+    )
+    shadow = unsanctioned.assign(
+        departments=unsanctioned["tool"].map(schema.normalize).map(where).fillna(""),
+        listed=unsanctioned["initiatives"] > 0,
+    )
+    st.caption(
+        "Used daily but listed by no initiative, or used daily by people who say it is not "
+        "sanctioned: often where the grassroots work is, and where the data risk is."
+    )
+    display.table(
+        shadow.loc[
+            :, ["tool", "daily_users", "unsanctioned_daily_users", "listed", "departments"]
+        ].rename(
+            columns={
+                "daily_users": "daily answers",
+                "unsanctioned_daily_users": "daily, said not sanctioned",
+                "listed": "listed by an initiative",
+            }
+        ),
+        key="daily_tools_unsanctioned",
+        present=view.present,
+        file_name="unsanctioned-daily-tools.csv",
+    )

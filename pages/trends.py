@@ -1,0 +1,175 @@
+"""Trends: adoption over time, and the portfolio now against a date in the past.
+
+Weekly active users summed over the filtered initiatives and, for a chosen few (the top five
+by peak unless the reader picks), one line each; then what moved from which verdict to which
+since `trends_then` (Settings `compare_months` before the as-of date unless picked). Both
+choices live in the URL, so a copied link shows the same comparison.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from portfolio import metrics, schema
+from ui import charts, display, shell
+from ui import format as fmt
+
+THEN_ORDER = [metrics.NOT_STARTED, *schema.VERDICTS]
+# An increase in these is bad news, so their deltas are coloured the other way round.
+BAD_WHEN_UP = frozenset(schema.NOT_REAL)
+
+view = shell.view()
+portfolio = view.portfolio
+filtered = view.filtered
+as_of = view.as_of
+stamp = f"As of {fmt.day(as_of)}"
+scope = fmt.plain(view.filters.describe())
+
+st.title("Trends")
+if filtered.empty:
+    st.info(f"No initiatives match {scope} as of {fmt.day(as_of)}.")
+    st.stop()
+ids = filtered["id"].astype(str).tolist()
+names = dict(zip(ids, filtered["name"].astype(str), strict=True))
+
+
+def _label(initiative_id: str) -> str:
+    return f"{names.get(initiative_id, initiative_id)} ({initiative_id})"
+
+
+# --- adoption over time ---------------------------------------------------------------------
+
+st.subheader("Weekly active users")
+if not portfolio.has(schema.USAGE):
+    st.info(
+        "With a Usage tab (initiative_id, week, active_users: one row per initiative and "
+        "week), this part would chart weekly active users over time, in total and for the "
+        "initiatives you pick."
+    )
+else:
+    weekly = metrics.weekly_active_users(portfolio, as_of=as_of, ids=ids)
+    if weekly.empty:
+        st.info(f"No usage is logged up to {fmt.day(as_of)} for {scope}.")
+    else:
+        trend = metrics.usage_trend(weekly)
+        latest = (
+            f"{fmt.plural(trend.latest, 'weekly active user')} in the week of "
+            f"{fmt.day(trend.latest_week, as_of=as_of)}"
+        )
+        if trend.latest >= trend.peak:
+            message = f"{latest}, the highest yet"
+        else:
+            message = (
+                f"{latest}: {fmt.percent(-trend.change)} below the peak of "
+                f"{fmt.integer(trend.peak)} (week of {fmt.day(trend.peak_week, as_of=as_of)})"
+            )
+        st.markdown(f"**{message}**")
+        display.chart(
+            charts.weekly_line(weekly, title="Weekly active users, all initiatives"),
+            key="trends_total",
+            present=view.present,
+            title="Weekly active users",
+            stamp=stamp,
+        )
+        logging = int(filtered["usage_rows"].gt(0).sum())
+        st.caption(
+            f"Summed over the {fmt.plural(logging, 'initiative')} that log usage ({scope}). "
+            "A week in which no initiative logged a row shows as 0."
+        )
+
+        ranked = metrics.top_by_peak(filtered, n=len(filtered))
+        chosen = st.multiselect(
+            "Initiatives to compare",
+            ranked,
+            default=ranked[: metrics.DEFAULT_TOP_INITIATIVES],
+            format_func=_label,
+            key="trends_initiatives",
+            bind="query-params",
+            help="The five with the highest weekly peak, unless you pick others.",
+        )
+        if chosen:
+            per = metrics.weekly_active_users(
+                portfolio, as_of=as_of, ids=chosen, per_initiative=True
+            )
+            per = per.assign(initiative=per["initiative_id"].map(_label))
+            display.chart(
+                charts.trend_lines(
+                    per.loc[:, ["week", "initiative", "active_users"]],
+                    series="initiative",
+                    title="Weekly active users per initiative",
+                ),
+                key="trends_per_initiative",
+                present=view.present,
+                title="Weekly active users per initiative",
+                stamp=stamp,
+            )
+        else:
+            st.caption("Pick initiatives above to draw one line each.")
+
+# --- now against then -----------------------------------------------------------------------
+
+st.subheader("Now against then")
+months = int(portfolio.settings.get("compare_months") or schema.SETTINGS_DEFAULTS["compare_months"])
+default_then = (as_of - pd.DateOffset(months=months)).date()
+then = st.date_input(
+    "Compare with",
+    value=default_then,
+    max_value=as_of.date(),
+    key="trends_then",
+    bind="query-params",
+    help=f"Default: {months} months before the as-of date (Settings: compare_months).",
+)
+then_ts = pd.Timestamp(then)
+moves = metrics.transitions(portfolio, as_of=as_of, then=then_ts, ids=ids)
+since = fmt.day(then_ts, as_of=as_of)
+st.markdown(f"**{metrics.describe_transitions(moves, since=since)}**")
+
+cols = st.columns(len(schema.VERDICTS))
+for col, row in zip(cols, moves.summary.itertuples(index=False), strict=True):
+    col.metric(
+        row.verdict.capitalize(),
+        fmt.integer(row.now),
+        delta=int(row.now - row.then),
+        delta_color="inverse" if row.verdict in BAD_WHEN_UP else "normal",
+        help=f"{fmt.integer(row.then)} on {since}, {fmt.integer(row.now)} on {fmt.day(as_of)}",
+    )
+
+if moves.flows.empty:
+    st.caption("No initiative to compare.")
+else:
+    present_then = set(moves.flows["then_verdict"])
+    display.chart(
+        charts.heatmap(
+            moves.flows,
+            x="now_verdict",
+            y="then_verdict",
+            value="count",
+            title=f"Verdict on {since} (rows) against now (columns)",
+            x_title=f"Now ({fmt.day(as_of)})",
+            y_title=f"Then ({since})",
+            value_title="Initiatives",
+            x_sort=list(schema.VERDICTS),
+            y_sort=[v for v in THEN_ORDER if v in present_then],
+        ),
+        key="trends_flows",
+        present=view.present,
+        title="Verdicts then and now",
+        stamp=stamp,
+    )
+    st.caption(
+        "The picture on the earlier date uses what the sheet says today about the past: usage "
+        "weeks, check-ins, update and start dates. A row's own status and stage have no "
+        "history, so they count as typed today."
+    )
+
+if not moves.changes.empty:
+    st.markdown(f"**{fmt.plural(len(moves.changes), 'initiative')} changed verdict**")
+    display.table(
+        moves.changes.rename(
+            columns={"then_verdict": f"on {since}", "now_verdict": "now", "reason": "why now"}
+        ),
+        key="trends_changes",
+        present=view.present,
+        file_name="verdict-changes.csv",
+    )
