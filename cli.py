@@ -7,6 +7,7 @@
     python cli.py outbox [--send] [--source SRC]
     python cli.py template OUT.xlsx [--force]
     python cli.py init-sheet [--dry-run]
+    python cli.py slide --out FILE.png [--source SRC] [--as-of YYYY-MM-DD]
 
 `--source` takes what GROUNDTRUTH_SOURCE takes: a path to an .xlsx file, a CSV file or a
 folder of CSV files, `gsheets` or `sample`. Without it the source is chosen as the app
@@ -261,6 +262,34 @@ def cmd_init_sheet(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_slide(args: argparse.Namespace) -> int:
+    """The one-slide PNG (1920x1080) for a board deck, with no names of people."""
+    from pathlib import Path
+
+    import pandas as pd
+
+    from portfolio.evidence import assess
+    from ui import presentation, slide
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".png":
+        raise CommandError(f'--out "{args.out}" must end in .png: the slide is a PNG image.')
+    if not out.parent.exists():
+        raise CommandError(f'The folder "{out.parent}" does not exist: create it or pick another.')
+    portfolio = _read_portfolio(args.source)
+    as_of = portfolio.as_of
+    if args.as_of:
+        as_of = pd.to_datetime(args.as_of, format="%Y-%m-%d", errors="coerce")
+        if pd.isna(as_of):
+            raise CommandError(f'--as-of "{args.as_of}" is not a date: use YYYY-MM-DD.')
+    private, pattern = presentation.redact_portfolio(portfolio)
+    assessed = presentation.redact_assessed(assess(private, as_of=as_of), pattern)
+    out.write_bytes(slide.render(assessed, as_of=as_of))
+    width, height = slide.png_size(out.read_bytes())
+    print(f"Wrote {out} ({width}x{height}), as of {as_of:%Y-%m-%d}.")
+    return EXIT_OK
+
+
 def _add_source(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--source",
@@ -306,6 +335,12 @@ def build_parser() -> argparse.ArgumentParser:
     init = commands.add_parser("init-sheet", help="add missing template tabs and headers")
     init.add_argument("--dry-run", action="store_true", help="only say what would be added")
     init.set_defaults(handler=cmd_init_sheet)
+
+    slide = commands.add_parser("slide", help="the one-slide PNG for a board deck")
+    _add_source(slide)
+    slide.add_argument("--out", required=True, help="where to write the PNG (1920x1080)")
+    slide.add_argument("--as-of", help="compute as of this date (YYYY-MM-DD)")
+    slide.set_defaults(handler=cmd_slide)
     return parser
 
 
