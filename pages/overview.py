@@ -11,7 +11,7 @@ import streamlit as st
 
 from portfolio import metrics, schema
 from portfolio.evidence import thresholds
-from ui import charts, display, shell, theme
+from ui import charts, display, presentation, shell, theme
 from ui import format as fmt
 
 view = shell.view()
@@ -44,6 +44,7 @@ st.caption(
     f"{stamp} · {scope} · data fetched {fmt.age(portfolio.fetched_at)} from "
     f"{fmt.plain(portfolio.origin)}"
 )
+presentation.slide_button(view)  # the one-slide PNG for a board deck
 
 gap = metrics.theater_gap(assessed)
 cols = st.columns(4)

@@ -397,3 +397,13 @@ def test_presentation_type_is_larger():
     plain, presenting = theme.theme_config(), theme.theme_config(present=True)
     assert presenting["axis"]["labelFontSize"] == plain["axis"]["labelFontSize"] * 1.5
     assert presenting["title"]["fontSize"] == theme.TITLE_SIZE * 1.5
+
+
+def test_overview_offers_the_slide(tmp_path, monkeypatch):
+    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK)
+    buttons = at.get("download_button")
+    labels = [b.proto.label for b in buttons]
+    assert "Download the slide" in labels
+    slide_button = buttons[labels.index("Download the slide")]
+    assert slide_button.proto.deferred_file_id  # rendered only when clicked
+    assert slide_button.proto.ignore_rerun
