@@ -16,6 +16,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from ui import format as fmt
 from ui import theme
 
 # Columns that hold a person; in presentation mode they show the team instead.
@@ -47,17 +48,56 @@ def anonymize(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _text_columns(frame: pd.DataFrame):
+    for column in frame.columns:
+        series = frame[column]
+        if series.dtype == object or isinstance(series.dtype, pd.StringDtype):
+            yield column, series.astype("string")
+
+
 def shorten(frame: pd.DataFrame, *, limit: int = LONG_CELL_CHARS) -> pd.DataFrame:
     """Text cells longer than `limit` characters cut to `limit` with an ellipsis."""
     out = frame.copy()
-    for column in out.columns:
-        series = out[column]
-        if series.dtype == object or isinstance(series.dtype, pd.StringDtype):
-            text = series.astype("string")
-            long = text.str.len() > limit
-            if long.any():
-                out[column] = text.where(~long, text.str.slice(0, limit - 1) + "…")
+    for column, text in _text_columns(frame):
+        long = text.str.len() > limit
+        if long.any():
+            out[column] = text.where(~long, text.str.slice(0, limit - 1) + "…")
     return out
+
+
+def long_cells(
+    frame: pd.DataFrame, row: int, *, limit: int = LONG_CELL_CHARS
+) -> list[tuple[str, str]]:
+    """(column, full text) of the cells in row position `row` that `shorten` would cut.
+
+    For a notes cell of 900 characters in the first row: long_cells(frame, 0) ->
+    [("notes", "<all 900 characters>")].
+    """
+    if not 0 <= row < len(frame):
+        return []
+    found = []
+    for column, text in _text_columns(frame):
+        value = text.iloc[row]
+        if not pd.isna(value) and len(value) > limit:
+            found.append((str(column), str(value)))
+    return found
+
+
+def _has_long_cells(frame: pd.DataFrame, *, limit: int = LONG_CELL_CHARS) -> bool:
+    return any(bool((text.str.len() > limit).any()) for _, text in _text_columns(frame))
+
+
+def _full_text(frame: pd.DataFrame, rows: list[int]) -> None:
+    """Below a table with cut cells: the selected row's long cells in full, as plain text."""
+    if not rows:
+        st.caption(
+            f"Cells longer than {LONG_CELL_CHARS} characters are cut; select a row to read "
+            "them in full."
+        )
+        return
+    for column, text in long_cells(frame, rows[0]):
+        st.caption(fmt.plain(column))
+        st.text(text)  # st.text never reads markdown or HTML: sheet text stays text
 
 
 # What spreadsheets read as the start of a formula (OWASP "CSV injection"), also after
@@ -115,16 +155,25 @@ def table(
     file_name: str | None = None,
     height: int | str = "auto",
 ) -> None:
-    """Show a table of sheet data with a CSV download (both anonymized when presenting)."""
+    """Show a table of sheet data with a CSV download (both anonymized when presenting).
+
+    Cells longer than LONG_CELL_CHARS are cut in the table; the table then lets the viewer
+    select a row, and shows that row's long cells in full underneath.
+    """
     shown = anonymize(frame) if present else frame
-    st.dataframe(
+    cut = _has_long_cells(shown)
+    event = st.dataframe(
         shorten(shown),
         hide_index=True,
         width="stretch",
         height=height,
         column_config=dict(column_config or {}),
         key=f"{key}_table",
+        on_select="rerun" if cut else "ignore",
+        selection_mode="single-row",
     )
+    if cut:
+        _full_text(shown, list(event.selection.rows))
     st.download_button(
         "Download CSV",
         data=lambda: to_csv(shown),
