@@ -22,6 +22,7 @@ PAGES = [
     st.Page("pages/daily_tools.py", title="Daily tools", icon=":material/handyman:"),
     st.Page("pages/trends.py", title="Trends", icon=":material/trending_up:"),
     st.Page("pages/sheet_health.py", title="Sheet health", icon=":material/healing:"),
+    st.Page("pages/check_in.py", title="Check in", icon=":material/edit_note:"),
 ]
 
 # Sign-in (when configured) comes before anything else: no page or sheet data without it.

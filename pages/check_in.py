@@ -1,0 +1,267 @@
+"""Check in: a team updates its initiative in half a minute; the row goes to the CheckIns tab.
+
+Top to bottom: whether the app can write (and how to let it), check-ins waiting on this
+server to be sent (retried on load and by "Send pending"), the initiative picker (searchable
+by name, team or id; it lives in the URL), the initiative's last check-ins, and the form.
+A check-in that cannot be written goes to the outbox and the form keeps what was typed;
+one that is written refreshes the shared workbook so it shows at once.
+"""
+
+import pandas as pd
+import streamlit as st
+
+from data_sources import checkins
+from data_sources.config import GSHEETS
+from data_sources.errors import SourceError
+from portfolio import schema
+from ui import data, display, shell
+from ui import format as fmt
+
+RECENT_CHECKINS = 5
+PICK_KEY = "check_in_initiative"
+PICK_PARAM = "initiative"  # the picked initiative lives in the URL, so a link opens its form
+FLASH_KEY = "check_in_flash"  # what the last send of the outbox did, shown after the rerun
+FORM_FLASH_KEY = "check_in_form_flash"  # what the last submit did, shown under the form
+DRAFT_KEY = "check_in_draft"  # (fields, CheckIn) of a queued check-in, resent with its id
+GENERATION_KEY = "check_in_generation"  # bumped after a write: a fresh, empty form
+AUTHOR_KEY = "check_in_author"  # kept across initiatives: the same person checks in often
+SEPARATOR = " · "
+
+view = shell.view()
+spec = data.current_spec()
+portfolio = view.portfolio
+
+st.title("Check in")
+st.caption(
+    "Say where your initiative stands in half a minute: no hunting for your row in the "
+    "shared sheet. Each check-in is added as a new row of the CheckIns tab; nothing is "
+    "overwritten, and the latest check-in sets the status and stage the dashboard shows."
+)
+
+flash = st.session_state.pop(FLASH_KEY, None)
+if flash is not None:
+    kind, text = flash
+    (st.success if kind == "success" else st.warning)(text, icon=":material/task_alt:")
+
+# -- can the app write? --------------------------------------------------------------------
+
+access = checkins.write_access(spec)
+if access.can_write:
+    st.info(fmt.plain(access.message), icon=":material/edit_note:")
+else:
+    st.warning(fmt.plain(access.message), icon=":material/lock:")
+
+
+def _settle(report: checkins.SendReport) -> None:
+    """Say what a send did; refresh the shared workbook when something landed."""
+    if report.settled:
+        data.refresh()
+        st.session_state[FLASH_KEY] = (
+            "success",
+            f"Sent {fmt.plural(report.settled, 'waiting check-in')} to the sheet"
+            + (f"; {report.remaining:,} still waiting." if report.remaining else "."),
+        )
+        st.rerun()
+    if report.busy:
+        st.info("Another session is sending these right now; reload in a moment.")
+    elif report.error is not None:
+        st.warning("Still waiting: " + fmt.plain(report.error.message), icon=":material/cloud_off:")
+
+
+# -- the outbox ----------------------------------------------------------------------------
+
+if spec.kind == GSHEETS:
+    sheet_answered = view.loaded.result.error is None
+    if sheet_answered and checkins.retry_due(spec):
+        _settle(checkins.send_pending(spec))
+    waiting = checkins.pending(spec)
+    if waiting:
+        st.warning(
+            f"{fmt.plural(len(waiting), 'check-in')} "
+            f"{'waits' if len(waiting) == 1 else 'wait'} on this server to be sent to the "
+            "sheet. They are kept safely and sent once each, when the sheet answers.",
+            icon=":material/outbox:",
+        )
+        display.table(
+            pd.DataFrame(
+                {
+                    "initiative": [p.checkin.initiative_id for p in waiting],
+                    "status": [p.checkin.reported_status for p in waiting],
+                    "stage": [p.checkin.stage for p in waiting],
+                    "queued (UTC)": [p.queued_at.replace("T", " ").rstrip("Z") for p in waiting],
+                    "attempts": [p.attempts for p in waiting],
+                    "last error": [p.last_error for p in waiting],
+                }
+            ),
+            key="check_in_pending",
+            present=view.present,
+        )
+        if st.button("Send pending", key="check_in_send_pending", icon=":material/send:"):
+            _settle(checkins.send_pending(spec))
+
+# -- which initiative ----------------------------------------------------------------------
+
+listed = view.filtered[view.filtered["id"].notna()].sort_values(["team", "name"])
+ids = [str(i) for i in listed["id"]]
+labels = {
+    str(row.id): SEPARATOR.join(
+        str(part) for part in (row.name, row.team, row.id) if isinstance(part, str) and part
+    )
+    for row in listed.itertuples()
+}
+wanted = st.query_params.get(PICK_PARAM)
+picked = st.selectbox(
+    "Initiative",
+    ids,
+    index=ids.index(wanted) if wanted in ids else None,
+    format_func=lambda ident: labels.get(ident, ident),
+    placeholder="Type a name, a team or an id…",
+    key=PICK_KEY,
+    help="Only initiatives in the sidebar filters are listed."
+    if view.filters.active
+    else "Every initiative of the Initiatives tab.",
+)
+if picked:
+    st.query_params[PICK_PARAM] = picked
+elif PICK_PARAM in st.query_params:
+    del st.query_params[PICK_PARAM]
+
+if not ids:
+    st.info(
+        f"No initiative matches {view.filters.describe()}: clear the sidebar filters to pick one."
+    )
+if not picked:
+    st.stop()
+
+current = listed[listed["id"].astype(str) == picked].iloc[0]
+status_now = current["reported_status"] if isinstance(current["reported_status"], str) else None
+stage_now = current["stage"] if isinstance(current["stage"], str) else None
+st.subheader(fmt.plain(labels.get(picked, picked)))
+st.caption(
+    f"Now: reported {status_now or 'no status'}, stage {stage_now or 'not set'} "
+    f"({'from its latest check-in' if pd.notna(current['last_checkin']) else 'from its row'})"
+    f"; the evidence says {current['verdict']}: {fmt.plain(current['reason'])}"
+)
+
+# -- its last check-ins --------------------------------------------------------------------
+
+log = portfolio.checkins
+if portfolio.has(schema.CHECKINS) and not log.empty and "initiative_id" in log.columns:
+    mine = log[log["initiative_id"].astype("string") == picked]
+    mine = mine.sort_values("timestamp", ascending=False, na_position="last").head(RECENT_CHECKINS)
+else:
+    mine = log.iloc[0:0]
+if mine.empty:
+    st.caption("No check-in yet for this initiative: yours will be the first.")
+else:
+    st.markdown(f"**Last {fmt.plural(len(mine), 'check-in')}**")
+    recent = pd.DataFrame(
+        {
+            "when (UTC)": mine["timestamp"].dt.strftime("%Y-%m-%d %H:%M").to_numpy(),
+            "status": mine["reported_status"].to_numpy(),
+            "stage": mine["stage"].to_numpy(),
+            "active users": mine["active_users"].to_numpy(),
+            "author": mine["author"].to_numpy(),
+            "note": mine["note"].to_numpy(),
+            "team": current["team"],
+        }
+    )
+    display.table(recent, key="check_in_recent", present=view.present)
+
+# -- the form ------------------------------------------------------------------------------
+
+generation = st.session_state.setdefault(GENERATION_KEY, 0)
+suffix = f"{picked}_{generation}"
+with st.form(f"check_in_form_{suffix}", border=True):
+    left, right = st.columns(2)
+    status = left.selectbox(
+        "Reported status",
+        schema.STATUSES,
+        index=schema.STATUSES.index(status_now) if status_now in schema.STATUSES else None,
+        placeholder="Green, Amber or Red",
+        key=f"check_in_status_{suffix}",
+    )
+    stage = right.selectbox(
+        "Stage",
+        schema.STAGES,
+        index=schema.STAGES.index(stage_now) if stage_now in schema.STAGES else None,
+        placeholder="Idea, Pilot, Rollout…",
+        key=f"check_in_stage_{suffix}",
+    )
+    users = left.text_input(
+        "Active users this week",
+        placeholder="e.g. 12 (leave blank if nobody counted)",
+        key=f"check_in_users_{suffix}",
+    )
+    author = right.text_input("Your name", placeholder="Who is checking in", key=AUTHOR_KEY)
+    note = st.text_area(
+        "What changed?",
+        placeholder="One or two sentences: what works, what does not, what you went back to.",
+        max_chars=checkins.NOTE_MAX_CHARS,
+        key=f"check_in_note_{suffix}",
+    )
+    sent = st.form_submit_button("Check in", type="primary", icon=":material/send:")
+
+form_flash = st.session_state.pop(FORM_FLASH_KEY, None)
+if form_flash is not None:
+    kind, text = form_flash
+    if kind == "success":
+        st.success(text, icon=":material/task_alt:")
+    else:
+        st.warning(text, icon=":material/outbox:")
+
+if sent:
+    fields = (picked, status, stage, users, note, author)
+    draft = st.session_state.get(DRAFT_KEY)
+    try:
+        if draft is not None and draft[0] == fields:
+            # The same check-in sent again after it was queued: same id, so it lands once.
+            checkin = draft[1]
+        else:
+            checkin = checkins.new_checkin(
+                initiative_id=picked,
+                reported_status=status,
+                stage=stage,
+                active_users=users,
+                note=note,
+                author=author,
+                known_ids=set(portfolio.initiatives["id"].dropna().astype(str)),
+            )
+        delivery = checkins.submit(checkin, spec)
+    except checkins.InvalidCheckIn as invalid:
+        st.error(
+            "Not sent yet, nothing was written. Please fix:\n\n"
+            + "\n".join(f"- {fmt.plain(problem)}" for problem in invalid.problems.values()),
+            icon=":material/edit:",
+        )
+    except SourceError as error:
+        st.error(fmt.plain(error.message), icon=":material/error:")
+    else:
+        if delivery.written:
+            st.session_state.pop(DRAFT_KEY, None)
+            st.session_state[GENERATION_KEY] = generation + 1
+            later = pd.Timestamp(checkin.timestamp).tz_convert(None).normalize() > view.as_of
+            st.session_state[FORM_FLASH_KEY] = (
+                "success",
+                f"Checked in: {fmt.plain(labels.get(picked, picked))} is now "
+                f"{checkin.reported_status}, {checkin.stage}. Saved to "
+                f"{fmt.plain(delivery.where)} (check-in {checkin.checkin_id[:8]})."
+                + (
+                    f" The verdicts are computed as of {fmt.day(view.as_of)}, before this "
+                    "check-in: pick a later as-of date in the sidebar to count it."
+                    if later
+                    else ""
+                ),
+            )
+            data.refresh()
+        else:
+            # Same widget keys after the rerun: the form keeps what was typed.
+            st.session_state[DRAFT_KEY] = (fields, checkin)
+            reason = delivery.error.message if delivery.error is not None else ""
+            st.session_state[FORM_FLASH_KEY] = (
+                "queued",
+                f"Not in the sheet yet: {fmt.plain(reason)}\n\nYour check-in is kept on this "
+                "server and is sent once, automatically, when the sheet answers (or press "
+                "Send pending). The form still holds what you typed.",
+            )
+        st.rerun()
