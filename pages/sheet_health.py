@@ -1,64 +1,196 @@
-"""Sheet health: what in the shared sheet is missing, stale or unreadable, cell by cell."""
+"""Sheet health: what in the shared sheet is missing, stale or unreadable, cell by cell.
+
+The same findings as `cli.py doctor`: rows read per tab, every problem grouped by tab with
+its A1 reference, the value as typed and the fix; the tabs and columns the sheet lacks and
+what each would add; headers the contract does not know (kept, not dropped); and the
+initiatives that have gone quiet, by team, so each team knows which rows to update.
+"""
+
+from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from portfolio import schema
+from portfolio import metrics, schema
+from portfolio.evidence import thresholds
+from ui import display, shell
 from ui import format as fmt
-from ui import shell
 from ui.mapping_panel import show_mapping_panel
+
+# What each optional tab adds, for the one line shown when the sheet lacks it.
+TAB_ADDS = {
+    schema.USAGE: "verdicts could tell sustained use from a stall or a one-off spike, and "
+    "Trends could chart adoption week by week",
+    schema.CHECKINS: "a team's check-in would count as a sign of life and override its row's "
+    "status and stage (the Check in page creates this tab on the first check-in)",
+    schema.DAILY_TOOLS: "Daily tools could set the tools people use every day against what "
+    "the company pays for",
+    schema.SETTINGS: "the as-of date, the mandate date and the thresholds could be set; until "
+    "then the defaults are used",
+}
+# Problem values that may be a person's words; not shown when presenting.
+PRIVATE_COLUMNS = frozenset({*display.PERSON_COLUMNS, *display.FREE_TEXT_COLUMNS})
+# Tabs with more problems than this start folded, so one bad tab does not bury the others.
+FOLD_AFTER = 20
 
 view = shell.view()
 portfolio = view.portfolio
+stale_after = thresholds(portfolio.settings).stale_after_days
+stale = metrics.stale_by_team(view.filtered, stale_after_days=stale_after)
+stale_rows = int(stale["stale"].sum())
 
 st.title("Sheet health")
 problems = portfolio.problems
 errors = portfolio.errors
-st.subheader(
-    "Nothing to fix: every cell was read."
-    if not problems
-    else f"{fmt.plural(len(problems), 'cell or column')} to fix"
-    + (f", {fmt.plural(len(errors), 'error')}" if errors else "")
+if not problems:
+    headline = "Nothing to fix: every cell was read"
+else:
+    warnings = len(problems) - len(errors)
+    headline = f"{fmt.plural(len(problems), 'thing')} to fix in the sheet: " + ", ".join(
+        part
+        for part in (
+            fmt.plural(len(errors), "error") if errors else "",
+            fmt.plural(warnings, "warning") if warnings else "",
+        )
+        if part
+    )
+if stale_rows:
+    headline += f"; {fmt.plural(stale_rows, 'initiative')} gone quiet"
+st.subheader(headline)
+st.caption(
+    f"{fmt.plain(portfolio.origin)} · fetched {fmt.age(portfolio.fetched_at)} · "
+    f"the same checks as `python cli.py doctor`"
 )
 
-rows = [
-    {
-        "tab": tab,
-        "in the sheet": "yes" if tab in portfolio.tabs_present else "no",
-        "rows read": portfolio.rows_read.get(tab, 0),
-        "blank rows skipped": portfolio.blank_rows.get(tab, 0),
-        "unknown columns kept": ", ".join(portfolio.unknown_columns.get(tab, [])),
-    }
-    for tab in schema.TABLES
-]
-st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+cols = st.columns(4)
+cols[0].metric("Initiatives rows read", fmt.integer(portfolio.rows_read.get(schema.INITIATIVES, 0)))
+cols[1].metric("Errors", fmt.integer(len(errors)), help="Rows or tabs the evidence cannot use.")
+cols[2].metric(
+    "Warnings",
+    fmt.integer(len(problems) - len(errors)),
+    help="Cells read as empty or rows the evidence may misread; the rest of the row is used.",
+)
+cols[3].metric(
+    "Stale rows",
+    fmt.integer(stale_rows),
+    help=(
+        f"No update, check-in or usage for more than {stale_after} days "
+        f"({fmt.plain(view.filters.describe())})."
+    ),
+)
 
-if problems:
+# --- tabs -----------------------------------------------------------------------------------
+st.subheader("Tabs")
+tabs = pd.DataFrame(
+    [
+        {
+            "tab": tab,
+            "in the sheet": tab in portfolio.tabs_present,
+            "rows read": portfolio.rows_read.get(tab, 0),
+            "blank rows skipped": portfolio.blank_rows.get(tab, 0),
+            "unknown columns kept": ", ".join(portfolio.unknown_columns.get(tab, [])),
+        }
+        for tab in schema.TABLES
+    ]
+)
+display.table(tabs, key="sheet_health_tabs", present=view.present, file_name="tabs.csv")
+for tab, adds in TAB_ADDS.items():
+    if tab in portfolio.tabs_present:
+        continue
+    needs = ", ".join(schema.TABLES[tab].required_columns)
+    st.markdown(f"- **No {tab} tab.** With one ({needs}), {adds}.")
+
+# --- problems, tab by tab -----------------------------------------------------------------
+st.subheader("Problems, cell by cell")
+if not problems:
+    st.caption("Every cell was read, and every required column is there.")
+else:
     frame = pd.DataFrame(
         {
             "cell": [p.cell for p in problems],
             "severity": [p.severity for p in problems],
             "problem": [p.message for p in problems],
-            "value as typed": ["" if p.raw is None else str(p.raw) for p in problems],
+            "value as typed": [
+                ""
+                if p.raw is None or (view.present and p.column in PRIVATE_COLUMNS)
+                else str(p.raw)
+                for p in problems
+            ],
             "how to fix": [p.fix for p in problems],
             "tab": [p.tab for p in problems],
         }
     )
     for tab, group in frame.groupby("tab", sort=False):
-        with st.expander(f"{tab}: {fmt.plural(len(group), 'problem')}", expanded=True):
-            st.dataframe(group.drop(columns="tab"), hide_index=True, width="stretch")
+        count = len(group)
+        n_errors = int((group["severity"] == "error").sum())
+        label = f"{tab}: {fmt.plural(count, 'problem')}" + (
+            f" ({fmt.plural(n_errors, 'error')})" if n_errors else ""
+        )
+        with st.expander(label, expanded=count <= FOLD_AFTER):
+            display.table(
+                group.drop(columns="tab"),
+                key=f"sheet_health_problems_{schema.normalize(tab)}",
+                present=view.present,
+                file_name=f"problems-{schema.normalize(tab)}.csv",
+            )
 
+# --- unknown columns ------------------------------------------------------------------------
+unknown = {tab: cols for tab, cols in portfolio.unknown_columns.items() if cols}
+if unknown:
+    st.subheader("Columns the contract does not know")
+    for tab, columns in unknown.items():
+        st.markdown(
+            f"- **{tab}:** {fmt.plain(', '.join(columns))}: kept as text and shown in tables. "
+            "If one is meant to be a known column, rename its header (see the README's "
+            "workbook template)."
+        )
+
+# --- stale rows -----------------------------------------------------------------------------
 st.subheader("Stale rows by team")
-stale_days = int(portfolio.settings.get("stale_after_days") or 45)
-stale = view.filtered[view.filtered["days_since_activity"] > stale_days]
 if stale.empty:
-    st.write(f"No initiative has gone more than {stale_days} days without an update.")
+    st.caption(
+        f"No initiative ({fmt.plain(view.filters.describe())}) has gone more than {stale_after} "
+        "days without an update, a check-in or usage."
+    )
 else:
     st.caption(
-        f"Initiatives with no update, check-in or usage for more than {stale_days} days "
-        "(Settings: stale_after_days). Ask the team to check in or update the row."
+        f"Initiatives with no update, check-in or usage for more than {stale_after} days "
+        "(Settings: stale_after_days). Ask each team to check in or update its rows."
     )
-    by_team = stale.groupby("team").size().rename("stale rows").reset_index()
-    st.dataframe(by_team.sort_values("stale rows", ascending=False), hide_index=True)
+    display.table(
+        stale.rename(columns={"stale": "stale rows", "share": "share stale"}),
+        key="sheet_health_stale_teams",
+        present=view.present,
+        column_config={"share stale": st.column_config.NumberColumn(format="percent")},
+        file_name="stale-by-team.csv",
+    )
+    filtered = view.filtered
+    days = pd.to_numeric(filtered["days_since_activity"], errors="coerce").astype(float)
+    # positional: ids label the rows, and a duplicated id must not pick up two rows
+    is_quiet = (days.isna() | (days > stale_after)).to_numpy(dtype=bool)
+    quiet = filtered[is_quiet]
+    sheet_row = (
+        portfolio.initiatives.drop_duplicates("id").set_index("id")["_row"]
+        if "_row" in portfolio.initiatives.columns
+        else pd.Series(dtype="Int64")
+    )
+    rows = pd.DataFrame(
+        {
+            "row": quiet["id"].map(sheet_row).to_numpy(),
+            "id": quiet["id"].to_numpy(),
+            "name": quiet["name"].to_numpy(),
+            "team": quiet["team"].to_numpy(),
+            "owner": quiet["owner"].to_numpy(),
+            "last sign of life": pd.to_datetime(quiet["last_activity"]).dt.date.to_numpy(),
+            "days since": days.to_numpy()[is_quiet],
+        }
+    ).sort_values(["team", "days since"], ascending=[True, False], kind="stable")
+    display.table(
+        rows,
+        key="sheet_health_stale_rows",
+        present=view.present,
+        column_config={"row": st.column_config.NumberColumn("sheet row", format="%d")},
+        file_name="stale-rows.csv",
+    )
 
 show_mapping_panel(view)
