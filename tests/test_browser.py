@@ -15,6 +15,8 @@ pytestmark = pytest.mark.browser
 # url path -> the page title a reader sees
 PAGES = {
     "": "Overview",
+    "daily_tools": "Daily tools",
+    "trends": "Trends",
     "sheet_health": "Sheet health",
 }
 VIEWPORT = {"width": 1440, "height": 1000}
