@@ -227,3 +227,53 @@ def test_suggestions_for_the_synthetic_export():
     assert suggested["name"] == "Use Case Title"
     assert suggested["team"] == "Owning Office"
     assert suggested["started"] == "Date Initiated"
+
+
+# --- trying it with your own file, in the browser session -----------------------------------
+
+OWN_CSV = (
+    "Use Case Title,Owning Office,Development Stage,Date Initiated,Inventory No.\n"
+    "Chat assistant,Treasury,Deployed,2025-01-15,UC-1\n"
+    'Fraud model,"Claims, West",Pre-deployment,2024-05-01,UC-2\n'
+    "Form reader,Labor,Retired,2024-03-01,UC-3\n"
+)
+
+
+def test_an_uploaded_csv_is_shown_through_a_session_mapping_and_never_saved(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    at = run_app(tmp_path, monkeypatch, page="pages/sheet_health.py")
+    at.file_uploader(key="sidebar_upload").set_value(
+        ("inventory.csv", OWN_CSV.encode("utf-8"), "text/csv")
+    ).run()
+    assert not at.exception
+    assert metric(at, "Rows shown") == "3"
+    [editor] = [frame for frame in at.dataframe if frame.key == "sheet_health_mapping_editor"]
+    assert set(editor.value["field"]) >= {"name", "team", "stage", "started", "origin"}
+    # the suggested rows: name, team, started by synonym; then the two stage words
+    at.button(key="sheet_health_mapping_use").click().run()
+    assert not at.exception
+    session = at.session_state["_groundtruth_session_mapping"]
+    assert {(r.kind, r.field, r.source, r.target) for r in session} >= {
+        ("column", "name", "Use Case Title", ""),
+        ("column", "team", "Owning Office", ""),
+        ("column", "stage", "Development Stage", ""),
+        ("column", "started", "Date Initiated", ""),
+        ("value", "stage", "Deployed", "Adopted"),
+        ("value", "stage", "Pre-deployment", "Idea"),
+        ("default", "origin", "", "Mandate"),
+    }
+    portfolio = at.session_state["_groundtruth_view"].portfolio
+    assert portfolio.initiatives["name"].tolist() == [
+        "Chat assistant",
+        "Fraud model",
+        "Form reader",
+    ]
+    assert portfolio.initiatives["team"].tolist() == ["Treasury", "Claims, West", "Labor"]
+    assert portfolio.initiatives["stage"].tolist() == ["Adopted", "Idea", "Abandoned"]
+    assert portfolio.origin == "inventory.csv (uploaded)"
+    # nothing of the upload reached the disk: no snapshot, no file in the working folder
+    written = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert not any("inventory" in p.name or p.suffix in (".pkl", ".json") for p in written)
+    # removing the file goes back to the configured source
+    at.file_uploader(key="sidebar_upload").clear().run()
+    assert at.session_state["_groundtruth_view"].portfolio.origin != "inventory.csv (uploaded)"
