@@ -18,6 +18,10 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from data_sources import loader
+from data_sources.config import resolve_source
+from data_sources.errors import NotConfigured
+from data_sources.retry import READ_TIMEOUT_SECONDS as READ_TIMEOUT_DEFAULT
+from data_sources.retry import TOTAL_SECONDS as TOTAL_DEFAULT
 from tests.apptest_support import APP, APP_TIMEOUT_S, texts
 from tests.fake_sheets import BATCH_GET, CLIENT_EMAIL, FakeSheets
 
@@ -191,3 +195,47 @@ def test_duplicate_headers_are_named_on_sheet_health(app_on_sheet):
         and row.get("how to fix") == "Rename or delete one of Initiatives!B1 and Initiatives!J1"
         for row in problems
     ), problems
+
+
+# -- the knobs -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("section", "read_timeout", "total"),
+    [
+        ({}, READ_TIMEOUT_DEFAULT, TOTAL_DEFAULT),
+        ({"read_timeout_seconds": 2}, 2.0, TOTAL_DEFAULT),
+        ({"retry_total_seconds": 90.5}, READ_TIMEOUT_DEFAULT, 90.5),
+        ({"read_timeout_seconds": 0.3, "retry_total_seconds": 0.8}, 0.3, 0.8),
+    ],
+)
+def test_timeouts_come_from_secrets(section, read_timeout, total):
+    sheet = {"spreadsheet": "1AbC_dEf-123456789xyz", "client_email": CLIENT_EMAIL}
+    secrets = {"groundtruth": section, "connections": {"gsheets": sheet}}
+    spec = resolve_source(secrets=secrets, env={})
+    assert spec.kind == "gsheets"
+    assert (spec.policy.read_timeout, spec.policy.total_seconds) == (read_timeout, total)
+
+
+@pytest.mark.parametrize("value", [0, -1, "soon", True])
+def test_a_bad_timeout_setting_says_what_to_write(value):
+    with pytest.raises(NotConfigured) as caught:
+        resolve_source(secrets={"groundtruth": {"retry_total_seconds": value}}, env={})
+    assert str(caught.value) == (
+        f"[groundtruth] retry_total_seconds = {value!r} is not a number of seconds — set it to "
+        "a positive number such as 20, or remove it for the default."
+    )
+
+
+def test_a_bad_setting_is_a_message_on_the_page_not_a_stack_trace(app_on_sheet, gsheets_workdir):
+    secrets_file = gsheets_workdir / ".streamlit" / "secrets.toml"
+    secrets_file.write_text(
+        app_on_sheet.secrets_toml(extra='[groundtruth]\nretry_total_seconds = "soon"\n'),
+        encoding="utf-8",
+    )
+    at = start_app()
+    assert not at.exception
+    assert at.metric.len == 0
+    assert unescaped(at.error[0].value).startswith(
+        "[groundtruth] retry_total_seconds = 'soon' is not a number of seconds"
+    )
