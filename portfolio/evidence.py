@@ -392,6 +392,16 @@ def _max_dates(*columns: np.ndarray) -> np.ndarray:
     return result
 
 
+def _positions(ids: pd.Index, values: pd.Series) -> np.ndarray:
+    """Position in `ids` of each value, -1 where absent: `ids.get_indexer(values)`, faster.
+
+    Half a million usage rows name ten thousand initiatives, so each distinct value is looked
+    up once (a missing id is a value too, as get_indexer treats it) and spread back by code.
+    """
+    codes, distinct = pd.factorize(values.astype("string"), use_na_sentinel=False)
+    return ids.get_indexer(distinct)[codes]
+
+
 def _latest_checkins(checkins: pd.DataFrame, ids: pd.Index, as_of: pd.Timestamp) -> dict:
     """Per initiative (aligned to `ids`): latest check-in time, and latest stated status/stage."""
     n = len(ids)
@@ -403,7 +413,7 @@ def _latest_checkins(checkins: pd.DataFrame, ids: pd.Index, as_of: pd.Timestamp)
     if checkins is None or checkins.empty or "initiative_id" not in checkins.columns:
         return out
     stamp = _dates(checkins, "timestamp")
-    code = ids.get_indexer(checkins["initiative_id"].astype("string"))
+    code = _positions(ids, checkins["initiative_id"])
     mask = (code >= 0) & stamp.notna().to_numpy() & (stamp < as_of + ONE_DAY).to_numpy()
     if not mask.any():
         return out
@@ -445,7 +455,7 @@ def _usage_stats(
     if usage is None or usage.empty or "initiative_id" not in usage.columns or n == 0:
         return stats
     week = _dates(usage, "week").to_numpy()
-    code = ids.get_indexer(usage["initiative_id"].astype("string"))
+    code = _positions(ids, usage["initiative_id"])
     mask = (code >= 0) & ~np.isnat(week) & (week <= as_of.to_datetime64())
     if not mask.any():
         return stats
