@@ -8,6 +8,7 @@
     python cli.py template OUT.xlsx [--force]
     python cli.py init-sheet [--dry-run]
     python cli.py slide --out FILE.png [--source SRC] [--as-of YYYY-MM-DD]
+    python cli.py bench [--quick] [--json] [--size NAME] [--out FILE.json]
 
 `--source` takes what GROUNDTRUTH_SOURCE takes: a path to an .xlsx file, a CSV file or a
 folder of CSV files, `gsheets` or `sample`. Without it the source is chosen as the app
@@ -290,6 +291,31 @@ def cmd_slide(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Time cold loads, page reruns and memory on seeded workbooks served by the emulator."""
+    from pathlib import Path
+
+    from tools import bench
+
+    try:
+        report = bench.run_bench(
+            quick=args.quick,
+            sizes=args.size,
+            runs=args.runs,
+            log=lambda line: print(line, file=sys.stderr, flush=True),
+        )
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+    out = Path(args.out) if args.out else (bench.QUICK_OUT if args.quick else bench.DEFAULT_OUT)
+    bench.write_report(report, out)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print(bench.format_report(report))
+        print(f"Wrote {out}")
+    return EXIT_OK
+
+
 def _add_source(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--source",
@@ -341,6 +367,16 @@ def build_parser() -> argparse.ArgumentParser:
     slide.add_argument("--out", required=True, help="where to write the PNG (1920x1080)")
     slide.add_argument("--as-of", help="compute as of this date (YYYY-MM-DD)")
     slide.set_defaults(handler=cmd_slide)
+
+    bench = commands.add_parser("bench", help="time loads and pages on large seeded workbooks")
+    bench.add_argument("--quick", action="store_true", help="the small workbook only (~20 s)")
+    bench.add_argument("--json", action="store_true", help="print the JSON report")
+    bench.add_argument(
+        "--size", action="append", help="small, large or maximal (repeatable; default: all)"
+    )
+    bench.add_argument("--runs", type=int, help="runs per median (default: 5, 3 with --quick)")
+    bench.add_argument("--out", help="where to write the JSON (default: tools/bench_results.json)")
+    bench.set_defaults(handler=cmd_bench)
     return parser
 
 

@@ -1,0 +1,107 @@
+"""Many viewers at once on a cold cache: one read of the sheet, shared by every session.
+
+Twenty AppTest sessions of the real app run in threads against the Sheets emulator (the
+real gspread and google-auth code), released together by a barrier, with secrets.toml in a
+temporary working folder pointing at the emulator; the emulator's request counter is the
+evidence (DESIGN.md section 6: one request per refresh, however many sessions are open).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from data_sources.loader import forget_sources
+from tests.apptest_support import APP, metric, texts
+from tests.fake_sheets import BATCH_GET, METADATA, TOKEN, FakeSheets
+
+SESSIONS = 20
+# Enough sessions to show sharing after the first read, few enough to keep the file quick.
+LATER_SESSIONS = 3
+SESSION_TIMEOUT_S = 120
+# What a viewer reads once the sheet is loaded: the sidebar's source line (markdown, hence
+# the escaped bracket) and the count of SMALL_WORKBOOK's three initiatives.
+SOURCE_LINE = "**Source:** Google Sheet AI initiatives \\(emulator\\)"
+INITIATIVES = "3"
+
+
+@pytest.fixture
+def cold_cache() -> Iterator[None]:
+    """No cached read, token or tab list before the test, and none left behind."""
+    st.cache_resource.clear()
+    forget_sources()
+    yield
+    st.cache_resource.clear()
+    forget_sources()
+
+
+def open_at_once(count: int) -> list[AppTest]:
+    """Open the dashboard in `count` sessions released at the same instant; wait for all."""
+    sessions = [
+        AppTest.from_file(str(APP), default_timeout=SESSION_TIMEOUT_S) for _ in range(count)
+    ]
+    start = threading.Barrier(count)
+    failures: list[BaseException] = []
+
+    def open_one(at: AppTest) -> None:
+        start.wait()
+        try:
+            at.run()
+        except BaseException as exc:  # surfaced below, with the session that raised it
+            failures.append(exc)
+
+    threads = [threading.Thread(target=open_one, args=(at,)) for at in sessions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failures, failures
+    return sessions
+
+
+def assert_all_show_the_sheet(sessions: list[AppTest]) -> None:
+    for at in sessions:
+        assert not at.exception, at.exception[0].value
+        assert SOURCE_LINE in texts(at)
+        assert metric(at, "Initiatives") == INITIATIVES
+
+
+def test_twenty_sessions_on_a_cold_cache_send_one_batchget(
+    sheets_emulator: FakeSheets, gsheets_workdir, cold_cache
+) -> None:
+    sheets_emulator.reset_counts()
+
+    sessions = open_at_once(SESSIONS)
+
+    assert_all_show_the_sheet(sessions)
+    assert sheets_emulator.counts == {TOKEN: 1, METADATA: 1, BATCH_GET: 1}
+
+
+def test_sessions_opened_later_reuse_the_cached_read(
+    sheets_emulator: FakeSheets, gsheets_workdir, cold_cache
+) -> None:
+    open_at_once(2)
+    sheets_emulator.reset_counts()
+
+    later = open_at_once(LATER_SESSIONS)
+
+    assert_all_show_the_sheet(later)
+    assert sheets_emulator.counts == {}
+
+
+def test_refresh_reads_the_sheet_once_more_for_everyone(
+    sheets_emulator: FakeSheets, gsheets_workdir, cold_cache
+) -> None:
+    first = open_at_once(1)[0]
+    sheets_emulator.reset_counts()
+
+    first.button(key="sidebar_refresh").click().run()
+    others = open_at_once(LATER_SESSIONS)
+
+    assert_all_show_the_sheet([first, *others])
+    # The token and the tab list outlive a refresh: a refresh is exactly one batchGet.
+    assert sheets_emulator.counts == {BATCH_GET: 1}

@@ -1,0 +1,654 @@
+"""The performance bench: seeded workbooks served by the Sheets emulator, timed end to end.
+
+    python cli.py bench [--quick] [--json] [--out PATH]
+
+For each size (small: 40 initiatives; large: 10,000 initiatives x 52 weeks; maximal: a
+workbook of about 10 million cells) it generates a seeded workbook with the sample
+generator, serves it from `tests/fake_sheets.py` over loopback HTTP, and measures, as
+medians of several runs:
+
+- the requests one cold load sends (a fresh process: token, metadata, batchGet; a refresh
+  once the cache expires: one batchGet) and the requests of the common peer path;
+- cold fetch, parse and evidence time, and parse time against `json.loads` of the same
+  response body (the floor no parser of that body can beat);
+- the cold first page under AppTest (empty cache: fetch + parse + evidence + page), against
+  the peer path: gspread `worksheet(tab).get_all_records()` per tab into DataFrames;
+- the rerun time of every page under AppTest on a warm cache;
+- the peak memory of a cold load, in a subprocess (`resource.getrusage` ru_maxrss).
+
+The emulator answers each distinct request from bytes it rendered once, so the figures are
+the client's: a real server also has its answer ready. It runs in this process, on a
+thread that mostly waits in `sendall` without the GIL.
+
+>>> report = run_bench(quick=True)          # doctest: +SKIP  (about 20 s)
+>>> report["sizes"][0]["requests"]["refresh"]
+{'batchGet': 1}
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import json
+import logging
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app.py"
+PAGES_DIR = ROOT / "pages"
+DEFAULT_OUT = ROOT / "tools" / "bench_results.json"
+QUICK_OUT = ROOT / "tests" / "artifacts" / "bench_quick.json"
+
+# The budgets of DESIGN.md section 6, checked on the large workbook (memory on the maximal).
+BUDGET_COLD_LOAD_S = 3.0
+BUDGET_PAGE_RERUN_S = 0.3
+BUDGET_PEAK_MB = 2048
+BUDGET_PARSE_VS_JSON = 3.0
+TIMED_SIZES = frozenset({"small", "large"})
+PARSER_SIZES = frozenset({"large", "maximal"})
+
+SHEETS_CELL_LIMIT = 10_000_000
+RUNS = 5
+QUICK_RUNS = 3
+# A maximal run takes tens of seconds; three show the spread well enough.
+MAXIMAL_RUNS = 3
+# AppTest's own default timeout (3 s) is shorter than a maximal cold load.
+# The peer path takes seconds per run on the large workbook; three runs give its median.
+PEER_RUNS = 3
+APPTEST_TIMEOUT_S = 300
+PROBE_TIMEOUT_S = 600
+KIB_PER_MIB = 1024
+BYTES_PER_MB = 1_000_000
+# Outside `streamlit run`, clearing a cache warns that there is no runtime; here that is
+# expected, and the warnings would bury the bench's own lines.
+NOISY_LOGGERS = (
+    "streamlit.runtime.caching.cache_data_api",
+    "streamlit.runtime.scriptrunner_utils.script_run_context",
+)
+VALUES_GET = "valuesGet"  # the peer path's one-tab read, counted beside fake_sheets' endpoints
+
+
+@dataclass(frozen=True)
+class Size:
+    """One workbook size: how many initiatives and weeks of usage the generator makes."""
+
+    name: str
+    initiatives: int
+    weeks: int
+    runs: int = RUNS
+
+
+# 20,000 x 120 weeks = 2.4 million usage rows x 4 columns, plus 20,000 x 17 initiative
+# cells: just under the 10 million cells a spreadsheet can hold.
+SIZES = (
+    Size("small", 40, 52),
+    Size("large", 10_000, 52),
+    Size("maximal", 20_000, 120, runs=MAXIMAL_RUNS),
+)
+
+
+# -- the workbook ------------------------------------------------------------------------
+
+
+def typed_workbook(tabs: dict[str, list[list[str]]]) -> dict[str, list[list[Any]]]:
+    """Cells as Sheets holds them once typed in: numbers and ISO dates typed, the rest text.
+
+    Each distinct string is converted once (a usage column holds a few hundred of them).
+
+    >>> typed_workbook({"Usage": [["week", "active_users"], ["2026-03-02", "14"]]})["Usage"][1]
+    [datetime.date(2026, 3, 2), 14]
+    """
+    from tests.fake_sheets import _csv_cell  # "like typing into Sheets", shared with the emulator
+
+    seen: dict[str, Any] = {}
+
+    def cell(text: str) -> Any:
+        value = seen.get(text, seen)
+        if value is seen:
+            value = seen[text] = _csv_cell(text)
+        return value
+
+    return {tab: [[cell(c) for c in row] for row in rows] for tab, rows in tabs.items()}
+
+
+def grid_cells(tabs: dict[str, list[list[Any]]]) -> int:
+    """Cells of the smallest grid that holds each tab (rows x widest row), summed."""
+    return sum(len(rows) * max(map(len, rows), default=0) for rows in tabs.values())
+
+
+def make_workbook(size: Size) -> dict[str, list[list[Any]]]:
+    """The seeded workbook of a size, typed as the emulator serves it."""
+    from data_sources.sample.generate import generate_workbook
+
+    return typed_workbook(generate_workbook(n_initiatives=size.initiatives, weeks=size.weeks))
+
+
+# -- the emulator, answering from rendered bytes -----------------------------------------
+
+
+def bench_sheets(tabs: dict[str, list[list[Any]]]):  # -> BenchSheets (tests.fake_sheets)
+    """A started emulator that renders each distinct read once and also serves `values.get`.
+
+    `values.get` (one tab per request) is what gspread's `Worksheet.get_all_records` sends;
+    the Ground Truth source never uses it, so tests/fake_sheets.py does not serve it.
+    """
+    from tests import fake_sheets
+
+    class Rendered:
+        def __init__(self, body: bytes) -> None:
+            self.body = body
+
+    class Handler(fake_sheets._Handler):
+        def _route(self, method: str, path: str) -> tuple[str, str | None, str | None]:
+            endpoint, sheet, target = super()._route(method, path)
+            prefix = "/v4/spreadsheets/"
+            if not endpoint and method == "GET" and path.startswith(prefix) and "/values/" in path:
+                sheet, _, target = path[len(prefix) :].partition("/values/")
+                return VALUES_GET, sheet, urllib.parse.unquote(target)
+            return endpoint, sheet, target
+
+        def _answer(self, endpoint, sheet_id, target, query, raw_body):
+            sheets: BenchSheets = self.sheets  # type: ignore[assignment]
+            readable = (
+                endpoint in (fake_sheets.BATCH_GET, VALUES_GET)
+                and sheets._authorized(self.headers.get("Authorization"))
+                and sheet_id == sheets.spreadsheet_id
+            )
+            if not readable:
+                return super()._answer(endpoint, sheet_id, target, query, raw_body)
+            return sheets.rendered(endpoint, target, query)
+
+        def _send(self, status, document, *, headers=None, truncate=False) -> None:
+            if not isinstance(document, Rendered):
+                super()._send(status, document, headers=headers, truncate=truncate)
+                return
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=UTF-8")
+            self.send_header("Content-Length", str(len(document.body)))
+            self.end_headers()
+            self.wfile.write(document.body)
+
+    class BenchSheets(fake_sheets.FakeSheets):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._rendered: dict[tuple, tuple[int, Rendered]] = {}
+            self._render_lock = threading.Lock()
+
+        def start(self) -> BenchSheets:
+            handler = functools.partial(Handler, self)
+            self._server = ThreadingHTTPServer((self._host, self._port), handler)
+            self._server.daemon_threads = True
+            self._thread = threading.Thread(
+                target=self._server.serve_forever,
+                kwargs={"poll_interval": fake_sheets.SHUTDOWN_POLL_SECONDS},
+                name="bench-sheets",
+                daemon=True,
+            )
+            self._thread.start()
+            return self
+
+        def load(self, tabs: dict[str, list[list[Any]]]) -> None:
+            """Serve another workbook from the same address (secrets stay valid)."""
+            with self._render_lock:
+                self.tabs = tabs
+                self._rendered.clear()
+
+        def rendered(self, endpoint: str, target: str | None, query: dict) -> tuple[int, Any]:
+            key = (endpoint, target, tuple(sorted((k, tuple(v)) for k, v in query.items())))
+            with self._render_lock:
+                hit = self._rendered.get(key)
+                if hit is None:
+                    if endpoint == VALUES_GET:
+                        status, document = self._batch_get({**query, "ranges": [target or ""]})
+                        if status == 200:
+                            document = document["valueRanges"][0]
+                    else:
+                        status, document = self._batch_get(query)
+                    hit = self._rendered[key] = (status, Rendered(json.dumps(document).encode()))
+            return hit
+
+        def body(self, endpoint: str) -> bytes:
+            """The rendered answer of the one request of this endpoint served so far."""
+            with self._render_lock:
+                bodies = [r.body for (e, *_), (_, r) in self._rendered.items() if e == endpoint]
+            assert len(bodies) == 1, f"expected one rendered {endpoint}, have {len(bodies)}"
+            return bodies[0]
+
+    return BenchSheets(tabs).start()
+
+
+# -- measuring ---------------------------------------------------------------------------
+
+
+def median_seconds(action: Callable[[], object], runs: int) -> float:
+    """The median wall time of `runs` calls of `action`."""
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def _fresh_source(sheets):
+    """A Google Sheets source as a new process has it: no token, no tab list yet."""
+    from data_sources.google_sheet import GoogleSheetSource
+
+    GoogleSheetSource.forget_layouts()
+    return GoogleSheetSource(sheets.settings())
+
+
+def measure_requests(sheets) -> dict[str, dict[str, int]]:
+    """Requests sent by a cold load in a new process, then by a refresh after the TTL."""
+    source = _fresh_source(sheets)
+    sheets.reset_counts()
+    source.fetch()
+    cold = sheets.counts
+    sheets.reset_counts()
+    source.fetch()
+    return {"cold_process": cold, "refresh": sheets.counts}
+
+
+def measure_pipeline(sheets, runs: int) -> dict[str, float]:
+    """Medians of the cold path as the app runs it: fetch (new token and tab list), the
+    snapshot of the last good copy, the parse and the evidence; and the json.loads floor.
+
+    `cold_path_cpu_s` is the process CPU time of the whole path: on a machine shared with
+    other work, wall time also counts the waits for a core.
+    """
+    from data_sources import snapshot
+    from portfolio.evidence import assess
+    from portfolio.parse import parse_workbook
+
+    phases: dict[str, list[float]] = {"fetch": [], "snapshot": [], "parse": [], "evidence": []}
+    cpu = []
+    with tempfile.TemporaryDirectory(prefix="gt-bench-snapshots-") as folder:
+        for _ in range(runs):
+            source = _fresh_source(sheets)
+            cpu_started = time.process_time()
+            marks = [time.perf_counter()]
+            raw = source.fetch()
+            marks.append(time.perf_counter())
+            snapshot.save(raw, directory=Path(folder), key="bench")
+            marks.append(time.perf_counter())
+            portfolio = parse_workbook(raw)
+            marks.append(time.perf_counter())
+            assess(portfolio)
+            marks.append(time.perf_counter())
+            cpu.append(time.process_time() - cpu_started)
+            for phase, begin, end in zip(phases, marks, marks[1:], strict=False):
+                phases[phase].append(end - begin)
+            del raw, portfolio
+    body = sheets.body("batchGet")
+    floor = median_seconds(lambda: json.loads(body), runs)
+    med = {phase: statistics.median(times) for phase, times in phases.items()}
+    return {
+        "response_mb": round(len(body) / BYTES_PER_MB, 1),
+        **{f"{phase}_s": seconds for phase, seconds in med.items()},
+        "json_loads_s": floor,
+        "parse_vs_json": med["parse"] / floor,
+        "cold_path_s": sum(med.values()),
+        "cold_path_cpu_s": statistics.median(cpu),
+    }
+
+
+def peer_load(sheets) -> dict[str, Any]:
+    """The common path: gspread opens the sheet, then `get_all_records()` per tab."""
+    import gspread
+    import pandas as pd
+
+    from data_sources.google_sheet import build_credentials
+    from data_sources.retry import RetryingHTTPClient
+
+    settings = sheets.settings()
+    # Only to reach the emulator: gspread hard-codes Google's host (see data_sources/retry.py).
+    factory = functools.partial(RetryingHTTPClient, api_base_url=settings.api_base_url)
+    client = gspread.Client(build_credentials(settings), http_client=factory)
+    spreadsheet = client.open_by_key(settings.spreadsheet_key)
+    return {tab: pd.DataFrame(spreadsheet.worksheet(tab).get_all_records()) for tab in sheets.tabs}
+
+
+def measure_peer(sheets, runs: int) -> dict[str, Any]:
+    """Median time and request count of the peer path (a new client each run)."""
+    peer_load(sheets)  # the emulator renders the formatted answers once
+    sheets.reset_counts()
+    peer_load(sheets)
+    requests = sheets.counts
+    runs = min(runs, PEER_RUNS)
+    return {"peer_s": median_seconds(lambda: peer_load(sheets), runs), "peer_requests": requests}
+
+
+@contextlib.contextmanager
+def app_workdir(sheets) -> Iterator[Path]:
+    """Run inside a temporary folder whose secrets.toml points at the emulator."""
+    saved_cwd = Path.cwd()
+    saved_env = {
+        k: os.environ.get(k) for k in ("HOME", "GROUNDTRUTH_DATA_DIR", "GROUNDTRUTH_SOURCE")
+    }
+    with tempfile.TemporaryDirectory(prefix="gt-bench-") as folder:
+        workdir = Path(folder)
+        secrets = workdir / ".streamlit" / "secrets.toml"
+        secrets.parent.mkdir()
+        secrets.write_text(sheets.secrets_toml(), encoding="utf-8")
+        os.environ["HOME"] = folder
+        os.environ["GROUNDTRUTH_DATA_DIR"] = str(workdir / "data")
+        os.environ.pop("GROUNDTRUTH_SOURCE", None)
+        os.chdir(workdir)
+        try:
+            yield workdir
+        finally:
+            os.chdir(saved_cwd)
+            for name, value in saved_env.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+
+
+def forget_everything() -> None:
+    """An empty cache, as after a deploy: no cached read, no token, no tab list."""
+    import streamlit as st
+    import streamlit.logger
+
+    from data_sources.loader import forget_sources
+
+    for name in NOISY_LOGGERS:
+        streamlit.logger.get_logger(name).setLevel(logging.ERROR)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    forget_sources()
+
+
+def _new_app():
+    from streamlit.testing.v1 import AppTest
+
+    return AppTest.from_file(str(APP), default_timeout=APPTEST_TIMEOUT_S)
+
+
+def _failure(at) -> str | None:
+    if at.exception:
+        return str(at.exception[0].value)
+    return None
+
+
+def page_paths() -> list[str]:
+    """Every page script, as AppTest.switch_page wants it ("pages/overview.py")."""
+    return [f"pages/{p.name}" for p in sorted(PAGES_DIR.glob("*.py"))]
+
+
+def measure_app(sheets, runs: int) -> dict[str, Any]:
+    """Cold first page (empty cache) and the warm rerun of every page, under AppTest."""
+    cold, cold_cpu, errors = [], [], {}
+    for _ in range(runs + 1):  # the first run also imports the pages' libraries
+        forget_everything()
+        at = _new_app()
+        cpu_started, started = time.process_time(), time.perf_counter()
+        at.run()
+        cold.append(time.perf_counter() - started)
+        cold_cpu.append(time.process_time() - cpu_started)
+        if _failure(at):
+            errors["app.py"] = _failure(at)
+    reruns: dict[str, float] = {}
+    for page in page_paths():
+        at.switch_page(page).run()
+        reruns[page] = median_seconds(at.run, runs)
+        if _failure(at):
+            errors[page] = _failure(at)
+    return {
+        "first_page_cold_s": statistics.median(cold[1:]),
+        "first_page_cold_cpu_s": statistics.median(cold_cpu[1:]),
+        "page_rerun_s": reruns,
+        "max_page_rerun_s": max(reruns.values(), default=0.0),
+        "app_errors": errors,
+    }
+
+
+def measure_memory(sheets) -> dict[str, float]:
+    """Peak resident memory of a cold load (read, snapshot, parse, evidence) in a new process."""
+    section = sheets.secrets_section()
+    with tempfile.TemporaryDirectory(prefix="gt-bench-probe-") as folder:
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "GROUNDTRUTH_DATA_DIR": folder}
+        done = subprocess.run(
+            [sys.executable, "-m", "tools.bench", "--probe"],
+            input=json.dumps(section),
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+            timeout=PROBE_TIMEOUT_S,
+            check=False,
+        )
+    if done.returncode != 0:
+        raise RuntimeError(f"the memory probe failed: {done.stderr.strip()[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _peak_mb() -> float:
+    # ru_maxrss is in KiB on Linux.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / KIB_PER_MIB
+
+
+def probe() -> dict[str, float]:
+    """Run in the child: one cold load as the app does it, then report peak memory."""
+    from data_sources.config import GSHEETS, GSheetsSettings, SourceSpec
+    from data_sources.loader import load_workbook
+    from portfolio.evidence import assess
+    from portfolio.parse import parse_workbook
+
+    settings = GSheetsSettings.from_section(json.loads(sys.stdin.read()))
+    spec = SourceSpec(GSHEETS, location=settings.spreadsheet_key, gsheets=settings)
+    baseline = _peak_mb()
+    started = time.perf_counter()
+    result = load_workbook(spec)
+    if result.raw is None:
+        raise RuntimeError(str(result.error))
+    assess(parse_workbook(result.raw))
+    return {
+        "baseline_rss_mb": round(baseline, 1),
+        "peak_rss_mb": round(_peak_mb(), 1),
+        "probe_load_s": round(time.perf_counter() - started, 3),
+    }
+
+
+# -- the whole bench ---------------------------------------------------------------------
+
+
+def machine() -> dict[str, Any]:
+    """Where the figures come from."""
+    cpu = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory_gb = None
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        first = Path("/proc/meminfo").read_text().splitlines()[0]
+        memory_gb = round(int(first.split()[1]) / KIB_PER_MIB / KIB_PER_MIB, 1)
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
+    ).stdout.strip()
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": memory_gb,
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "python": platform.python_version(),
+        "system": f"{platform.system()} {platform.release()}",
+        "commit": commit or None,
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+
+
+def budget_checks(size: dict[str, Any]) -> dict[str, bool]:
+    """Which budgets of DESIGN.md section 6 a size's figures meet, for the budgets that apply.
+
+    Every size: one batchGet per refresh and the memory bound. Timings are budgets of the
+    large workbook (the small one must meet them a fortiori); on a tiny body, parse/json
+    measures fixed costs rather than the parser, so it is checked from the large size up.
+    """
+    name = size["size"]
+    checks = {
+        "one_batchget_per_refresh": size["requests"]["refresh"] == {"batchGet": 1},
+        "peak_memory_under_2gb": size["peak_rss_mb"] < BUDGET_PEAK_MB,
+    }
+    if name in TIMED_SIZES:
+        checks["cold_load_under_3s"] = size["first_page_cold_s"] < BUDGET_COLD_LOAD_S
+        checks["cold_load_not_slower_than_peer"] = size["first_page_cold_s"] <= size["peer_s"]
+        checks["page_reruns_under_300ms"] = size["max_page_rerun_s"] < BUDGET_PAGE_RERUN_S
+    if name in PARSER_SIZES:
+        checks["parse_within_3x_json"] = size["parse_vs_json"] <= BUDGET_PARSE_VS_JSON
+    return checks
+
+
+def bench_size(sheets, size: Size, *, runs: int, log: Callable[[str], None]) -> dict[str, Any]:
+    """Every figure of one size; `sheets` already serves its workbook."""
+    cells = grid_cells(sheets.tabs)
+    log(f"{size.name}: {cells:,} cells; requests")
+    figures: dict[str, Any] = {
+        "size": size.name,
+        "initiatives": size.initiatives,
+        "weeks": size.weeks,
+        "usage_rows": len(sheets.tabs.get("Usage", [])) - 1,
+        "cells": cells,
+        "runs": runs,
+        "requests": measure_requests(sheets),
+    }
+    log(f"{size.name}: fetch, parse, evidence")
+    figures.update(measure_pipeline(sheets, runs))
+    log(f"{size.name}: peer path")
+    figures.update(measure_peer(sheets, runs))
+    log(f"{size.name}: pages under AppTest")
+    with app_workdir(sheets):
+        figures.update(measure_app(sheets, runs))
+        forget_everything()  # the next size must not find this one cached
+    figures["cold_vs_peer"] = figures["first_page_cold_s"] / figures["peer_s"]
+    log(f"{size.name}: peak memory")
+    figures.update(measure_memory(sheets))
+    figures["budgets"] = budget_checks(figures)
+    return figures
+
+
+def run_bench(
+    *,
+    quick: bool = False,
+    sizes: Sequence[str] | None = None,
+    runs: int | None = None,
+    log: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Run the bench and return the report as a dict.
+
+    `quick`: the small size only, three runs each (about 15 s). `sizes` picks sizes by name.
+    """
+    say = log or (lambda text: None)
+    unknown = set(sizes or ()) - {s.name for s in SIZES}
+    if unknown:
+        raise ValueError(f"unknown size {sorted(unknown)}: choose from {[s.name for s in SIZES]}")
+    chosen = [s for s in SIZES if s.name in sizes] if sizes else list(SIZES[:1] if quick else SIZES)
+    report: dict[str, Any] = {
+        "machine": machine(),
+        "quick": quick,
+        "budgets": {
+            "cold_load_s": BUDGET_COLD_LOAD_S,
+            "page_rerun_s": BUDGET_PAGE_RERUN_S,
+            "peak_mb": BUDGET_PEAK_MB,
+            "parse_vs_json": BUDGET_PARSE_VS_JSON,
+        },
+        "sizes": [],
+    }
+    sheets = None
+    started = time.perf_counter()
+    try:
+        for size in chosen:
+            say(f"{size.name}: generating {size.initiatives:,} initiatives x {size.weeks} weeks")
+            tabs = make_workbook(size)
+            if sheets is None:
+                sheets = bench_sheets(tabs)
+            else:
+                sheets.load(tabs)
+            del tabs
+            count = runs or (QUICK_RUNS if quick else size.runs)
+            report["sizes"].append(bench_size(sheets, size, runs=count, log=say))
+    finally:
+        if sheets is not None:
+            sheets.stop()
+    report["bench_seconds"] = round(time.perf_counter() - started, 1)
+    return report
+
+
+# -- output ------------------------------------------------------------------------------
+
+COLUMNS = (
+    ("size", "size", "{}"),
+    ("cells", "cells", "{:,}"),
+    ("response_mb", "MB", "{:.1f}"),
+    ("fetch_s", "fetch s", "{:.2f}"),
+    ("snapshot_s", "snapshot s", "{:.2f}"),
+    ("parse_s", "parse s", "{:.2f}"),
+    ("parse_vs_json", "parse/json", "{:.2f}x"),
+    ("evidence_s", "evidence s", "{:.2f}"),
+    ("first_page_cold_s", "cold page s", "{:.2f}"),
+    ("peer_s", "peer s", "{:.2f}"),
+    ("cold_vs_peer", "ours/peer", "{:.2f}x"),
+    ("max_page_rerun_s", "max rerun s", "{:.3f}"),
+    ("peak_rss_mb", "peak MB", "{:,.0f}"),
+)
+
+
+def _requests_text(counts: dict[str, int]) -> str:
+    return " + ".join(f"{n} {endpoint}" for endpoint, n in counts.items())
+
+
+def format_report(report: dict[str, Any]) -> str:
+    """The report as a plain-text table, with the requests and every page's rerun."""
+    rows = [[title for _, title, _ in COLUMNS]]
+    rows += [[fmt.format(size[key]) for key, _, fmt in COLUMNS] for size in report["sizes"]]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
+    lines = ["  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
+    m = report["machine"]
+    lines.insert(0, f"{m['cpu']}, {m['cores']} cores, load {m['load_average']}, {m['date']}")
+    for size in report["sizes"]:
+        req = size["requests"]
+        lines.append(
+            f"{size['size']}: cold process {_requests_text(req['cold_process'])}; refresh "
+            f"{_requests_text(req['refresh'])}; peer {_requests_text(size['peer_requests'])}"
+        )
+        reruns = ", ".join(
+            f"{Path(page).stem} {seconds * 1000:.0f} ms"
+            for page, seconds in size["page_rerun_s"].items()
+        )
+        lines.append(f"{size['size']}: page reruns: {reruns}")
+        missed = [name for name, ok in size["budgets"].items() if not ok]
+        lines.append(f"{size['size']}: budgets missed: {', '.join(missed) or 'none'}")
+        for page, error in size["app_errors"].items():
+            lines.append(f"{size['size']}: {page} raised: {error}")
+    return "\n".join(lines)
+
+
+def write_report(report: dict[str, Any], path: Path) -> Path:
+    """Write the report as JSON (creating the folder); returns the path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--probe"]:
+        print(json.dumps(probe()))
+    else:
+        sys.exit("Run the bench with: python cli.py bench [--quick] [--json]")
