@@ -58,45 +58,39 @@ def origin_message(table: pd.DataFrame) -> str:
 # --- by origin ------------------------------------------------------------------------------
 by_origin = metrics.survival_by(assessed, "origin")
 st.subheader(origin_message(by_origin))
-left, right = st.columns(2)
-with left:
-    title = "Survival by origin"
+title = "Survival by origin"
+display.chart(
+    charts.survival_bars(by_origin, group="origin", title=title, group_title="Origin"),
+    key="edges_origin",
+    present=view.present,
+    title=title,
+    stamp=stamp,
+)
+
+# --- before vs after the mandate ------------------------------------------------------------
+st.subheader("Before vs after the mandate")
+mandate = view.portfolio.mandate_date
+if mandate is None:
+    st.info(
+        "With a mandate date this would compare initiatives started before the AI-first "
+        "mandate with those started because of it. " + str(metrics.MandateDateMissing()),
+        icon=":material/event:",
+    )
+else:
+    by_period = metrics.survival_by_mandate(assessed, mandate)
+    parts = [
+        f"{r['period'].lower()}: {adopted_of(r)}" for _, r in by_period.iterrows() if r["total"] > 0
+    ]
+    sentence = "; ".join(parts)
+    st.markdown(f"**Mandate announced {fmt.day(mandate)}.** {sentence[:1].upper()}{sentence[1:]}.")
+    title = "Survival before vs after the mandate"
     display.chart(
-        charts.survival_bars(by_origin, group="origin", title=title, group_title="Origin"),
-        key="edges_origin",
+        charts.survival_bars(by_period, group="period", title=title, group_title="Started"),
+        key="edges_mandate",
         present=view.present,
         title=title,
         stamp=stamp,
     )
-
-# --- before vs after the mandate ------------------------------------------------------------
-with right:
-    mandate = view.portfolio.mandate_date
-    if mandate is None:
-        st.info(
-            "With a mandate date this would compare initiatives started before the AI-first "
-            "mandate with those started because of it. " + str(metrics.MandateDateMissing()),
-            icon=":material/event:",
-        )
-    else:
-        by_period = metrics.survival_by_mandate(assessed, mandate)
-        parts = [
-            f"{r['period'].lower()}: {adopted_of(r)}"
-            for _, r in by_period.iterrows()
-            if r["total"] > 0
-        ]
-        sentence = "; ".join(parts)
-        st.markdown(
-            f"**Mandate announced {fmt.day(mandate)}.** {sentence[:1].upper()}{sentence[1:]}."
-        )
-        title = "Survival before vs after the mandate"
-        display.chart(
-            charts.survival_bars(by_period, group="period", title=title),
-            key="edges_mandate",
-            present=view.present,
-            title=title,
-            stamp=stamp,
-        )
 
 # --- the people to listen to ----------------------------------------------------------------
 st.subheader("The people to listen to")

@@ -5,6 +5,7 @@ each lived (start to last sign of life), a tally what people went back to, and t
 every one of them with its reason.
 """
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -105,7 +106,10 @@ else:
             start="started",
             end="last_activity",
             color="verdict",
-            scale=theme.verdict_scale(),
+            scale=alt.Scale(
+                domain=list(schema.NOT_REAL),
+                range=[theme.VERDICT_COLORS[v] for v in schema.NOT_REAL],
+            ),
             label="bar_label",
             title=title,
             color_title="Verdict",
@@ -145,11 +149,10 @@ else:
     else:
         title = "What people went back to"
         display.chart(
-            charts.bars(
+            charts.tally_bars(
                 tally,
                 category="reverted_to",
                 value="initiatives",
-                title=title,
                 category_title="Went back to",
                 value_title="Initiatives",
             ),

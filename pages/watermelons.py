@@ -14,6 +14,8 @@ from ui import format as fmt
 
 PICK_KEY = "watermelons_pick"
 PICK_PARAM = "initiative"  # the picked watermelon lives in the URL, so a link shows it
+# The reasons come before the owner and the id: they are what the reader came for.
+TABLE_COLUMNS = ["name", "team", "tool", "annual_cost", "verdict", "why", "owner", "id"]
 
 view = shell.view()
 assessed = view.filtered
@@ -71,7 +73,7 @@ cols[2].metric("Their annual cost", fmt.money(summary.annual_cost if summary.pri
 
 melons = metrics.watermelons(assessed)
 display.table(
-    melons.drop(columns=["reason"]),
+    melons.loc[:, TABLE_COLUMNS],
     key="watermelons",
     present=view.present,
     file_name="watermelons.csv",
@@ -113,25 +115,27 @@ facts = [
     f"verdict: {theme.VERDICT_LABELS.get(str(row['verdict']), str(row['verdict']))}",
 ]
 st.markdown(f"**{fmt.plain(row['name'])}** · " + " · ".join(f for f in facts if f))
-st.markdown("\n".join(f"- {fmt.plain(reason)}" for reason in row["reasons"]))
+why, evidence = st.columns([2, 3])
+why.markdown("\n".join(f"- {fmt.plain(reason)}" for reason in row["reasons"]))
 
 if not view.portfolio.has(schema.USAGE):
-    st.caption(
+    evidence.caption(
         "With a Usage tab (initiative_id, week, active_users) this would show its weekly "
         "active users over time."
     )
 else:
     weeks = metrics.initiative_weeks(view.portfolio, picked, as_of=view.as_of)
     if weeks.empty:
-        st.caption(
+        evidence.caption(
             f"No usage logged for {fmt.plain(row['name'])} up to {fmt.day(view.as_of)}: "
             "the verdict rests on the row's stage and dates."
         )
     else:
-        display.chart(
-            charts.weekly_evidence(weeks, title=f"Weekly active users: {row['name']}"),
-            key="watermelons_usage",
-            present=view.present,
-            title=f"Weekly active users: {row['name']}",
-            stamp=stamp,
-        )
+        with evidence:
+            display.chart(
+                charts.weekly_evidence(weeks, title="Weekly active users"),
+                key="watermelons_usage",
+                present=view.present,
+                title=f"Weekly active users: {row['name']}",
+                stamp=stamp,
+            )

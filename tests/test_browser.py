@@ -15,6 +15,9 @@ pytestmark = pytest.mark.browser
 # url path -> the page title a reader sees
 PAGES = {
     "": "Overview",
+    "watermelons": "Watermelons",
+    "stalled": "Stalled & reverted",
+    "edges": "The edges",
     "daily_tools": "Daily tools",
     "trends": "Trends",
     "sheet_health": "Sheet health",

@@ -134,8 +134,20 @@ ALL_LABEL = "All initiatives"
 ADOPTED_LABEL = "Adopted"
 LOGGED_LABEL = "Logged"
 SILENT_LABEL = "No row (counted as 0)"
-SMALL_HEIGHT = 200
 POINT_SIZE = 60
+# With width="stretch" Streamlit fits the whole chart, title, axes and legend included, into
+# its height: the bars get what is left, so this much is added on top of BAR_HEIGHT per bar.
+FRAME_HEIGHT = 160
+SMALL_HEIGHT = 200
+EVIDENCE_HEIGHT = 260
+# Share of the value axis kept free to the right of the longest bar for its label.
+LABEL_ROOM = 0.45
+TEXT_COLOR = "#333333"
+
+
+def bars_height(bars: int) -> int:
+    """Pixels for a horizontal bar chart of `bars` bars, its title, axis and legend included."""
+    return max(SMALL_HEIGHT, BAR_HEIGHT * max(1, bars) + FRAME_HEIGHT)
 
 
 def survival_bars(
@@ -155,36 +167,46 @@ def survival_bars(
     for record in frame.itertuples(index=False):
         name = str(getattr(record, group))
         total, adopted = int(record.total), int(record.adopted)
-        share = f" ({adopted / total:.0%})" if total else ""
-        label = f"{adopted} of {total} adopted{share}" if total else "none"
+        label = f"{adopted} of {total} adopted ({adopted / total:.0%})" if total else "none"
+        # "All" first, so the adopted bar is drawn over it
         rows.append({"group": name, "measure": ALL_LABEL, "count": total, "label": label})
         rows.append({"group": name, "measure": ADOPTED_LABEL, "count": adopted, "label": ""})
     long = pd.DataFrame(rows, columns=["group", "measure", "count", "label"])
+    largest = max(1, int(long["count"].max())) if len(long) else 1
     scale = alt.Scale(
         domain=[ALL_LABEL, ADOPTED_LABEL],
         range=[theme.MUTED, theme.VERDICT_COLORS["adopted"]],
     )
-    y = alt.Y("group:N", title=group_title or "", sort=order)
+    y = alt.Y("group:N", title=None, sort=order)  # the groups name themselves
+    x = alt.X(
+        "count:Q",
+        title="Initiatives",
+        stack=None,
+        scale=alt.Scale(domain=[0, largest * (1 + LABEL_ROOM)], nice=False),
+    )
     base = alt.Chart(long, title=title)
     bars = base.mark_bar().encode(
         y=y,
-        x=alt.X("count:Q", title="Initiatives", stack=None),
-        color=alt.Color("measure:N", scale=scale, title=None, sort=[ALL_LABEL, ADOPTED_LABEL]),
-        order=alt.Order("measure_rank:Q"),
+        x=x,
+        color=alt.Color(
+            "measure:N",
+            scale=scale,
+            title=None,
+            sort=[ALL_LABEL, ADOPTED_LABEL],
+            legend=alt.Legend(orient="bottom"),
+        ),
         tooltip=[
             alt.Tooltip("group:N", title=group_title or group),
             alt.Tooltip("measure:N", title="Counted"),
             alt.Tooltip("count:Q", title="Initiatives"),
         ],
     )
-    bars = bars.transform_calculate(measure_rank=f"datum.measure === '{ALL_LABEL}' ? 0 : 1")
     labels = (
         base.transform_filter(f"datum.measure === '{ALL_LABEL}'")
-        .mark_text(align="left", dx=4)
-        .encode(y=y, x=alt.X("count:Q", stack=None), text="label:N")
+        .mark_text(align="left", dx=4, color=TEXT_COLOR)
+        .encode(y=y, x=x, text="label:N")
     )
-    height = max(MIN_HEIGHT, BAR_HEIGHT * max(1, len(order)))
-    return alt.layer(bars, labels).properties(height=height)
+    return alt.layer(bars, labels).properties(height=bars_height(len(order)))
 
 
 def timeline(
@@ -202,8 +224,9 @@ def timeline(
 ) -> alt.Chart:
     """One bar per `category` from `start` to `end`, in the frame's order, with a text label.
 
-    A dot marks `end`, so an initiative that lived a single day still shows. `tooltip` lists
-    (column, title) pairs; dates show as "2 Mar 2026".
+    A dot marks `end`, so an initiative that lived a single day still shows; the time axis
+    runs on past the last end to leave room for the labels. `tooltip` lists (column, title)
+    pairs; dates show as "2 Mar 2026".
     """
     order = frame[category].astype(str).tolist()
     tips = [
@@ -212,27 +235,75 @@ def timeline(
         else alt.Tooltip(f"{column}:N", title=name)
         for column, name in (tooltip or [(category, category)])
     ]
+    first = pd.to_datetime(frame[start]).min()
+    last = pd.to_datetime(frame[end]).max()
+    domain = alt.Undefined
+    if pd.notna(first) and pd.notna(last):
+        room = max(last - first, pd.Timedelta(days=1)) * LABEL_ROOM
+        domain = [first.isoformat(), (last + room).isoformat()]
+    x_scale = alt.Scale(domain=domain, nice=False)
     base = alt.Chart(frame, title=title).encode(
         y=alt.Y(f"{category}:N", title="", sort=order),
-        color=alt.Color(f"{color}:N", scale=scale, title=color_title or color),
+        color=alt.Color(
+            f"{color}:N",
+            scale=scale,
+            title=color_title or color,
+            legend=alt.Legend(orient="bottom"),
+        ),
         tooltip=tips,
     )
     bars = base.mark_bar(height={"band": 0.6}).encode(
-        x=alt.X(f"{start}:T", title=None, axis=alt.Axis(format="%b %Y")), x2=f"{end}:T"
+        x=alt.X(f"{start}:T", title=None, scale=x_scale, axis=alt.Axis(format="%b %Y")),
+        x2=f"{end}:T",
     )
-    dots = base.mark_point(filled=True, size=POINT_SIZE).encode(x=alt.X(f"{end}:T"))
-    text = base.mark_text(align="left", dx=7, color="#333333").encode(
-        x=alt.X(f"{end}:T"), text=f"{label}:N"
+    dots = base.mark_point(filled=True, size=POINT_SIZE).encode(x=alt.X(f"{end}:T", scale=x_scale))
+    text = base.mark_text(align="left", dx=7, color=TEXT_COLOR).encode(
+        x=alt.X(f"{end}:T", scale=x_scale), text=f"{label}:N"
     )
-    height = max(MIN_HEIGHT, BAR_HEIGHT * max(1, len(order)))
-    return alt.layer(bars, dots, text).properties(height=height)
+    return alt.layer(bars, dots, text).properties(height=bars_height(len(order)))
+
+
+def tally_bars(
+    frame: pd.DataFrame,
+    *,
+    category: str,
+    value: str,
+    category_title: str,
+    value_title: str,
+    title: str | None = None,
+) -> alt.Chart:
+    """Horizontal bars of whole counts in the frame's order, each labelled with its count.
+
+    The count axis ticks whole numbers only (a tally of 1s must not read 0.05, 0.10, ...).
+    """
+    order = frame[category].astype(str).tolist()
+    largest = max(1, int(frame[value].max())) if len(frame) else 1
+    x = alt.X(
+        f"{value}:Q",
+        title=value_title,
+        scale=alt.Scale(domain=[0, largest * (1 + LABEL_ROOM)], nice=False),
+        axis=alt.Axis(tickMinStep=1, format="d"),
+    )
+    base = alt.Chart(frame, title=title or alt.Undefined).encode(
+        y=alt.Y(f"{category}:N", title=None, sort=order),
+        x=x,
+        tooltip=[
+            alt.Tooltip(f"{category}:N", title=category_title),
+            alt.Tooltip(f"{value}:Q", title=value_title, format=",d"),
+        ],
+    )
+    bars = base.mark_bar(color=theme.MUTED)
+    labels = base.mark_text(align="left", dx=4, color=TEXT_COLOR).encode(
+        text=alt.Text(f"{value}:Q", format=",d")
+    )
+    return alt.layer(bars, labels).properties(height=bars_height(len(order)))
 
 
 def weekly_evidence(
     frame: pd.DataFrame,
     *,
     title: str = "Weekly active users",
-    height: int = SMALL_HEIGHT,
+    height: int = EVIDENCE_HEIGHT,
 ) -> alt.Chart:
     """One initiative's weekly active users (metrics.initiative_weeks: week, active_users, logged).
 
@@ -242,23 +313,28 @@ def weekly_evidence(
     frame = frame.assign(
         kind=[LOGGED_LABEL if logged else SILENT_LABEL for logged in frame["logged"]]
     )
-    scale = alt.Scale(domain=[LOGGED_LABEL, SILENT_LABEL], range=[theme.NEUTRAL, theme.MUTED])
-    x = alt.X("week:T", title="Week", axis=alt.Axis(format="%d %b"))
+    kinds = [LOGGED_LABEL, SILENT_LABEL]
+    x = alt.X("week:T", title=None, axis=alt.Axis(format="%d %b"))
     y = alt.Y("active_users:Q", title="Weekly active users")
     line = alt.Chart(frame).mark_line(color=theme.NEUTRAL).encode(x=x, y=y)
+    # Stroke and fill share one legend (same field, same title): a filled and a hollow dot.
     dots = (
         alt.Chart(frame)
-        .mark_point(size=POINT_SIZE)
+        .mark_point(size=POINT_SIZE, opacity=1)
         .encode(
             x=x,
             y=y,
-            color=alt.Color("kind:N", scale=scale, title=None),
+            color=alt.Color(
+                "kind:N",
+                scale=alt.Scale(domain=kinds, range=[theme.NEUTRAL, theme.MUTED]),
+                title=None,
+                legend=alt.Legend(orient="bottom"),
+            ),
             fill=alt.Fill(
                 "kind:N",
-                scale=alt.Scale(
-                    domain=[LOGGED_LABEL, SILENT_LABEL], range=[theme.NEUTRAL, "white"]
-                ),
-                legend=None,
+                scale=alt.Scale(domain=kinds, range=[theme.NEUTRAL, "white"]),
+                title=None,
+                legend=alt.Legend(orient="bottom"),
             ),
             tooltip=[
                 alt.Tooltip("week:T", title="Week of", format="%d %b %Y"),
