@@ -21,6 +21,7 @@ PAGES = {
     "daily_tools": "Daily tools",
     "trends": "Trends",
     "sheet_health": "Sheet health",
+    "check_in": "Check in",
 }
 VIEWPORT = {"width": 1440, "height": 1000}
 
