@@ -238,6 +238,7 @@ def fit_for_screen(figure: alt.TopLevelMixin) -> alt.TopLevelMixin:
     """
     if not isinstance(figure, alt.Chart | alt.LayerChart):
         return figure
+    # Altair lifts the layers' height onto a layered chart, so `figure.height` covers both.
     height = figure.height if isinstance(figure.height, int | float) else PRESENT_MIN_HEIGHT
     grown = round(height * theme.PRESENT_SCALE)
     return figure.properties(height=min(PRESENT_MAX_HEIGHT, max(PRESENT_MIN_HEIGHT, grown)))

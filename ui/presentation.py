@@ -33,7 +33,7 @@ STYLESHEET = """
 html { font-size: 20px; }
 [data-testid="stMainBlockContainer"] {
   max-width: 100%;
-  padding: 2rem 4rem 4rem 4rem;
+  padding: 4.5rem 4rem 4rem 4rem;
 }
 [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 1.4rem; }
 [data-testid="stMainBlockContainer"] h1 { font-size: 2.8rem; padding-bottom: 0.6rem; }
@@ -41,10 +41,13 @@ html { font-size: 20px; }
 [data-testid="stMainBlockContainer"] h3 { font-size: 1.7rem; line-height: 1.35; }
 [data-testid="stMainBlockContainer"] p,
 [data-testid="stMainBlockContainer"] li { font-size: 1.15rem; line-height: 1.55; }
-[data-testid="stMetricValue"] { font-size: 3.2rem; }
-[data-testid="stMetricLabel"] p { font-size: 1.2rem; }
-[data-testid="stCaptionContainer"] p { font-size: 1rem; }
-[data-testid="stPageLink"] p { font-size: 1.2rem; font-weight: 600; }
+[data-testid="stMainBlockContainer"] [data-testid="stMetricValue"] p { font-size: 3rem; }
+[data-testid="stMainBlockContainer"] [data-testid="stMetricLabel"] p { font-size: 1.2rem; }
+[data-testid="stMainBlockContainer"] [data-testid="stCaptionContainer"] p { font-size: 1rem; }
+[data-testid="stMainBlockContainer"] [data-testid="stPageLink"] p {
+  font-size: 1.2rem;
+  font-weight: 600;
+}
 """
 
 TEAM_SUFFIX = " team"

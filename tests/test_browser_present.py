@@ -1,0 +1,153 @@
+"""Presentation mode and shared links in a real Chromium against `streamlit run` (the sample).
+
+Every page of app.py is screenshotted presenting at 1920x1080 into tests/artifacts/
+(present-<page>.png) to be looked at for legibility; the Next link walks to the next page
+keeping present=1; a copied URL reproduces the page and its filters in a fresh tab.
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+
+import pytest
+
+from tests.browser_support import ARTIFACTS, browser, streamlit_server, wait_for_app
+from tests.test_presentation import app_pages
+
+pytestmark = pytest.mark.browser
+
+SCREEN = {"width": 1920, "height": 1080}
+PAGES = app_pages()
+# What st.Page makes of "pages/stalled.py": url path "stalled"; the default page is "".
+URL_PATHS = ["" if i == 0 else path.removeprefix("pages/").removesuffix(".py") for i, (path, _) in
+             enumerate(PAGES)]  # fmt: skip
+TEAM = "Finance"  # a team of the sample workbook
+PRESENT_ROOT_PX = 20  # ui.presentation.STYLESHEET sets html { font-size: 20px }
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("data")
+    env = {"GROUNDTRUTH_SOURCE": "sample", "GROUNDTRUTH_DATA_DIR": str(data_dir)}
+    with streamlit_server(env=env) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with browser() as launched:
+        yield launched
+
+
+# The tab's icon (app.py's page_icon, a Material symbol) is fetched from Google's font
+# server, which a machine without internet cannot resolve; it is not part of the page.
+FAVICON_HOST = "https://fonts.gstatic.com/"
+BASE_PATH_PROBES = ("/_stcore/health", "/_stcore/host-config")
+HTTP_ERROR = 400
+DRAW_TIMEOUT_MS = 30_000
+VEGA_SETTLE_MS = 1_000  # let Vega finish drawing before a screenshot
+
+
+def _errors(page) -> list[str]:
+    errors: list[str] = []
+
+    def on_console(message) -> None:
+        # Failed loads are judged from the responses below, which carry their URL.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            errors.append(message.text)
+
+    def on_response(response) -> None:
+        url = response.url
+        # The front end probes for a base path under a page's path before the root one.
+        probe = any(url.endswith(p) for p in BASE_PATH_PROBES)
+        if response.status >= HTTP_ERROR and not probe:
+            errors.append(f"{response.status}: {url}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("response", on_response)
+    page.on(
+        "requestfailed",
+        lambda r: None if r.url.startswith(FAVICON_HOST) else errors.append(f"failed: {r.url}"),
+    )
+    return errors
+
+
+def wait_until_drawn(page) -> None:
+    """Wait for the script, then for the sidebar to fold and the placeholders to be filled."""
+    wait_for_app(page)
+    page.wait_for_function(
+        """() => !document.querySelector('[data-testid="stSkeleton"]')
+            && document.querySelector('[data-testid="stSidebar"]')
+                ?.getAttribute('data-collapsed') === 'true'""",
+        timeout=DRAW_TIMEOUT_MS,
+    )
+    page.wait_for_timeout(VEGA_SETTLE_MS)
+
+
+@pytest.mark.parametrize(
+    ("url_path", "title"),
+    [(u, t) for u, (_, t) in zip(URL_PATHS, PAGES, strict=True)],
+    ids=[u or "overview" for u in URL_PATHS],
+)
+def test_presenting_page_on_a_shared_screen(server, chromium, url_path, title):
+    page = chromium.new_page(viewport=SCREEN)
+    errors = _errors(page)
+    page.goto(f"{server}/{url_path}?present=1")
+    wait_until_drawn(page)
+    name = url_path or "overview"
+    page.screenshot(path=str(ARTIFACTS / f"present-{name}.png"))
+    page.screenshot(path=str(ARTIFACTS / f"present-{name}-full.png"), full_page=True)
+
+    assert page.locator("h1").first.inner_text().strip() == title
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert errors == []
+    # Large type (our stylesheet is in) and the presenter's link to the next page, visible.
+    root_px = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
+    assert root_px == PRESENT_ROOT_PX
+    assert page.get_by_text(re.compile(r"^(Next: |Back to the start)")).first.is_visible()
+    page.close()
+
+
+def test_next_link_walks_to_the_next_page_presenting(server, chromium):
+    page = chromium.new_page(viewport=SCREEN)
+    page.goto(f"{server}/?present=1&team={TEAM}")
+    wait_until_drawn(page)
+    next_title = PAGES[1][1]
+    page.get_by_text(f"Next: {next_title}").click()
+    page.wait_for_url(re.compile(rf"/{URL_PATHS[1]}\?"))
+    wait_for_app(page)
+    assert page.locator("h1").first.inner_text().strip() == next_title
+    query = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
+    assert query["present"] == ["1"]
+    assert query["team"] == [TEAM]
+    page.close()
+
+
+def test_copied_link_restores_page_and_filters(server, chromium):
+    target_path, target_title = URL_PATHS[-1], PAGES[-1][1]
+    page = chromium.new_page(viewport={"width": 1440, "height": 1000})
+    page.goto(f"{server}/{target_path}")
+    wait_for_app(page)
+    # Pick a team in the sidebar as a viewer would.
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text("Team", exact=True).locator("xpath=..").locator("..").click()
+    team_box = sidebar.locator('[data-testid="stMultiSelect"]').first
+    team_box.click()
+    page.get_by_role("option", name=TEAM, exact=True).click()
+    page.keyboard.press("Escape")
+    page.wait_for_url(re.compile(rf"team={TEAM}"))
+    wait_for_app(page)
+    copied = page.url
+    page.close()
+
+    fresh = chromium.new_page(viewport={"width": 1440, "height": 1000})
+    fresh.goto(copied)
+    wait_for_app(fresh)
+    assert fresh.locator("h1").first.inner_text().strip() == target_title
+    chips = fresh.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
+    assert TEAM in chips.inner_text()
+    assert urllib.parse.urlparse(fresh.url).path.rstrip("/").endswith(target_path)
+    fresh.screenshot(path=str(ARTIFACTS / "shared-link.png"))
+    fresh.close()
