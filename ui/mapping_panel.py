@@ -78,7 +78,11 @@ def _account(portfolio) -> None:
     cols[0].metric("Rows under the header", fmt.integer(count.sheet_rows))
     cols[1].metric("Rows shown", fmt.integer(count.shown))
     cols[2].metric("Blank rows skipped", fmt.integer(count.blank))
-    cols[3].metric("Rows missing a required field", fmt.integer(count.incomplete))
+    cols[3].metric(
+        "Incomplete rows",
+        fmt.integer(count.incomplete),
+        help="Rows shown with a required field empty or unreadable",
+    )
     if count.balanced:
         st.caption(
             f"Every row is accounted for: {fmt.integer(count.sheet_rows)} = "
