@@ -12,7 +12,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from data_sources import loader
-from tests.apptest_support import APP, APP_TIMEOUT_S, metric, texts
+from tests.apptest_support import APP, APP_TIMEOUT_S, ROOT, metric, texts
 from ui import auth
 from ui.auth import (
     ALLOWED,
@@ -332,3 +332,16 @@ def test_an_unreadable_secrets_file_closes_the_app_instead_of_dropping_sign_in(s
     assert at.metric.len == 0
     assert "is not valid TOML" in at.error[0].value
     assert COOKIE_SECRET not in texts(at)
+
+
+@pytest.mark.parametrize("page", ["pages/watermelons.py", "pages/overview.py"])
+def test_a_page_script_run_on_its_own_is_closed_too(signin_workdir, monkeypatch, page):
+    # A deep link on a server that has not yet run app.py's st.navigation runs the page
+    # script alone; the gate in the shell catches it.
+    monkeypatch.setattr(auth, "authlib_ready", lambda: True)
+    at = AppTest.from_file(str(ROOT / page), default_timeout=APP_TIMEOUT_S)
+    at.user = {"is_logged_in": False}
+    at.run()
+    assert not at.exception
+    assert at.metric.len == 0 and at.dataframe.len == 0
+    assert [b.label for b in at.button] == ["Sign in"]

@@ -14,7 +14,7 @@ import streamlit as st
 
 from data_sources.errors import SourceError
 from portfolio.model import Portfolio
-from ui import data, filters, presentation, upload
+from ui import auth, data, filters, presentation, upload
 from ui import format as fmt
 
 VIEW_STATE_KEY = "_groundtruth_view"
@@ -124,5 +124,7 @@ def view() -> View:
     """The View that app.py built for this run."""
     current = st.session_state.get(VIEW_STATE_KEY)
     if current is None:  # a page script run on its own, outside app.py
+        # app.py's sign-in check did not run either: a deep link must not get past it.
+        auth.require_access(present=filters.present_from_url())
         current = build_view()
     return current
