@@ -703,14 +703,31 @@ def _not_writable(error: SourceError) -> WriteAccess:
     return WriteAccess(False, error.message, error)
 
 
+def _cannot_tell(error: SourceError | None) -> WriteAccess:
+    why = f" ({error.title})" if error is not None else " (it did not answer the last read)"
+    return WriteAccess(
+        None,
+        f"Cannot tell right now whether the app may write to the sheet{why}. "
+        "A check-in typed now is kept on this server and sent when the sheet answers.",
+        error,
+    )
+
+
 def write_access(
-    spec: SourceSpec, *, data_dir: Path | None = None, refresh: bool = False
+    spec: SourceSpec,
+    *,
+    data_dir: Path | None = None,
+    refresh: bool = False,
+    sheet_answered: bool = True,
 ) -> WriteAccess:
     """Say, before anyone types, whether a check-in can be written and where it goes.
 
     For Google Sheets this asks the API to append no rows (Google checks the edit right and
     writes nothing), at most once per WRITE_ACCESS_TTL_SECONDS per sheet and process; a
     real write updates the answer. A Viewer-only account gets the Editor instructions.
+    `sheet_answered=False` (the last read failed) answers "cannot tell" without a request,
+    and so does a probe that failed less than OUTBOX_RETRY_SECONDS ago, so reruns during
+    an outage never wait on the API.
     """
     if spec.kind != GSHEETS:
         store = LocalCheckIns(data_dir or data_root(), target_key(spec))
@@ -727,8 +744,11 @@ def write_access(
         cached = _access.get(settings)
     if cached is not None and not refresh:
         checked, access = cached
-        if time.monotonic() - checked < WRITE_ACCESS_TTL_SECONDS:
+        ttl = OUTBOX_RETRY_SECONDS if access.can_write is None else WRITE_ACCESS_TTL_SECONDS
+        if time.monotonic() - checked < ttl:
             return access
+    if not sheet_answered:
+        return _cannot_tell(None)
     source = _writer(settings)
     try:
         tab = _tab_in(source.tab_titles())
@@ -738,13 +758,9 @@ def write_access(
     except (SheetNotShared, TabMissing) as error:
         return _remember(settings, _not_writable(_for_writing(error, settings)))
     except SourceError as error:
-        # An outage says nothing about the right to edit: do not remember it.
-        return WriteAccess(
-            None,
-            f"Cannot tell right now whether the app may write to the sheet ({error.title}). "
-            "A check-in typed now is kept on this server and sent when the sheet answers.",
-            error,
-        )
+        # An outage says nothing about the right to edit: remembered briefly, to be asked
+        # again soon rather than on every rerun.
+        return _remember(settings, _cannot_tell(error))
     return _remember(settings, _writable(settings))
 
 

@@ -45,7 +45,8 @@ if flash is not None:
 
 # -- can the app write? --------------------------------------------------------------------
 
-access = checkins.write_access(spec)
+sheet_answered = view.loaded.result.error is None
+access = checkins.write_access(spec, sheet_answered=sheet_answered)
 if access.can_write:
     st.info(fmt.plain(access.message), icon=":material/edit_note:")
 else:
@@ -71,7 +72,6 @@ def _settle(report: checkins.SendReport) -> None:
 # -- the outbox ----------------------------------------------------------------------------
 
 if spec.kind == GSHEETS:
-    sheet_answered = view.loaded.result.error is None
     if sheet_answered and checkins.retry_due(spec):
         _settle(checkins.send_pending(spec))
     waiting = checkins.pending(spec)

@@ -301,6 +301,18 @@ def test_write_access_is_probed_once_then_remembered(sheets_emulator, sheet_spec
     assert sheets_emulator.tabs["CheckIns"] == [HEADER]  # the probe wrote nothing
 
 
+def test_an_outage_is_not_probed_on_every_rerun(sheets_emulator, sheet_spec):
+    assert checkins.write_access(sheet_spec, sheet_answered=False).can_write is None
+    assert sheets_emulator.counts == {}
+    sheets_emulator.fail(503)
+    first = checkins.write_access(sheet_spec)
+    assert first.can_write is None
+    assert "Cannot tell right now" in first.message
+    asked = dict(sheets_emulator.counts)
+    assert checkins.write_access(sheet_spec) == first
+    assert sheets_emulator.counts == asked
+
+
 def test_resubmitting_the_same_checkin_is_idempotent(sheets_emulator, sheet_spec, tmp_path):
     checkin = _checkin(checkin_id="c-same")
     sheets_emulator.fail(500, endpoints={"append"})
