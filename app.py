@@ -3,13 +3,16 @@
 Start it with `make run` (or `streamlit run app.py`).
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 from ui import auth, filters, presentation, shell
 
 st.set_page_config(
     page_title="Ground Truth",
-    page_icon=":material/fact_check:",
+    # A bundled file: an icon-font favicon would be fetched from the internet.
+    page_icon=str(Path(__file__).parent / "ui" / "assets" / "icon.png"),
     layout="wide",
     initial_sidebar_state="collapsed" if filters.present_from_url() else "auto",
 )

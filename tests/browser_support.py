@@ -126,4 +126,44 @@ def wait_for_app(page, *, timeout_ms: int = 30_000) -> None:
         }""",
         timeout=timeout_ms,
     )
-    page.wait_for_timeout(500)  # let Vega finish drawing the charts
+    # Charts draw after the script finishes: wait until every Vega chart has its canvas.
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+            .every(chart => chart.querySelector('canvas, svg'))""",
+        timeout=timeout_ms,
+    )
+    page.wait_for_timeout(300)
+
+
+# On a deep link (/edges) the Streamlit frontend first probes /edges/_stcore/health and
+# /edges/_stcore/host-config to find its base path, then falls back to /. Those two 404s are
+# the frontend's own discovery, not an error of the app.
+_BASE_PATH_PROBE = ("/_stcore/health", "/_stcore/host-config")
+
+
+def watch_console(page) -> list[str]:
+    """Collect console errors, uncaught exceptions and failed requests of a page.
+
+    Streamlit's base-path probes on deep links are left out (see _BASE_PATH_PROBE).
+    """
+    problems: list[str] = []
+    probes: set[str] = set()
+
+    def on_response(response) -> None:
+        if response.status == 404 and response.url.endswith(_BASE_PATH_PROBE):
+            probes.add(response.url)
+        elif response.status >= 400:
+            problems.append(f"HTTP {response.status} {response.url}")
+
+    def on_console(message) -> None:
+        if message.type != "error":
+            return
+        if "404" in message.text and probes and "Failed to load resource" in message.text:
+            return  # the console echo of a base-path probe, already accounted for
+        problems.append(message.text)
+
+    page.on("response", on_response)
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("requestfailed", lambda request: problems.append(f"failed {request.url}"))
+    return problems

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser_support import ARTIFACTS, browser, streamlit_server, wait_for_app
+from tests.browser_support import (
+    ARTIFACTS,
+    browser,
+    streamlit_server,
+    wait_for_app,
+    watch_console,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -43,9 +49,7 @@ def chromium():
 @pytest.mark.parametrize(("path", "title"), PAGES.items())
 def test_page_renders_without_errors(server, chromium, path, title):
     page = chromium.new_page(viewport=VIEWPORT)
-    console_errors: list[str] = []
-    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: console_errors.append(str(e)))
+    console_errors = watch_console(page)
 
     page.goto(f"{server}/{path}")
     wait_for_app(page)
@@ -66,3 +70,21 @@ def test_overview_headline_is_visible(server, chromium):
     metric = page.locator('[data-testid="stMetric"]').first
     assert metric.is_visible()
     page.close()
+
+
+def test_a_deep_link_on_a_fresh_server_opens_the_real_app(tmp_path, chromium):
+    """The first visit after a restart is a shared link to a page, not the Overview."""
+    env = {"GROUNDTRUTH_SOURCE": "sample", "GROUNDTRUTH_DATA_DIR": str(tmp_path)}
+    with streamlit_server(env=env) as fresh:
+        page = chromium.new_page(viewport=VIEWPORT)
+        console_errors = watch_console(page)
+        page.goto(f"{fresh}/edges")
+        wait_for_app(page)
+        assert page.locator("h1").first.inner_text().strip() == "The edges"
+        nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+        # app.py's page titles, not the file names of pages/
+        assert "Stalled & reverted" in nav
+        assert "check in" not in nav
+        assert page.locator('[data-testid="stSidebar"] [data-testid="stCheckbox"]').count() == 1
+        assert console_errors == []
+        page.close()
