@@ -119,7 +119,7 @@ picked = st.selectbox(
     key=PICK_KEY,
     help="Only initiatives in the sidebar filters are listed."
     if view.filters.active
-    else "Every initiative of the Initiatives tab.",
+    else "Every initiative started by the as-of date in the sidebar.",
 )
 if picked:
     st.query_params[PICK_PARAM] = picked
@@ -193,7 +193,13 @@ with st.form(f"check_in_form_{suffix}", border=True):
         placeholder="e.g. 12 (leave blank if nobody counted)",
         key=f"check_in_users_{suffix}",
     )
-    author = right.text_input("Your name", placeholder="Who is checking in", key=AUTHOR_KEY)
+    author = right.text_input(
+        "Your name",
+        placeholder="Who is checking in",
+        key=AUTHOR_KEY,
+        # Presentation mode shows no person's name, not even the one being typed.
+        type="password" if view.present else "default",
+    )
     note = st.text_area(
         "What changed?",
         placeholder="One or two sentences: what works, what does not, what you went back to.",
