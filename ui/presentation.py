@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -63,6 +64,7 @@ PERSON_HEADER = re.compile(
     r"submitted|reporter|assignee|who",
     re.IGNORECASE,
 )
+_WORD = re.compile(r"\w+")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Parts of a name shorter than this are not hidden on their own ("Li" would eat words).
 MIN_NAME_PART = 3
@@ -85,33 +87,50 @@ def person_columns(columns: Iterable[str], *, known: Iterable[str] = ()) -> list
 
 
 def _names(values: Iterable[object]) -> set[str]:
-    """Full names and their parts ("Zebulon Quartermaine" -> it, "Zebulon", "Quartermaine")."""
+    """The words of people's names ("Zebulon Quartermaine" -> "Zebulon", "Quartermaine")."""
     names: set[str] = set()
     for value in values:
         if not isinstance(value, str) or not value.strip():
             continue
-        full = value.strip()
-        names.add(full)
-        local = full.split("@")[0] if "@" in full else full
-        for part in re.split(r"[\s._,;()<>-]+", local):
-            if len(part) >= MIN_NAME_PART:
-                names.add(part)
+        local = value.split("@")[0] if "@" in value else value
+        names.update(part for part in _WORD.findall(local) if len(part) >= MIN_NAME_PART)
     return names
 
 
-def name_pattern(values: Iterable[object]) -> re.Pattern[str] | None:
-    """A pattern matching any of these people's names, or their parts, as whole words.
+@dataclass(frozen=True)
+class Names:
+    """People's names and their parts, found in text word by word.
+
+    A set lookup per word rather than one regular expression of every name: with
+    thousands of owners, an alternation of all of them is slow on every cell.
+    """
+
+    words: frozenset[str]
+
+    def sub(self, replacement: str, text: str) -> str:
+        """Text with every word that is a name replaced; a full name becomes one replacement.
+
+        >>> Names(frozenset({"Zebulon", "Quartermaine"})).sub("#", "Ask Zebulon Quartermaine")
+        'Ask #'
+        """
+        if self.words.isdisjoint(_WORD.findall(text)):
+            return text  # the usual case, found without a Python call per word
+        replaced = _WORD.sub(lambda m: replacement if m.group() in self.words else m.group(), text)
+        repeated = re.escape(replacement)
+        return re.sub(rf"{repeated}(?:[\s-]+{repeated})+", replacement, replaced)
+
+
+def name_pattern(values: Iterable[object]) -> Names | None:
+    """What hides these people's names, or their parts, as whole words (None: no names).
 
     >>> name_pattern(["Zebulon Quartermaine"]).sub("#", "Ask Zebulon or Quartermaine")
     'Ask # or #'
     """
-    names = sorted(_names(values), key=len, reverse=True)
-    if not names:
-        return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)")
+    words = frozenset(_names(values))
+    return Names(words) if words else None
 
 
-def scrub(value: object, pattern: re.Pattern[str] | None) -> object:
+def scrub(value: object, pattern: Names | None) -> object:
     """Text with people's names and email addresses hidden; lists element by element.
 
     >>> scrub("Zebulon's bot", name_pattern(["Zebulon Quartermaine"]))
@@ -121,7 +140,7 @@ def scrub(value: object, pattern: re.Pattern[str] | None) -> object:
         return [scrub(v, pattern) for v in value]
     if not isinstance(value, str):
         return value
-    text = EMAIL.sub(HIDDEN_NAME, value)
+    text = EMAIL.sub(HIDDEN_NAME, value) if "@" in value else value
     return pattern.sub(HIDDEN_NAME, text) if pattern is not None else text
 
 
@@ -142,7 +161,7 @@ def _redact_frame(
     team: pd.Series | None,
     people: Sequence[str],
     free_text: Sequence[str],
-    pattern: re.Pattern[str] | None,
+    pattern: Names | None,
 ) -> pd.DataFrame:
     out = frame.copy()
     for column in people:
@@ -169,7 +188,7 @@ def _people_in(frame: pd.DataFrame, columns: Sequence[str]) -> list[object]:
     return values
 
 
-def redact_portfolio(portfolio: Portfolio) -> tuple[Portfolio, re.Pattern[str] | None]:
+def redact_portfolio(portfolio: Portfolio) -> tuple[Portfolio, Names | None]:
     """The Portfolio with every person replaced by their team, and the names pattern used.
 
     Owners become "<team> team"; a check-in's author becomes the team of its initiative;
@@ -214,7 +233,7 @@ def redact_portfolio(portfolio: Portfolio) -> tuple[Portfolio, re.Pattern[str] |
     return redacted, pattern
 
 
-def redact_assessed(assessed: pd.DataFrame, pattern: re.Pattern[str] | None) -> pd.DataFrame:
+def redact_assessed(assessed: pd.DataFrame, pattern: Names | None) -> pd.DataFrame:
     """The verdicts frame with owners replaced by their team and names scrubbed from reasons."""
     team = assessed["team"] if "team" in assessed.columns else None
     people = person_columns(assessed.columns, known=PERSON_COLUMNS["assessed"])
