@@ -137,14 +137,15 @@ grid = metrics.daily_grid(survey)
 grid_shown = grid[grid["tool"].isin(shown_tools)]
 if not grid_shown.empty:
     display.chart(
+        # tools down the side: their names are long, department names are short
         charts.heatmap(
             grid_shown,
-            x="tool",
-            y="department",
+            x="department",
+            y="tool",
             value="daily",
             title="Who uses what every day (Daily answers)",
             value_title="Daily answers",
-            x_sort=[t for t in shown_tools if t in set(grid_shown["tool"])],
+            y_sort=[t for t in shown_tools if t in set(grid_shown["tool"])],
         ),
         key="daily_tools_grid",
         present=view.present,
@@ -171,7 +172,7 @@ else:
             title="Annual cost per daily answer",
             value_title="Annual cost / daily answers",
             value_format="$,.0f",
-        ),
+        ).properties(height=charts.fit_height(len(priced))),
         key="daily_tools_cost",
         present=view.present,
         title="Annual cost per daily answer",

@@ -83,9 +83,12 @@ for col, row in zip(verdict_cols, verdicts.itertuples(index=False), strict=True)
 left, right = st.columns(2)
 with left:
     if has_status:
+        by_status = metrics.status_by_verdict(assessed)
+        # zero segments would print a stray "0" at the start of a bar
+        by_status = by_status[by_status["count"] > 0]
         display.chart(
             charts.stacked_bars(
-                metrics.status_by_verdict(assessed),
+                by_status,
                 category="reported_status",
                 value="count",
                 stack="verdict",
@@ -94,7 +97,7 @@ with left:
                 category_title="Reported status",
                 value_title="Initiatives",
                 stack_title="Verdict",
-            ),
+            ).properties(height=charts.fit_height(by_status["reported_status"].nunique())),
             key="overview_status",
             present=view.present,
             title="What the deck says vs what the evidence says",
@@ -119,7 +122,7 @@ with right:
                 value_title="Annual cost",
                 value_format="$,.0f",
                 sort=list(schema.VERDICTS),
-            ),
+            ).properties(height=charts.fit_height(len(spend))),
             key="overview_spend",
             present=view.present,
             title="Where the money goes",
@@ -157,7 +160,7 @@ display.chart(
         title="Verdicts by team",
         value_title="Initiatives",
         stack_title="Verdict",
-    ),
+    ).properties(height=charts.fit_height(by_team["team"].nunique())),
     key="overview_teams",
     present=view.present,
     title="Verdicts by team",

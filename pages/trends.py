@@ -95,8 +95,9 @@ else:
             per = per.assign(initiative=per["initiative_id"].map(_label))
             display.chart(
                 charts.trend_lines(
-                    per.loc[:, ["week", "initiative", "active_users"]],
+                    per.loc[:, ["week", "initiative", "initiative_id", "active_users"]],
                     series="initiative",
+                    label="initiative_id",
                     title="Weekly active users per initiative",
                 ),
                 key="trends_per_initiative",

@@ -364,7 +364,26 @@ HEAT_CELL = 34  # px per row of a heat map
 HEAT_SCHEME = "blues"
 # A heat map cell whose value is above this share of the largest gets white text.
 HEAT_DARK_SHARE = 0.5
-TREND_HEIGHT = 280
+TREND_HEIGHT = 440  # the legend below the lines takes part of it
+TREND_LEGEND_COLUMNS = 2
+TREND_LEGEND_LABEL_LIMIT = 420  # px: long initiative names stay whole in two columns
+# Grid columns beyond this many get slanted labels so that they do not overlap.
+FLAT_LABEL_COLUMNS = 10
+SLANTED_LABEL_ANGLE = -35
+# A stacked segment narrower than this share of the longest bar gets no number on it.
+MIN_LABEL_SHARE = 0.06
+# In the browser a chart's height is its whole box (Streamlit fits the spec to the container),
+# so the title, the axis and a bottom legend are taken from it: leave room for them.
+CHROME_HEIGHT = 90
+
+
+def fit_height(categories: int) -> int:
+    """Height for a bar chart or grid of `categories` rows, title and axis included.
+
+    >>> fit_height(5)
+    230
+    """
+    return max(MIN_HEIGHT, BAR_HEIGHT * max(1, categories)) + CHROME_HEIGHT
 
 
 def frequency_bars(
@@ -382,9 +401,11 @@ def frequency_bars(
     order = list(dict.fromkeys(frame[category].astype(str)))
     frequencies = [f for f in FREQUENCY_COLORS if f in set(frame["frequency"])]
     rank = {name: i for i, name in enumerate(frequencies)}
-    frame = frame[frame["count"] > 0].assign(
-        _rank=lambda f: f["frequency"].map(rank),
-        _ink=lambda f: [LIGHT_TEXT if q == frequencies[0] else DARK_TEXT for q in f["frequency"]],
+    frame = frame[frame["count"] > 0].assign(_rank=lambda f: f["frequency"].map(rank))
+    longest = float(frame.groupby(category)["count"].sum().max()) if len(frame) else 0.0
+    # A blank label rather than a filter: filtering the label layer would change its stack.
+    frame = frame.assign(
+        _label=[f"{c:,}" if c >= MIN_LABEL_SHARE * longest else "" for c in frame["count"]]
     )
     scale = alt.Scale(domain=frequencies, range=[FREQUENCY_COLORS[f] for f in frequencies])
     base = alt.Chart(frame, title=title).encode(
@@ -402,11 +423,14 @@ def frequency_bars(
     )
     labels = base.mark_text(dx=-4, align="right", fontWeight="bold").encode(
         x=alt.X("count:Q", stack="zero", bandPosition=1),
-        text=alt.Text("count:Q", format=",.0f"),
-        color=alt.Color("_ink:N", scale=None),
+        text=alt.Text("_label:N"),
+        color=alt.condition(
+            f"datum.frequency === '{frequencies[0]}'",
+            alt.value(LIGHT_TEXT),
+            alt.value(DARK_TEXT),
+        ),
     )
-    height = max(MIN_HEIGHT, BAR_HEIGHT * max(1, len(order)))
-    return alt.layer(bars, labels).properties(height=height)
+    return alt.layer(bars, labels).properties(height=fit_height(len(order)))
 
 
 def heatmap(
@@ -428,15 +452,17 @@ def heatmap(
     absent from `frame` stay empty; the numbers make the shades a second cue, not the only one.
     """
     top = float(frame[value].max()) if len(frame) else 0.0
-    frame = frame.assign(
-        _ink=[LIGHT_TEXT if v > HEAT_DARK_SHARE * top else DARK_TEXT for v in frame[value]]
-    )
+    columns = len(x_sort) if x_sort else frame[x].nunique()
     base = alt.Chart(frame, title=title).encode(
         x=alt.X(
             f"{x}:N",
             title=x_title or "",
             sort=x_sort or "ascending",
-            axis=alt.Axis(orient="top", labelAngle=0 if x_sort else -40, labelLimit=160),
+            axis=alt.Axis(
+                orient="top",
+                labelAngle=0 if columns <= FLAT_LABEL_COLUMNS else SLANTED_LABEL_ANGLE,
+                labelLimit=160,
+            ),
         ),
         y=alt.Y(f"{y}:N", title=y_title or "", sort=y_sort or "ascending"),
         tooltip=[
@@ -450,11 +476,18 @@ def heatmap(
             f"{value}:Q", scale=alt.Scale(scheme=HEAT_SCHEME), title=value_title or value
         )
     )
+    # White on the dark cells, near-black on the light ones (a second colour scale would
+    # clash with the cells' quantitative one).
     text = base.mark_text().encode(
-        text=alt.Text(f"{value}:Q", format=",.0f"), color=alt.Color("_ink:N", scale=None)
+        text=alt.Text(f"{value}:Q", format=",.0f"),
+        color=alt.condition(
+            f"datum.{value} > {HEAT_DARK_SHARE * top}", alt.value(LIGHT_TEXT), alt.value(DARK_TEXT)
+        ),
     )
     rows = len(y_sort) if y_sort else max(1, frame[y].nunique())
-    return alt.layer(cells, text).properties(height=max(MIN_HEIGHT, HEAT_CELL * rows))
+    return alt.layer(cells, text).properties(
+        height=max(MIN_HEIGHT, HEAT_CELL * rows) + CHROME_HEIGHT
+    )
 
 
 def trend_lines(
@@ -463,16 +496,26 @@ def trend_lines(
     series: str,
     title: str,
     series_title: str = "Initiative",
+    label: str | None = None,
     height: int = TREND_HEIGHT,
 ) -> alt.Chart:
     """Weekly active users, one coloured line per `series`, each labelled at its last point.
 
-    `frame`: week, <series>, active_users, one row per series and week (aggregated).
-    The end labels name each line, so the legend colours are not the only cue.
+    `frame`: week, <series>, active_users (and `label`, a short name for the line's end,
+    e.g. the id), one row per series and week (aggregated).
+    Each line is named at its last point, so the legend colours are not the only cue.
     """
     x = alt.X("week:T", title="Week", axis=alt.Axis(format="%b %Y"))
     y = alt.Y("active_users:Q", title="Weekly active users")
-    color = alt.Color(f"{series}:N", title=series_title, legend=alt.Legend(orient="bottom"))
+    color = alt.Color(
+        f"{series}:N",
+        title=series_title,
+        legend=alt.Legend(
+            orient="bottom",
+            columns=TREND_LEGEND_COLUMNS,
+            labelLimit=TREND_LEGEND_LABEL_LIMIT,
+        ),
+    )
     base = alt.Chart(frame).encode(x=x, y=y, color=color)
     lines = base.mark_line(point=alt.OverlayMarkDef(size=18)).encode(
         tooltip=[
@@ -487,6 +530,6 @@ def trend_lines(
         )
         .transform_filter("datum._last === 1")
         .mark_text(align="left", dx=6)
-        .encode(text=alt.Text("active_users:Q", format=",.0f"))
+        .encode(text=alt.Text(f"{label or series}:N"))
     )
     return alt.layer(lines, ends, title=title).properties(height=height)
