@@ -3,8 +3,10 @@ local check-ins of the sample and file sources, and `cli.py check-in` / `cli.py 
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 import json
+import multiprocessing
 import threading
 from pathlib import Path
 
@@ -24,6 +26,7 @@ NOW = dt.datetime(2026, 6, 1, 9, 30, tzinfo=dt.UTC)
 KNOWN = {"AI-001", "AI-002", "AI-003"}
 HEADER = list(checkins.COLUMNS)
 CONCURRENT_WRITERS = 20
+PROCESSES = 4  # the machine has two cores; four processes still interleave their writes
 
 
 @pytest.fixture(autouse=True)
@@ -365,6 +368,24 @@ def test_concurrent_outbox_writers_lose_nothing(tmp_path):
     ids = sorted(p.checkin.checkin_id for p in outbox.entries())
     assert ids == [f"c-{n:02d}" for n in range(CONCURRENT_WRITERS)]
     assert not list((tmp_path / "outbox").glob(".tmp-*"))
+
+
+def _queue_from_another_process(directory: str, n: int) -> None:
+    Outbox(Path(directory), "gsheets-x").add(_checkin(checkin_id=f"p-{n:02d}"), error="down")
+
+
+def test_outbox_writers_in_several_processes_lose_nothing(tmp_path):
+    context = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(PROCESSES, mp_context=context) as pool:
+        list(
+            pool.map(
+                _queue_from_another_process,
+                [str(tmp_path)] * CONCURRENT_WRITERS,
+                range(CONCURRENT_WRITERS),
+            )
+        )
+    ids = sorted(p.checkin.checkin_id for p in Outbox(tmp_path, "gsheets-x").entries())
+    assert ids == [f"p-{n:02d}" for n in range(CONCURRENT_WRITERS)]
 
 
 def test_a_damaged_outbox_line_is_kept_not_dropped(tmp_path):
