@@ -123,6 +123,7 @@ COLUMNS = (
     "watermelon",
     "reasons",
     "reason",
+    "_row",  # the sheet row of the initiative: a unique key even where ids repeat
 )
 
 # Which rule decided a verdict; the reason builders are keyed on it.
@@ -210,10 +211,14 @@ def assess(portfolio: Portfolio, *, as_of: pd.Timestamp | None = None) -> pd.Dat
     row_status = _column(ini, "reported_status", "string").astype("string")
     row_stage = _column(ini, "stage", "string").astype("string")
     last_update = _dates(ini, "last_update")
-    checkin = _latest_checkins(portfolio.checkins, ids, as_of)
+    # A repeated id is an error on Sheet health, not a reason to stop: the rows that share
+    # an id share its check-ins and usage. Evidence is computed once per distinct id.
+    distinct = ids if ids.is_unique else pd.Index(ids.unique())
+    spread = None if ids.is_unique else distinct.get_indexer(ids)
+    checkin = _spread(_latest_checkins(portfolio.checkins, distinct, as_of), spread)
     status = checkin["status"].fillna(pd.Series(row_status.to_numpy(), dtype="string"))
     stage = checkin["stage"].fillna(pd.Series(row_stage.to_numpy(), dtype="string"))
-    use = _usage_stats(portfolio.usage, ids, as_of, t)
+    use = _spread(_usage_stats(portfolio.usage, distinct, as_of, t), spread)
 
     # Evidence of life: start, honest update, check-in, a week with users.
     update_seen = last_update.where(last_update <= as_of).to_numpy()
@@ -361,6 +366,7 @@ def assess(portfolio: Portfolio, *, as_of: pd.Timestamp | None = None) -> pd.Dat
     ]
     out["reasons"] = pd.Series(reasons, index=out.index, dtype=object)
     out["reason"] = pd.Series([r[0] for r in reasons], index=out.index, dtype="string")
+    out["_row"] = _column(ini, "_row", "Int64").astype("Int64").array
     return out.loc[:, list(COLUMNS)]
 
 
@@ -400,6 +406,18 @@ def _positions(ids: pd.Index, values: pd.Series) -> np.ndarray:
     """
     codes, distinct = pd.factorize(values.astype("string"), use_na_sentinel=False)
     return ids.get_indexer(distinct)[codes]
+
+
+def _spread(per_id: dict, positions: np.ndarray | None) -> dict:
+    """Arrays aligned to the distinct ids, repeated onto the rows (`positions` per row)."""
+    if positions is None:
+        return per_id
+    return {
+        key: value.iloc[positions].reset_index(drop=True)
+        if isinstance(value, pd.Series)
+        else value[positions]
+        for key, value in per_id.items()
+    }
 
 
 def _latest_checkins(checkins: pd.DataFrame, ids: pd.Index, as_of: pd.Timestamp) -> dict:

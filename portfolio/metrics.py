@@ -501,7 +501,15 @@ def transitions(
         current = current[current["id"].isin(wanted)]
         before = before[before["id"].isin(wanted)]
 
-    then_verdict = before["verdict"].astype(object).reindex(current.index).fillna(NOT_STARTED)
+    # Match the two pictures on the sheet row, which stays unique where ids repeat.
+    key = "_row" if current["_row"].notna().all() and current["_row"].is_unique else "id"
+    then_by_key = pd.Series(before["verdict"].astype(object).to_numpy(), index=before[key])
+    if not then_by_key.index.is_unique:  # repeated ids and no sheet rows: first one wins
+        then_by_key = then_by_key[~then_by_key.index.duplicated()]
+    then_verdict = pd.Series(
+        then_by_key.reindex(current[key].to_numpy()).fillna(NOT_STARTED).to_numpy(),
+        index=current.index,
+    )
     pairs = pd.DataFrame(
         {
             "then_verdict": then_verdict.to_numpy(dtype=object),

@@ -146,11 +146,6 @@ def test_every_page_renders_the_federal_inventory(tmp_path, monkeypatch):
 
 
 @needs_federal
-@pytest.mark.xfail(
-    strict=True,
-    reason="portfolio.metrics.transitions reindexes on the initiative ids, and the federal "
-    "file has blank and repeated ids (each an error on Sheet health); the page stops",
-)
 def test_trends_renders_the_federal_inventory(tmp_path, monkeypatch):
     at = _federal_app(tmp_path, monkeypatch)
     at.switch_page(TRENDS).run()

@@ -394,3 +394,22 @@ def test_metrics_on_the_real_assessed_frame():
     assert metrics.survival_by(frame)["total"].sum() == 4
     assert metrics.hours_saved(frame).claimed == 0.0
     assert metrics.seats_vs_daily(frame, portfolio.daily_tools).empty
+
+
+def test_transitions_with_a_repeated_id_keeps_both_rows():
+    # Rows 2 and 3 both say id "A" (an error on Sheet health); the sheet rows tell them apart.
+    # Row 2 is a Stalled entry from long ago; row 3 a fresh Pilot started 20 Oct.
+    # Both share A's usage (10 a week over the last 4 weeks): row 2's typed stage wins
+    # (stalled, then and now); row 3 had not started on 6 Oct and is adopted now.
+    portfolio = portfolio_from_frames(
+        initiatives=[
+            initiative("A", stage="Stalled", _row=2),
+            initiative("A", stage="Pilot", started=pd.Timestamp("2025-10-20"), _row=3),
+        ],
+        usage=weekly([10, 10, 10, 10]),
+    )
+    t = metrics.transitions(portfolio, then=pd.Timestamp("2025-10-06"))
+    assert t.flows.values.tolist() == [["not started", "adopted", 1], ["stalled", "stalled", 1]]
+    assert t.changes[["id", "then_verdict", "now_verdict"]].values.tolist() == [
+        ["A", "not started", "adopted"]
+    ]

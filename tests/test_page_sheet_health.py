@@ -153,11 +153,6 @@ def test_runs_on_the_sample(tmp_path, monkeypatch):
     assert metric(at, "Initiatives rows read") == "40"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="evidence.assess looks ids up with Index.get_indexer, which refuses a duplicated "
-    "id once Usage or CheckIns has rows: the whole app stops instead of listing the duplicate",
-)
 def test_a_duplicated_id_is_listed_not_fatal(tmp_path, monkeypatch):
     usage = [["initiative_id", "week", "active_users"], ["AI-1", "2026-05-25", "12"]]
     initiatives = [row[:] for row in TABS["Initiatives"]]
