@@ -12,12 +12,27 @@ import pandas as pd
 import streamlit as st
 
 from portfolio import metrics, schema
-from ui import charts, display, shell
+from portfolio.model import Portfolio
+from ui import charts, display, shell, upload
 from ui import format as fmt
 
 THEN_ORDER = [metrics.NOT_STARTED, *schema.VERDICTS]
 # An increase in these is bad news, so their deltas are coloured the other way round.
 BAD_WHEN_UP = frozenset(schema.NOT_REAL)
+# Recent filter and date combinations kept computed: at 10,000 initiatives and half a
+# million usage rows, the comparison alone (two full evidence runs) takes about a second.
+CACHED_VIEWS = 16
+
+
+@st.cache_resource(max_entries=CACHED_VIEWS, show_spinner=False)
+def _weekly(key, fetched_at, as_of, ids: tuple[str, ...], per_initiative: bool, _p: Portfolio):
+    return metrics.weekly_active_users(_p, as_of=as_of, ids=ids, per_initiative=per_initiative)
+
+
+@st.cache_resource(max_entries=CACHED_VIEWS, show_spinner=False)
+def _transitions(key, fetched_at, as_of, then, ids: tuple[str, ...], _p: Portfolio):
+    return metrics.transitions(_p, as_of=as_of, then=then, ids=ids)
+
 
 view = shell.view()
 portfolio = view.portfolio
@@ -38,6 +53,20 @@ def _label(initiative_id: str) -> str:
     return f"{names.get(initiative_id, initiative_id)} ({initiative_id})"
 
 
+# A workbook uploaded in this session stays out of the shared caches.
+shared = not view.source_key.startswith(upload.SESSION_PREFIX)
+
+
+def weekly(ids_: list[str], *, per_initiative: bool = False) -> pd.DataFrame:
+    if not shared:
+        return metrics.weekly_active_users(
+            portfolio, as_of=as_of, ids=ids_, per_initiative=per_initiative
+        )
+    return _weekly(
+        view.source_key, portfolio.fetched_at, as_of, tuple(ids_), per_initiative, portfolio
+    )
+
+
 # --- adoption over time ---------------------------------------------------------------------
 
 st.subheader("Weekly active users")
@@ -48,11 +77,11 @@ if not portfolio.has(schema.USAGE):
         "initiatives you pick."
     )
 else:
-    weekly = metrics.weekly_active_users(portfolio, as_of=as_of, ids=ids)
-    if weekly.empty:
+    total = weekly(ids)
+    if total.empty:
         st.info(f"No usage is logged up to {fmt.day(as_of)} for {scope}.")
     else:
-        trend = metrics.usage_trend(weekly)
+        trend = metrics.usage_trend(total)
         latest = (
             f"{fmt.plural(trend.latest, 'weekly active user')} in the week of "
             f"{fmt.day(trend.latest_week, as_of=as_of)}"
@@ -66,7 +95,7 @@ else:
             )
         st.markdown(f"**{message}**")
         display.chart(
-            charts.weekly_line(weekly, title="Weekly active users, all initiatives"),
+            charts.weekly_line(total, title="Weekly active users, all initiatives"),
             key="trends_total",
             present=view.present,
             title="Weekly active users",
@@ -89,9 +118,7 @@ else:
             help="The five with the highest weekly peak, unless you pick others.",
         )
         if chosen:
-            per = metrics.weekly_active_users(
-                portfolio, as_of=as_of, ids=chosen, per_initiative=True
-            )
+            per = weekly(chosen, per_initiative=True)
             per = per.assign(initiative=per["initiative_id"].map(_label))
             display.chart(
                 charts.trend_lines(
@@ -122,7 +149,12 @@ then = st.date_input(
     help=f"Default: {months} months before the as-of date (Settings: compare_months).",
 )
 then_ts = pd.Timestamp(then)
-moves = metrics.transitions(portfolio, as_of=as_of, then=then_ts, ids=ids)
+if shared:
+    moves = _transitions(
+        view.source_key, portfolio.fetched_at, as_of, then_ts, tuple(ids), portfolio
+    )
+else:
+    moves = metrics.transitions(portfolio, as_of=as_of, then=then_ts, ids=ids)
 since = fmt.day(then_ts, as_of=as_of)
 st.markdown(f"**{metrics.describe_transitions(moves, since=since)}**")
 
