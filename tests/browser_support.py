@@ -115,24 +115,34 @@ def browser() -> Iterator[object]:
             launched.close()
 
 
+_SETTLED_JS = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+    if (!document.querySelector('h1')) return false;
+    if (document.querySelector('[data-testid="stSkeleton"]')) return false;
+    // Charts draw after the script finishes: every Vega chart needs its canvas.
+    return [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+        .every(chart => chart.querySelector('canvas, svg'));
+}"""
+SETTLE_CHECKS = 3  # consecutive settled looks, SETTLE_INTERVAL_MS apart
+SETTLE_INTERVAL_MS = 400
+
+
 def wait_for_app(page, *, timeout_ms: int = 30_000) -> None:
-    """Wait until Streamlit has finished running the script and drawn the page."""
+    """Wait until Streamlit has run the script (and any rerun) and drawn the whole page.
+
+    A page can rerun right after its first run (a widget bound to the URL, a redirect), so
+    one settled look is not enough: the page must stay settled for a few looks in a row.
+    """
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
-    page.wait_for_function(
-        """() => {
-            const app = document.querySelector('[data-testid="stApp"]');
-            return app && app.getAttribute('data-test-script-state') === 'notRunning'
-                && document.querySelector('h1');
-        }""",
-        timeout=timeout_ms,
-    )
-    # Charts draw after the script finishes: wait until every Vega chart has its canvas.
-    page.wait_for_function(
-        """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
-            .every(chart => chart.querySelector('canvas, svg'))""",
-        timeout=timeout_ms,
-    )
-    page.wait_for_timeout(300)
+    settled = 0
+    waited = 0
+    while settled < SETTLE_CHECKS:
+        settled = settled + 1 if page.evaluate(_SETTLED_JS) else 0
+        page.wait_for_timeout(SETTLE_INTERVAL_MS)
+        waited += SETTLE_INTERVAL_MS
+        if waited > timeout_ms:
+            raise TimeoutError(f"the page did not settle within {timeout_ms} ms: {page.url}")
 
 
 # On a deep link (/edges) the Streamlit frontend first probes /edges/_stcore/health and

@@ -58,9 +58,12 @@ def stacked_bars(
         .properties(height=_height(frame, category))
     )
     bars = base.mark_bar()
-    labels = base.mark_text(dx=-4, align="right", color="white", fontWeight="bold").encode(
+    # Dark text reads on every Okabe-Ito colour; without it the label would inherit its
+    # segment's colour and vanish into it.
+    labels = base.mark_text(dx=-4, align="right", fontWeight="bold").encode(
         x=alt.X(f"sum({value}):Q", stack="zero", bandPosition=1),
         text=alt.Text(f"sum({value}):Q", format=value_format),
+        color=alt.value(theme.ON_COLOR_TEXT),
     )
     return alt.layer(bars, labels)
 
