@@ -12,26 +12,21 @@ import pandas as pd
 import streamlit as st
 
 from portfolio import metrics, schema
+from portfolio.evidence import assess
 from portfolio.model import Portfolio
-from ui import charts, display, shell, upload
+from ui import charts, data, display, shell, upload
 from ui import format as fmt
 
 THEN_ORDER = [metrics.NOT_STARTED, *schema.VERDICTS]
 # An increase in these is bad news, so their deltas are coloured the other way round.
 BAD_WHEN_UP = frozenset(schema.NOT_REAL)
-# Recent filter and date combinations kept computed: at 10,000 initiatives and half a
-# million usage rows, the comparison alone (two full evidence runs) takes about a second.
+# Recent filter and date combinations whose weekly sums stay computed.
 CACHED_VIEWS = 16
 
 
 @st.cache_resource(max_entries=CACHED_VIEWS, show_spinner=False)
 def _weekly(key, fetched_at, as_of, ids: tuple[str, ...], per_initiative: bool, _p: Portfolio):
     return metrics.weekly_active_users(_p, as_of=as_of, ids=ids, per_initiative=per_initiative)
-
-
-@st.cache_resource(max_entries=CACHED_VIEWS, show_spinner=False)
-def _transitions(key, fetched_at, as_of, then, ids: tuple[str, ...], _p: Portfolio):
-    return metrics.transitions(_p, as_of=as_of, then=then, ids=ids)
 
 
 view = shell.view()
@@ -149,12 +144,16 @@ then = st.date_input(
     help=f"Default: {months} months before the as-of date (Settings: compare_months).",
 )
 then_ts = pd.Timestamp(then)
-if shared:
-    moves = _transitions(
-        view.source_key, portfolio.fetched_at, as_of, then_ts, tuple(ids), portfolio
-    )
-else:
-    moves = metrics.transitions(portfolio, as_of=as_of, then=then_ts, ids=ids)
+# The picture now is the view's (already filtered and, when presenting, anonymized); the one
+# then is cached per date for every viewer, like the view's own.
+then_assessed = (
+    data.assessed(view.loaded, view.source_key, as_of=then_ts)
+    if shared
+    else assess(portfolio, as_of=then_ts)
+)
+moves = metrics.transitions(
+    portfolio, as_of=as_of, then=then_ts, ids=ids, current=filtered, before=then_assessed
+)
 since = fmt.day(then_ts, as_of=as_of)
 st.markdown(f"**{metrics.describe_transitions(moves, since=since)}**")
 

@@ -475,6 +475,8 @@ def transitions(
     as_of: pd.Timestamp | None = None,
     then: pd.Timestamp | None = None,
     ids: Iterable[str] | None = None,
+    current: pd.DataFrame | None = None,
+    before: pd.DataFrame | None = None,
 ) -> Transitions:
     """Verdicts now (as of `as_of`) against verdicts at a past date.
 
@@ -482,7 +484,8 @@ def transitions(
     given, limits both pictures to those initiatives (the page's filtered ones). The "then"
     picture knows only what the sheet says today about the past (usage weeks, check-ins,
     start dates; see evidence's docstring), and an initiative that had not started then is
-    "not started".
+    "not started". `current` and `before`, when given, are `assess` results as of `as_of`
+    and `then`, used instead of assessing again.
 
     >>> t = transitions(portfolio)  # doctest: +SKIP
     >>> t.flows.query("then_verdict == 'adopted' and now_verdict == 'reverted'")  # doctest: +SKIP
@@ -494,8 +497,10 @@ def transitions(
         months = _int_setting(portfolio.settings, "compare_months")
         then = now - pd.DateOffset(months=months)
     then = pd.Timestamp(then).normalize()
-    current = assess(portfolio, as_of=now)
-    before = assess(portfolio, as_of=then)
+    # Callers that already hold the two assessed frames (the app caches one per date)
+    # pass them in; assessing twice is most of the cost at 10,000 initiatives.
+    current = assess(portfolio, as_of=now) if current is None else current
+    before = assess(portfolio, as_of=then) if before is None else before
     if ids is not None:
         wanted = set(ids)
         current = current[current["id"].isin(wanted)]

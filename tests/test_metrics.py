@@ -413,3 +413,24 @@ def test_transitions_with_a_repeated_id_keeps_both_rows():
     assert t.changes[["id", "then_verdict", "now_verdict"]].values.tolist() == [
         ["A", "not started", "adopted"]
     ]
+
+
+def test_transitions_reuses_assessed_frames_it_is_given():
+    portfolio = _trend_portfolio()
+    then = pd.Timestamp("2025-10-06")
+    given = metrics.transitions(
+        portfolio,
+        then=then,
+        current=assess(portfolio, as_of=AS_OF),
+        before=assess(portfolio, as_of=then),
+    )
+    assert given.flows.values.tolist() == [
+        ["not started", "unproven", 1],
+        ["adopted", "adopted", 1],
+        ["adopted", "reverted", 1],
+        ["stalled", "stalled", 1],
+    ]
+    # A "before" frame that says otherwise is what the answer is built from.
+    before = assess(portfolio, as_of=then).assign(verdict="stalled")
+    moved = metrics.transitions(portfolio, then=then, before=before)
+    assert moved.summary.set_index("verdict")["then"].to_dict()["stalled"] == 3
