@@ -228,9 +228,11 @@ def assess(portfolio: Portfolio, *, as_of: pd.Timestamp | None = None) -> pd.Dat
         checkin["last"].dt.normalize().to_numpy(dtype="datetime64[ns]"),
         use["last_active_week"].astype("datetime64[ns]"),
     )
-    days = (as_of.to_datetime64() - last_activity) // np.timedelta64(1, "D")
-    days_since = pd.array(np.where(np.isnat(last_activity), 0, days), dtype="Int64")
-    days_since[np.isnat(last_activity)] = pd.NA
+    never = np.isnat(last_activity)  # no date of any kind on the row
+    known = np.where(never, as_of.to_datetime64(), last_activity)
+    days = (as_of.to_datetime64() - known) // np.timedelta64(1, "D")
+    days_since = pd.array(days, dtype="Int64")
+    days_since[never] = pd.NA
     age_days = ((as_of - started) // ONE_DAY).to_numpy(dtype=float, na_value=np.nan)
 
     peak = use["peak"]
