@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import gc
 import json
 import threading
 from collections.abc import Iterator
@@ -266,7 +267,10 @@ class GoogleSheetSource:
         if not tabs:
             return {"valueRanges": []}
         ranges = [absolute_range_name(tab) for tab in tabs]
-        return http.values_batch_get(self.spreadsheet_key, ranges, params=dict(BATCH_GET_PARAMS))
+        with _collector_paused():
+            return http.values_batch_get(
+                self.spreadsheet_key, ranges, params=dict(BATCH_GET_PARAMS)
+            )
 
     @contextlib.contextmanager
     def _mapped_errors(self, *, tab: str | None = None) -> Iterator[None]:
@@ -365,6 +369,24 @@ def build_credentials(settings: GSheetsSettings) -> Credentials:
         raise BadCredentials.for_field(
             "private_key", "could not be read as an RSA private key", detail=message
         ) from None
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a large answer is decoded.
+
+    Decoding 500,000 rows builds a million lists, and every few hundred new lists the
+    collector walks them (and everything a server already holds) though none can be garbage
+    yet: json.loads takes 0.5 s instead of 0.2 s. Reference counting still frees as usual;
+    a collector that someone else turned off stays off.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _layout_from(meta: Any) -> SheetLayout:

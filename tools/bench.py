@@ -33,6 +33,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import gc
 import json
 import logging
 import os
@@ -318,7 +319,7 @@ def measure_pipeline(sheets, runs: int) -> dict[str, float]:
                 phases[phase].append(end - begin)
             del raw, portfolio
     body = sheets.body("batchGet")
-    floor = median_seconds(lambda: json.loads(body), runs)
+    floor = median_seconds(lambda: _loads_floor(body), runs)
     med = {phase: statistics.median(times) for phase, times in phases.items()}
     return {
         "response_mb": round(len(body) / BYTES_PER_MB, 1),
@@ -328,6 +329,17 @@ def measure_pipeline(sheets, runs: int) -> dict[str, float]:
         "cold_path_s": sum(med.values()),
         "cold_path_cpu_s": statistics.median(cpu),
     }
+
+
+def _loads_floor(body: bytes) -> object:
+    """json.loads at its fastest: with the cyclic collector paused, as the source decodes."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return json.loads(body)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def measure_formatted(sheets, runs: int) -> dict[str, float]:
