@@ -102,12 +102,13 @@ if spec.kind == GSHEETS:
 # -- which initiative ----------------------------------------------------------------------
 
 listed = view.filtered[view.filtered["id"].notna()].sort_values(["team", "name"])
-ids = [str(i) for i in listed["id"]]
+# Plain object arrays: iterating pandas' Arrow-backed columns row by row took 0.4 s at
+# 10,000 initiatives.
+ids = listed["id"].astype(str).to_numpy(dtype=object).tolist()
+columns = [listed[c].to_numpy(dtype=object, na_value=None) for c in ("name", "team", "id")]
 labels = {
-    str(row.id): SEPARATOR.join(
-        str(part) for part in (row.name, row.team, row.id) if isinstance(part, str) and part
-    )
-    for row in listed.itertuples()
+    ident: SEPARATOR.join(part for part in parts if isinstance(part, str) and part)
+    for ident, *parts in zip(ids, *columns, strict=True)
 }
 wanted = st.query_params.get(PICK_PARAM)
 picked = st.selectbox(

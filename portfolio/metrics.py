@@ -20,6 +20,7 @@ import pandas as pd
 
 from portfolio import schema
 from portfolio.evidence import DAYS_PER_WEEK, assess
+from portfolio.frames import member, per_distinct
 from portfolio.model import Portfolio
 
 GREEN = "Green"
@@ -374,7 +375,7 @@ def seats_vs_daily(assessed: pd.DataFrame, daily_tools: pd.DataFrame) -> pd.Data
     has_tool = ini_tool.notna() & (ini_tool.astype(str).str.strip() != "")
     ini = pd.DataFrame(
         {
-            "key": [schema.normalize(t) for t in ini_tool[has_tool]],
+            "key": per_distinct(ini_tool[has_tool], schema.normalize),
             "spelling": ini_tool[has_tool].astype(str).str.strip().to_numpy(),
             "seats": pd.to_numeric(assessed["seats"][has_tool], errors="coerce").to_numpy(
                 dtype=float, na_value=np.nan
@@ -399,7 +400,7 @@ def seats_vs_daily(assessed: pd.DataFrame, daily_tools: pd.DataFrame) -> pd.Data
         not_sanctioned = survey.get("sanctioned", pd.Series(index=survey.index)) == False  # noqa: E712
         answers = pd.DataFrame(
             {
-                "key": [schema.normalize(t) for t in tool[answered]],
+                "key": per_distinct(tool[answered], schema.normalize),
                 "spelling": tool[answered].astype(str).str.strip().to_numpy(),
                 "daily": daily[answered].to_numpy(dtype=np.int64),
                 "unsanctioned": (daily & not_sanctioned.fillna(False))[answered].to_numpy(
@@ -503,8 +504,8 @@ def transitions(
     before = assess(portfolio, as_of=then) if before is None else before
     if ids is not None:
         wanted = set(ids)
-        current = current[current["id"].isin(wanted)]
-        before = before[before["id"].isin(wanted)]
+        current = current[member(current["id"], wanted)]
+        before = before[member(before["id"], wanted)]
 
     # Match the two pictures on the sheet row, which stays unique where ids repeat.
     key = "_row" if current["_row"].notna().all() and current["_row"].is_unique else "id"
@@ -595,7 +596,7 @@ def weekly_active_users(
     users = pd.to_numeric(usage["active_users"], errors="coerce").astype(float)
     keep = (monday.notna() & users.notna() & (week <= as_of)).to_numpy(dtype=bool)
     if ids is not None:
-        keep = keep & usage["initiative_id"].isin(set(ids)).to_numpy(dtype=bool)
+        keep = keep & member(usage["initiative_id"], set(ids))
     if not keep.any():
         return _empty_weekly(empty_cols)
     rows = pd.DataFrame(
@@ -812,7 +813,7 @@ def went_back_to(assessed: pd.DataFrame) -> pd.DataFrame:
     said = (text.notna() & (text != "")).to_numpy(dtype=bool)
     frame = pd.DataFrame(
         {
-            "key": [schema.normalize(t) for t in text[said]],
+            "key": per_distinct(text[said], schema.normalize),
             "spelling": text[said].to_numpy(dtype=object),
             "annual_cost": np.nan_to_num(
                 pd.to_numeric(assessed["annual_cost"], errors="coerce").to_numpy(dtype=float)[said]
@@ -901,7 +902,11 @@ SENTENCE_MOVES = 3
 
 
 def _folded(values: pd.Series) -> pd.Series:
-    return values.astype(object).map(lambda v: schema.normalize(v) if isinstance(v, str) else "")
+    return pd.Series(
+        per_distinct(values, lambda v: schema.normalize(v) if isinstance(v, str) else ""),
+        index=values.index,
+        dtype=object,
+    )
 
 
 def narrow_survey(
@@ -922,7 +927,7 @@ def narrow_survey(
     for column, wanted in (("department", departments), ("tool", tools)):
         keys = {schema.normalize(v) for v in wanted}
         if keys and column in daily_tools.columns:
-            keep &= _folded(daily_tools[column]).isin(keys).to_numpy(dtype=bool)
+            keep &= member(_folded(daily_tools[column]), keys)
     return daily_tools[keep]
 
 
@@ -935,7 +940,7 @@ def _survey_tools(daily_tools: pd.DataFrame) -> pd.DataFrame:
     department = daily_tools.get("department", pd.Series(index=daily_tools.index, dtype=object))
     frame = pd.DataFrame(
         {
-            "key": [schema.normalize(t) for t in spelling],
+            "key": per_distinct(spelling, schema.normalize),
             "spelling": spelling.to_numpy(),
             "frequency": frequency.astype(object)[answered].fillna(NOT_ANSWERED).to_numpy(),
             "department": department.astype(object)[answered]

@@ -244,6 +244,22 @@ def fit_for_screen(figure: alt.TopLevelMixin) -> alt.TopLevelMixin:
     return figure.properties(height=min(PRESENT_MAX_HEIGHT, max(PRESENT_MIN_HEIGHT, grown)))
 
 
+def screen_spec(figure: alt.TopLevelMixin, *, present: bool = False) -> dict[str, Any]:
+    """The Vega-Lite spec the browser draws: the chart with the shared look as its config.
+
+    Built as a plain dict, without Altair's schema validation or the copies that each
+    `configure_*` call makes: those were two thirds of a chart's server time (about 30 ms
+    of 45). The chart builders' specs are validated by the tests instead. The data travels
+    inline in the spec, so charts are handed aggregated frames, never row-level usage.
+
+    >>> screen_spec(bars, present=True)["config"]["axis"]["labelFontSize"]  # doctest: +SKIP
+    19.5
+    """
+    spec = figure.to_dict(validate=False)
+    spec["config"] = _merge(spec.get("config", {}), theme.theme_config(present=present))
+    return spec
+
+
 def chart(
     figure: alt.TopLevelMixin,
     *,
@@ -256,11 +272,10 @@ def chart(
 
     In presentation mode the type is larger and the chart sized for a 16:9 screen.
     """
-    theme.use()
     sized = fit_for_screen(figure) if present else figure
-    styled = theme.configure(sized, present=present)
-    st.altair_chart(styled, width="stretch", key=f"{key}_chart")
-    make: Callable[[], bytes] = lambda: png_bytes(styled, title=title, stamp=stamp)  # noqa: E731
+    spec = screen_spec(sized, present=present)
+    st.vega_lite_chart(spec=spec, width="stretch", key=f"{key}_chart")
+    make: Callable[[], bytes] = lambda: png_bytes(sized, title=title, stamp=stamp)  # noqa: E731
     st.download_button(
         "Download PNG",
         data=make,

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 import streamlit as st
 
+from portfolio.frames import member
+
 FILTER_COLUMNS = ("team", "area", "origin", "tool")
 LIST_SEPARATOR = ","
 WIDGET_PREFIX = "sidebar_"
@@ -30,7 +32,7 @@ class Filters:
         mask = pd.Series(True, index=frame.index)
         for column, values in self.selected.items():
             if values and column in frame.columns:
-                mask &= frame[column].astype("string").isin(values).fillna(False)
+                mask &= member(frame[column].astype("string"), values)
         return frame[mask]
 
     @property

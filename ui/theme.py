@@ -151,10 +151,11 @@ def _theme() -> dict[str, Any]:
 
 def use() -> None:
     """Register the shared look as the Altair theme "groundtruth" and enable it (idempotent)."""
+    if alt.theme.active == THEME_NAME:
+        return  # the usual case; `names()` below reads the installed packages' entry points
     if THEME_NAME not in alt.theme.names():
         alt.theme.register(THEME_NAME, enable=False)(_theme)
-    if alt.theme.active != THEME_NAME:
-        alt.theme.enable(THEME_NAME)
+    alt.theme.enable(THEME_NAME)
 
 
 def configure(chart: alt.TopLevelMixin, *, present: bool = False) -> alt.TopLevelMixin:
