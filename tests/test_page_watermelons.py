@@ -67,11 +67,7 @@ def chart_data(at, index: int = 0) -> pd.DataFrame:
     proto = at.get("vega_lite_chart")[index].proto
     if proto.datasets:
         return convert_arrow_bytes_to_pandas_df(proto.datasets[0].data.data)
-    spec = json.loads(proto.spec)
-    if "values" in spec.get("data", {}):
-        return pd.DataFrame(spec["data"]["values"])
-    (rows,) = spec["datasets"].values()  # one frame behind every layer
-    return pd.DataFrame(rows)
+    return pd.DataFrame(json.loads(proto.spec)["data"]["values"])
 
 
 def shown_table(at) -> pd.DataFrame:
