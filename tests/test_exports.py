@@ -131,7 +131,7 @@ def _bars() -> alt.LayerChart:
 def test_png_is_twice_the_chart_as_exported():
     import vl_convert as vlc
 
-    chart = theme.configure(_bars())
+    chart = _bars()
     png = display.png_bytes(chart, title="Verdicts", stamp="As of 2 Jun 2026")
     spec = display.export_spec(chart, title="Verdicts", stamp="As of 2 Jun 2026")
     once = vlc.vegalite_to_png(spec, scale=1)

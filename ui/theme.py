@@ -2,8 +2,9 @@
 
 `use()` registers the look as the Altair theme "groundtruth" and enables it, so every chart
 built anywhere gets it when it is turned into a spec (Streamlit keeps an enabled custom theme).
-`configure()` adds the larger type of presentation mode to one chart; `export_config()` is the
-same look on white paper, for PNG exports and the slide.
+`theme_config(present=True)` is the larger type of presentation mode, which
+`ui.display.screen_spec` sets on each chart's spec; `export_config()` is the same look on
+white paper, for PNG exports and the slide.
 
 Colours come from the Okabe-Ito palette, which stays distinguishable under the common
 colour-vision deficiencies; every chart also labels its marks, and statuses carry a shape
@@ -156,22 +157,3 @@ def use() -> None:
     if THEME_NAME not in alt.theme.names():
         alt.theme.register(THEME_NAME, enable=False)(_theme)
     alt.theme.enable(THEME_NAME)
-
-
-def configure(chart: alt.TopLevelMixin, *, present: bool = False) -> alt.TopLevelMixin:
-    """The chart with the shared fonts and sizes set on it (larger in presentation mode).
-
-    A chart's own config wins over the enabled theme, so this is how one session presents
-    with large type while another, on the same server, does not.
-    """
-    config = theme_config(present=present)
-    return (
-        chart.configure(font=config["font"])
-        .configure_axis(**config["axis"])
-        .configure_legend(**config["legend"])
-        .configure_header(**config["header"])
-        .configure_title(**config["title"])
-        .configure_text(**config["text"])
-        .configure_range(category=config["range"]["category"])
-        .configure_view(stroke=None)
-    )
