@@ -45,7 +45,7 @@ import uuid
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from data_sources import snapshot
 from data_sources.config import GSHEETS, GSheetsSettings, SourceSpec
@@ -324,6 +324,15 @@ def target_key(spec: SourceSpec) -> str:
     return snapshot.source_key(spec.kind, spec.location)
 
 
+def _open_lock(path: Path) -> IO[str]:
+    """The lock file at `path`, opened (its folder made) for flock; OutboxUnavailable if not."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return open(path, "a")  # the caller closes it, with its lock, after its block
+    except OSError as exc:
+        raise OutboxUnavailable(detail=f"{path}: {exc.strerror}") from None
+
+
 class _JsonLines:
     """A JSON-lines file changed only under an exclusive flock and rewritten atomically.
 
@@ -336,12 +345,7 @@ class _JsonLines:
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle = open(self.lock_path, "a")  # noqa: SIM115 (held for the whole block)
-        except OSError as exc:
-            raise OutboxUnavailable(detail=f"{self.lock_path}: {exc.strerror}") from None
-        with handle:
+        with _open_lock(self.lock_path) as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 yield
@@ -526,12 +530,7 @@ class Outbox:
     @contextlib.contextmanager
     def sending(self) -> Iterator[bool]:
         """Hold the send lock if nobody else does; yields False when another send runs."""
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle = open(self._send_lock_path, "a")  # noqa: SIM115 (held for the whole block)
-        except OSError as exc:
-            raise OutboxUnavailable(detail=f"{self._send_lock_path}: {exc.strerror}") from None
-        with handle:
+        with _open_lock(self._send_lock_path) as handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:

@@ -9,6 +9,9 @@ departments and its tool filter to those tools; the other filters narrow the pai
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
+import pandas as pd
 import streamlit as st
 
 from portfolio import metrics, schema
@@ -35,7 +38,34 @@ if not portfolio.has(schema.DAILY_TOOLS):
 
 departments = view.filters.selected.get("team", ())
 tools = view.filters.selected.get("tool", ())
-survey = metrics.narrow_survey(portfolio.daily_tools, departments=departments, tools=tools)
+
+
+class Survey(NamedTuple):
+    """The survey narrowed by the filters and what the page draws from it."""
+
+    answers: pd.DataFrame
+    table: pd.DataFrame  # metrics.seats_vs_daily
+    by_tool: pd.DataFrame
+    by_department: pd.DataFrame
+    grid: pd.DataFrame  # metrics.daily_grid
+
+
+def _survey() -> Survey:
+    answers = metrics.narrow_survey(portfolio.daily_tools, departments=departments, tools=tools)
+    if answers.empty:  # the page says so and stops
+        return Survey(answers, *(pd.DataFrame() for _ in range(4)))
+    return Survey(
+        answers=answers,
+        table=metrics.seats_vs_daily(filtered, answers),
+        by_tool=metrics.survey_answers(answers, by="tool"),
+        by_department=metrics.survey_answers(answers, by="department"),
+        grid=metrics.daily_grid(answers),
+    )
+
+
+# Computed once per view for every viewer (read-only from here on).
+computed = view.memo("daily_tools", _survey)
+survey = computed.answers
 narrowed = [
     f"{label}: {', '.join(values)}"
     for label, values in (("department", departments), ("tool", tools))
@@ -48,7 +78,7 @@ if survey.empty:
     )
     st.stop()
 
-table = metrics.seats_vs_daily(filtered, survey)
+table = computed.table
 used = table[table["daily_users"] > 0].sort_values("daily_users", ascending=False, kind="stable")
 paid = table[table["paid_for"]]
 unsanctioned = table[table["unsanctioned"]]
@@ -102,17 +132,18 @@ cols[4].metric(
 )
 
 # --- how often, by tool and by department -----------------------------------------------------
-by_tool = metrics.survey_answers(survey, by="tool")
+by_tool = computed.by_tool
 shown_tools = list(dict.fromkeys(by_tool["tool"]))[:MAX_CHART_TOOLS]
 left, right = st.columns(2)
 with left:
     display.chart(
-        charts.frequency_bars(
+        lambda: charts.frequency_bars(
             by_tool[by_tool["tool"].isin(shown_tools)],
             category="tool",
             title="How often people use each tool",
         ),
         key="daily_tools_by_tool",
+        cache=view.signature,
         present=view.present,
         title="How often people use each tool",
         stamp=stamp,
@@ -122,23 +153,24 @@ with left:
         st.caption(f"The {fmt.plural(hidden, 'tool')} with fewest daily answers are in the table.")
 with right:
     display.chart(
-        charts.frequency_bars(
-            metrics.survey_answers(survey, by="department"),
+        lambda: charts.frequency_bars(
+            computed.by_department,
             category="department",
             title="How often each department uses AI tools",
         ),
         key="daily_tools_by_department",
+        cache=view.signature,
         present=view.present,
         title="How often each department uses AI tools",
         stamp=stamp,
     )
 
-grid = metrics.daily_grid(survey)
+grid = computed.grid
 grid_shown = grid[grid["tool"].isin(shown_tools)]
 if not grid_shown.empty:
     display.chart(
         # tools down the side: their names are long, department names are short
-        charts.heatmap(
+        lambda: charts.heatmap(
             grid_shown,
             x="department",
             y="tool",
@@ -148,6 +180,7 @@ if not grid_shown.empty:
             y_sort=[t for t in shown_tools if t in set(grid_shown["tool"])],
         ),
         key="daily_tools_grid",
+        cache=view.signature,
         present=view.present,
         title="Who uses what every day",
         stamp=stamp,
@@ -165,7 +198,7 @@ elif priced.empty:
     st.caption("No tool both states a cost and has a daily answer, so there is no cost per user.")
 else:
     display.chart(
-        charts.bars(
+        lambda: charts.bars(
             priced,
             category="tool",
             value="cost_per_daily_user",
@@ -174,6 +207,7 @@ else:
             value_format="$,.0f",
         ).properties(height=charts.fit_height(len(priced))),
         key="daily_tools_cost",
+        cache=view.signature,
         present=view.present,
         title="Annual cost per daily answer",
         stamp=stamp,

@@ -60,8 +60,9 @@ by_origin = metrics.survival_by(assessed, "origin")
 st.subheader(origin_message(by_origin))
 title = "Survival by origin"
 display.chart(
-    charts.survival_bars(by_origin, group="origin", title=title, group_title="Origin"),
+    lambda: charts.survival_bars(by_origin, group="origin", title=title, group_title="Origin"),
     key="edges_origin",
+    cache=view.signature,
     present=view.present,
     title=title,
     stamp=stamp,
@@ -85,8 +86,9 @@ else:
     st.markdown(f"**Mandate announced {fmt.day(mandate)}.** {sentence[:1].upper()}{sentence[1:]}.")
     title = "Survival before vs after the mandate"
     display.chart(
-        charts.survival_bars(by_period, group="period", title=title, group_title="Started"),
+        lambda: charts.survival_bars(by_period, group="period", title=title, group_title="Started"),
         key="edges_mandate",
+        cache=view.signature,
         present=view.present,
         title=title,
         stamp=stamp,

@@ -87,7 +87,7 @@ with left:
         # zero segments would print a stray "0" at the start of a bar
         by_status = by_status[by_status["count"] > 0]
         display.chart(
-            charts.stacked_bars(
+            lambda: charts.stacked_bars(
                 by_status,
                 category="reported_status",
                 value="count",
@@ -99,6 +99,7 @@ with left:
                 stack_title="Verdict",
             ).properties(height=charts.fit_height(by_status["reported_status"].nunique())),
             key="overview_status",
+            cache=view.signature,
             present=view.present,
             title="What the deck says vs what the evidence says",
             stamp=stamp,
@@ -112,7 +113,7 @@ with right:
     if has_cost:
         spend = metrics.spend_by_verdict(assessed)
         display.chart(
-            charts.bars(
+            lambda: charts.bars(
                 spend,
                 category="verdict",
                 value="annual_cost",
@@ -124,6 +125,7 @@ with right:
                 sort=list(schema.VERDICTS),
             ).properties(height=charts.fit_height(len(spend))),
             key="overview_spend",
+            cache=view.signature,
             present=view.present,
             title="Where the money goes",
             stamp=stamp,
@@ -151,7 +153,7 @@ with right:
 
 by_team = assessed.groupby(["team", "verdict"], observed=True).size().rename("count").reset_index()
 display.chart(
-    charts.stacked_bars(
+    lambda: charts.stacked_bars(
         by_team,
         category="team",
         value="count",
@@ -162,6 +164,7 @@ display.chart(
         stack_title="Verdict",
     ).properties(height=charts.fit_height(by_team["team"].nunique())),
     key="overview_teams",
+    cache=view.signature,
     present=view.present,
     title="Verdicts by team",
     stamp=stamp,

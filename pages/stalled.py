@@ -100,7 +100,7 @@ else:
     frame["bar_label"] = frame["verdict_label"] + " · " + frame["lived"]
     title = "How long each one lived (start to last sign of life)"
     display.chart(
-        charts.timeline(
+        lambda: charts.timeline(
             frame,
             category="label_y",
             start="started",
@@ -124,6 +124,7 @@ else:
             ],
         ),
         key="stalled_timeline",
+        cache=view.signature,
         present=view.present,
         title=title,
         stamp=stamp,
@@ -149,7 +150,7 @@ else:
     else:
         title = "What people went back to"
         display.chart(
-            charts.tally_bars(
+            lambda: charts.tally_bars(
                 tally,
                 category="reverted_to",
                 value="initiatives",
@@ -157,6 +158,7 @@ else:
                 value_title="Initiatives",
             ),
             key="stalled_went_back",
+            cache=view.signature,
             present=view.present,
             title=title,
             stamp=stamp,

@@ -98,8 +98,9 @@ else:
             )
         st.markdown(f"**{message}**")
         display.chart(
-            charts.weekly_line(total, title="Weekly active users, all initiatives"),
+            lambda: charts.weekly_line(total, title="Weekly active users, all initiatives"),
             key="trends_total",
+            cache=view.signature,
             present=view.present,
             title="Weekly active users",
             stamp=stamp,
@@ -124,13 +125,14 @@ else:
             per = weekly(chosen, per_initiative=True)
             per = per.assign(initiative=per["initiative_id"].map(_label))
             display.chart(
-                charts.trend_lines(
+                lambda: charts.trend_lines(
                     per.loc[:, ["week", "initiative", "initiative_id", "active_users"]],
                     series="initiative",
                     label="initiative_id",
                     title="Weekly active users per initiative",
                 ),
                 key="trends_per_initiative",
+                cache=view.cache_key(tuple(chosen)),
                 present=view.present,
                 title="Weekly active users per initiative",
                 stamp=stamp,
@@ -180,7 +182,7 @@ if moves.flows.empty:
 else:
     present_then = set(moves.flows["then_verdict"])
     display.chart(
-        charts.heatmap(
+        lambda: charts.heatmap(
             moves.flows,
             x="now_verdict",
             y="then_verdict",
@@ -193,6 +195,7 @@ else:
             y_sort=[v for v in THEN_ORDER if v in present_then],
         ),
         key="trends_flows",
+        cache=view.cache_key(then_ts),
         present=view.present,
         title="Verdicts then and now",
         stamp=stamp,

@@ -124,7 +124,11 @@ if not view.portfolio.has(schema.USAGE):
         "active users over time."
     )
 else:
-    weeks = metrics.initiative_weeks(view.portfolio, picked, as_of=view.as_of)
+    weeks = view.memo(
+        "watermelon_weeks",
+        lambda: metrics.initiative_weeks(view.portfolio, picked, as_of=view.as_of),
+        picked,
+    )
     if weeks.empty:
         evidence.caption(
             f"No usage logged for {fmt.plain(row['name'])} up to {fmt.day(view.as_of)}: "
@@ -133,8 +137,9 @@ else:
     else:
         with evidence:
             display.chart(
-                charts.weekly_evidence(weeks, title="Weekly active users"),
+                lambda: charts.weekly_evidence(weeks, title="Weekly active users"),
                 key="watermelons_usage",
+                cache=view.cache_key(picked),
                 present=view.present,
                 title=f"Weekly active users: {row['name']}",
                 stamp=stamp,

@@ -18,6 +18,8 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
 SERVER_START_TIMEOUT_S = 60
@@ -177,3 +179,22 @@ def watch_console(page) -> list[str]:
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.on("requestfailed", lambda request: problems.append(f"failed {request.url}"))
     return problems
+
+
+# --- fixtures, shared through conftest.py -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample_server(tmp_path_factory) -> Iterator[str]:
+    """`streamlit run app.py` on the bundled sample, one per test module; yields its URL."""
+    data_dir = tmp_path_factory.mktemp("data")
+    env = {"GROUNDTRUTH_SOURCE": "sample", "GROUNDTRUTH_DATA_DIR": str(data_dir)}
+    with streamlit_server(env=env) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """One Chromium per test module (see `browser`)."""
+    with browser() as launched:
+        yield launched

@@ -10,7 +10,6 @@ import pytest
 
 from tests.browser_support import (
     ARTIFACTS,
-    browser,
     streamlit_server,
     wait_for_app,
     watch_console,
@@ -32,26 +31,12 @@ PAGES = {
 VIEWPORT = {"width": 1440, "height": 1000}
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("data")
-    env = {"GROUNDTRUTH_SOURCE": "sample", "GROUNDTRUTH_DATA_DIR": str(data_dir)}
-    with streamlit_server(env=env) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as launched:
-        yield launched
-
-
 @pytest.mark.parametrize(("path", "title"), PAGES.items())
-def test_page_renders_without_errors(server, chromium, path, title):
+def test_page_renders_without_errors(sample_server, chromium, path, title):
     page = chromium.new_page(viewport=VIEWPORT)
     console_errors = watch_console(page)
 
-    page.goto(f"{server}/{path}")
+    page.goto(f"{sample_server}/{path}")
     wait_for_app(page)
 
     assert page.locator("h1").first.inner_text().strip() == title
@@ -61,9 +46,9 @@ def test_page_renders_without_errors(server, chromium, path, title):
     page.close()
 
 
-def test_overview_headline_is_visible(server, chromium):
+def test_overview_headline_is_visible(sample_server, chromium):
     page = chromium.new_page(viewport=VIEWPORT)
-    page.goto(server)
+    page.goto(sample_server)
     wait_for_app(page)
     headline = page.locator("h3").first.inner_text()
     assert "green on the deck" in headline

@@ -14,7 +14,7 @@ import urllib.parse
 import pytest
 
 from tests.apptest_support import write_csv_workbook
-from tests.browser_support import ARTIFACTS, browser, streamlit_server, wait_for_app
+from tests.browser_support import ARTIFACTS, streamlit_server, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -59,12 +59,6 @@ def server(tmp_path_factory):
     }
     with streamlit_server(cwd=home, env=env) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as launched:
-        yield launched
 
 
 INJECTED = f"""() => ({{

@@ -12,7 +12,7 @@ import urllib.parse
 
 import pytest
 
-from tests.browser_support import ARTIFACTS, browser, streamlit_server, wait_for_app
+from tests.browser_support import ARTIFACTS, wait_for_app, watch_console
 from tests.test_presentation import app_pages
 
 pytestmark = pytest.mark.browser
@@ -24,54 +24,8 @@ URL_PATHS = ["" if i == 0 else path.removeprefix("pages/").removesuffix(".py") f
              enumerate(PAGES)]  # fmt: skip
 TEAM = "Finance"  # a team of the sample workbook
 PRESENT_ROOT_PX = 20  # ui.presentation.STYLESHEET sets html { font-size: 20px }
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("data")
-    env = {"GROUNDTRUTH_SOURCE": "sample", "GROUNDTRUTH_DATA_DIR": str(data_dir)}
-    with streamlit_server(env=env) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as launched:
-        yield launched
-
-
-# The tab's icon (app.py's page_icon, a Material symbol) is fetched from Google's font
-# server, which a machine without internet cannot resolve; it is not part of the page.
-FAVICON_HOST = "https://fonts.gstatic.com/"
-BASE_PATH_PROBES = ("/_stcore/health", "/_stcore/host-config")
-HTTP_ERROR = 400
 DRAW_TIMEOUT_MS = 30_000
 VEGA_SETTLE_MS = 1_000  # let Vega finish drawing before a screenshot
-
-
-def _errors(page) -> list[str]:
-    errors: list[str] = []
-
-    def on_console(message) -> None:
-        # Failed loads are judged from the responses below, which carry their URL.
-        if message.type == "error" and not message.text.startswith("Failed to load resource"):
-            errors.append(message.text)
-
-    def on_response(response) -> None:
-        url = response.url
-        # The front end probes for a base path under a page's path before the root one.
-        probe = any(url.endswith(p) for p in BASE_PATH_PROBES)
-        if response.status >= HTTP_ERROR and not probe:
-            errors.append(f"{response.status}: {url}")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("response", on_response)
-    page.on(
-        "requestfailed",
-        lambda r: None if r.url.startswith(FAVICON_HOST) else errors.append(f"failed: {r.url}"),
-    )
-    return errors
 
 
 def wait_until_drawn(page) -> None:
@@ -91,10 +45,10 @@ def wait_until_drawn(page) -> None:
     [(u, t) for u, (_, t) in zip(URL_PATHS, PAGES, strict=True)],
     ids=[u or "overview" for u in URL_PATHS],
 )
-def test_presenting_page_on_a_shared_screen(server, chromium, url_path, title):
+def test_presenting_page_on_a_shared_screen(sample_server, chromium, url_path, title):
     page = chromium.new_page(viewport=SCREEN)
-    errors = _errors(page)
-    page.goto(f"{server}/{url_path}?present=1")
+    errors = watch_console(page)
+    page.goto(f"{sample_server}/{url_path}?present=1")
     wait_until_drawn(page)
     name = url_path or "overview"
     page.screenshot(path=str(ARTIFACTS / f"present-{name}.png"))
@@ -110,9 +64,9 @@ def test_presenting_page_on_a_shared_screen(server, chromium, url_path, title):
     page.close()
 
 
-def test_next_link_walks_to_the_next_page_presenting(server, chromium):
+def test_next_link_walks_to_the_next_page_presenting(sample_server, chromium):
     page = chromium.new_page(viewport=SCREEN)
-    page.goto(f"{server}/?present=1&team={TEAM}")
+    page.goto(f"{sample_server}/?present=1&team={TEAM}")
     wait_until_drawn(page)
     next_title = PAGES[1][1]
     page.get_by_text(f"Next: {next_title}").click()
@@ -125,10 +79,10 @@ def test_next_link_walks_to_the_next_page_presenting(server, chromium):
     page.close()
 
 
-def test_copied_link_restores_page_and_filters(server, chromium):
+def test_copied_link_restores_page_and_filters(sample_server, chromium):
     target_path, target_title = URL_PATHS[-1], PAGES[-1][1]
     page = chromium.new_page(viewport={"width": 1440, "height": 1000})
-    page.goto(f"{server}/{target_path}")
+    page.goto(f"{sample_server}/{target_path}")
     wait_for_app(page)
     # Pick a team in the sidebar as a viewer would.
     sidebar = page.locator('[data-testid="stSidebar"]')

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import struct
@@ -188,3 +189,17 @@ def test_compositions_keep_their_size():
     chart = alt.Chart(pd.DataFrame({"a": [1]})).mark_bar().encode(x="a:Q")
     both = alt.hconcat(chart, chart)
     assert display.fit_for_screen(both) is both
+
+
+def test_export_from_a_screen_spec_whitens_a_copy():
+    screen = display.screen_spec(_bars(), present=True)
+    before = copy.deepcopy(screen)
+    spec = display.export_spec(screen, title="Verdicts", stamp="As of 2 Jun 2026")
+    assert screen == before  # a cached screen spec is shared: the export must not touch it
+    assert spec["title"]["subtitle"] == "As of 2 Jun 2026"
+    assert all("title" not in layer for layer in spec["layer"])
+    assert spec["config"]["background"] == theme.PAPER
+    assert spec["config"]["axis"]["labelFontSize"] == theme.LABEL_SIZE  # paper type, not 1.5x
+    import vl_convert as vlc
+
+    assert "As of 2 Jun 2026" in vlc.vegalite_to_svg(spec)

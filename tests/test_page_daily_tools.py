@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 from portfolio import metrics
 from tests.apptest_support import metric, run_app, texts
@@ -212,3 +213,28 @@ def test_daily_grid_counts_daily_answers_per_department_and_tool():
         ["Department not stated", "Gemini", 1],
         ["Sales", "Claude", 1],
     ]
+
+
+def _chart_rows(at, index: int = 0) -> pd.DataFrame:
+    proto = at.get("vega_lite_chart")[index].proto
+    return convert_arrow_bytes_to_pandas_df(proto.datasets[0].data.data)
+
+
+def test_figures_kept_for_a_view_follow_the_filters_back_and_forth(tmp_path, monkeypatch):
+    # One session changing the team filter: each view's answers and charts are computed
+    # once and kept for every viewer, so a key that missed the filter would show the
+    # previous view's figures here.
+    at = run_app(tmp_path, monkeypatch, tabs=tabs(), page=PAGE)
+    steps = [
+        (["Support"], "3", {"Zendesk AI": 3}),
+        (["Engineering"], "2", {"Claude": 2}),
+        (["Support"], "3", {"Zendesk AI": 3}),
+        ([], "11", {"Zendesk AI": 3, "Claude": 2, "ChatGPT (personal)": 2, "Copilot": 1}),
+    ]
+    for teams, answers, daily_by_tool in steps:
+        at.multiselect(key="sidebar_team").set_value(teams).run()
+        assert not at.exception
+        assert metric(at, "Survey answers") == answers
+        rows = _chart_rows(at)
+        daily = rows[rows["frequency"] == "Daily"].groupby("tool")["count"].sum()
+        assert daily[daily > 0].to_dict() == daily_by_tool

@@ -8,6 +8,7 @@ as-of date, on white), rendered by vl-convert only when asked.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 
 from ui import format as fmt
 from ui import theme
@@ -30,6 +32,9 @@ EXPORT_WIDTH = 800  # px (before the 2x scale) for a chart that takes the page's
 # enough that the chart and the page's key message share one 1920x1080 screen.
 PRESENT_MIN_HEIGHT = 240
 PRESENT_MAX_HEIGHT = 560
+# Chart specs kept for every viewer: a few per page, for the recent views (filters, dates).
+CACHED_CHARTS = 256
+ChartBuilder = Callable[[], alt.TopLevelMixin]
 
 
 def anonymize(frame: pd.DataFrame) -> pd.DataFrame:
@@ -196,7 +201,7 @@ def _merge(base: dict, over: dict) -> dict:
 
 
 def export_spec(
-    chart: alt.TopLevelMixin, *, title: str, stamp: str, present: bool = False
+    chart: alt.TopLevelMixin | dict[str, Any], *, title: str, stamp: str, present: bool = False
 ) -> dict[str, Any]:
     """The Vega-Lite spec of a chart as exported: on white, dark ink, titled and stamped.
 
@@ -206,9 +211,14 @@ def export_spec(
 
     >>> export_spec(bars, title="Spend", stamp="As of 2 Jun 2026")["title"]  # doctest: +SKIP
     {'text': 'Spend', 'subtitle': 'As of 2 Jun 2026', 'anchor': 'start'}
+
+    `chart` may also be a spec made by `screen_spec`; it is copied, not changed.
     """
-    theme.use()
-    spec = chart.to_dict()
+    if isinstance(chart, dict):
+        spec = copy.deepcopy(chart)
+    else:
+        theme.use()
+        spec = chart.to_dict()
     for layer in spec.get("layer", []):
         layer.pop("title", None)
     spec["title"] = {"text": title, "subtitle": stamp, "anchor": "start"}
@@ -219,7 +229,7 @@ def export_spec(
     return spec
 
 
-def png_bytes(chart: alt.TopLevelMixin, *, title: str, stamp: str) -> bytes:
+def png_bytes(chart: alt.TopLevelMixin | dict[str, Any], *, title: str, stamp: str) -> bytes:
     """The chart as a PNG at 2x scale, titled and stamped (e.g. 'As of 23 Nov 2026').
 
     Rendered by vl-convert on the server; no browser is involved.
@@ -249,33 +259,69 @@ def screen_spec(figure: alt.TopLevelMixin, *, present: bool = False) -> dict[str
 
     Built as a plain dict, without Altair's schema validation or the copies that each
     `configure_*` call makes: those were two thirds of a chart's server time (about 30 ms
-    of 45). The chart builders' specs are validated by the tests instead. The data travels
-    inline in the spec, so charts are handed aggregated frames, never row-level usage.
+    of 45). The chart builders' specs are validated by the tests instead. Charts are handed
+    aggregated frames, never row-level usage, so the data inline in the spec is small.
 
     >>> screen_spec(bars, present=True)["config"]["axis"]["labelFontSize"]  # doctest: +SKIP
     19.5
     """
-    spec = figure.to_dict(validate=False)
+    sized = fit_for_screen(figure) if present else figure
+    spec = sized.to_dict(validate=False)
     spec["config"] = _merge(spec.get("config", {}), theme.theme_config(present=present))
     return spec
 
 
+def _arrow_datasets(spec: dict[str, Any]) -> dict[str, Any]:
+    """A copy of the spec whose datasets are Arrow bytes, as Streamlit sends them.
+
+    Done once per cached chart rather than by Streamlit on every rerun.
+    """
+    datasets = spec.get("datasets")
+    if not isinstance(datasets, dict):
+        return spec
+    arrow = {
+        name: convert_anything_to_arrow_bytes(pd.DataFrame.from_records(rows))
+        for name, rows in datasets.items()
+    }
+    return {**spec, "datasets": arrow}
+
+
+@st.cache_resource(max_entries=CACHED_CHARTS, show_spinner=False)
+def _cached_specs(
+    signature: tuple, key: str, present: bool, _build: ChartBuilder
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    # Shared by every session, and never changed: Streamlit copies a spec's top level
+    # before it edits it, and the PNG export copies the whole spec.
+    spec = screen_spec(_build(), present=present)
+    return spec, _arrow_datasets(spec)
+
+
 def chart(
-    figure: alt.TopLevelMixin,
+    figure: alt.TopLevelMixin | ChartBuilder,
     *,
     key: str,
     present: bool,
     title: str,
     stamp: str,
+    cache: tuple | None = None,
 ) -> None:
     """Show a chart in the shared theme with a PNG download made only when clicked.
 
     In presentation mode the type is larger and the chart sized for a 16:9 screen.
+    `figure` is the chart or a function that builds it. With `cache` (the View's
+    `signature` plus whatever else the chart depends on), the spec is built once for
+    every viewer of that view and a rerun only sends it: pass a function then, so that a
+    rerun does not build the chart either. The function is called during this call only.
     """
-    sized = fit_for_screen(figure) if present else figure
-    spec = screen_spec(sized, present=present)
-    st.vega_lite_chart(spec=spec, width="stretch", key=f"{key}_chart")
-    make: Callable[[], bytes] = lambda: png_bytes(sized, title=title, stamp=stamp)  # noqa: E731
+    if cache is None:
+        figure = figure if isinstance(figure, alt.TopLevelMixin) else figure()
+        spec = screen_spec(figure, present=present)
+        sent = _arrow_datasets(spec)
+    else:
+        build = figure if not isinstance(figure, alt.TopLevelMixin) else (lambda: figure)
+        spec, sent = _cached_specs(cache, key, present, build)
+    st.vega_lite_chart(spec=sent, width="stretch", key=f"{key}_chart")
+    make: Callable[[], bytes] = lambda: png_bytes(spec, title=title, stamp=stamp)  # noqa: E731
     st.download_button(
         "Download PNG",
         data=make,

@@ -7,7 +7,9 @@ viewer's filters and presentation mode.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -18,6 +20,9 @@ from ui import auth, data, filters, presentation, upload
 from ui import format as fmt
 
 VIEW_STATE_KEY = "_groundtruth_view"
+# Results kept for every viewer: a few per page, for the recent views (filters, dates).
+MEMO_ENTRIES = 128
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,38 @@ class View:
     as_of: pd.Timestamp
     present: bool  # presentation mode: no person's name anywhere
     source_key: str
+
+    @property
+    def signature(self) -> tuple | None:
+        """What a page's figures depend on besides its own widgets, as a cache key: the read
+        of the workbook, the as-of date, the filters and presentation mode.
+
+        None for a workbook uploaded in this session, which stays out of the shared caches.
+        """
+        if self.source_key.startswith(upload.SESSION_PREFIX):
+            return None
+        selected = tuple(sorted((k, tuple(v)) for k, v in self.filters.selected.items() if v))
+        return (self.source_key, self.portfolio.fetched_at, self.as_of, selected, self.present)
+
+    def cache_key(self, *extra: Hashable) -> tuple | None:
+        """The signature with what else a figure depends on (a pick, a date); None if None."""
+        signature = self.signature
+        return None if signature is None else (*signature, *extra)
+
+    def memo(self, name: str, compute: Callable[[], T], *extra: Hashable) -> T:
+        """`compute()` once per signature (and `extra`) for every viewer; every run if None.
+
+        What it returns is shared between sessions: treat it as read-only.
+        """
+        signature = self.signature
+        if signature is None:
+            return compute()
+        return _memo(signature, name, extra, compute)
+
+
+@st.cache_resource(max_entries=MEMO_ENTRIES, show_spinner=False)
+def _memo(signature: tuple, name: str, extra: tuple, _compute: Callable[[], T]) -> T:
+    return _compute()
 
 
 def _source_box(loaded: data.Loaded) -> None:
