@@ -24,7 +24,7 @@ MAX_CHART_TOOLS = 12
 view = shell.view()
 portfolio = view.portfolio
 filtered = view.filtered
-stamp = f"As of {fmt.day(view.as_of)}"
+stamp = view.stamp
 
 st.title("Daily tools")
 if not portfolio.has(schema.DAILY_TOOLS):
@@ -136,39 +136,33 @@ by_tool = computed.by_tool
 shown_tools = list(dict.fromkeys(by_tool["tool"]))[:MAX_CHART_TOOLS]
 left, right = st.columns(2)
 with left:
-    display.chart(
+    view.chart(
         lambda: charts.frequency_bars(
             by_tool[by_tool["tool"].isin(shown_tools)],
             category="tool",
             title="How often people use each tool",
         ),
         key="daily_tools_by_tool",
-        cache=view.signature,
-        present=view.present,
         title="How often people use each tool",
-        stamp=stamp,
     )
     hidden = len(set(by_tool["tool"])) - len(shown_tools)
     if hidden > 0:
         st.caption(f"The {fmt.plural(hidden, 'tool')} with fewest daily answers are in the table.")
 with right:
-    display.chart(
+    view.chart(
         lambda: charts.frequency_bars(
             computed.by_department,
             category="department",
             title="How often each department uses AI tools",
         ),
         key="daily_tools_by_department",
-        cache=view.signature,
-        present=view.present,
         title="How often each department uses AI tools",
-        stamp=stamp,
     )
 
 grid = computed.grid
 grid_shown = grid[grid["tool"].isin(shown_tools)]
 if not grid_shown.empty:
-    display.chart(
+    view.chart(
         # tools down the side: their names are long, department names are short
         lambda: charts.heatmap(
             grid_shown,
@@ -180,10 +174,7 @@ if not grid_shown.empty:
             y_sort=[t for t in shown_tools if t in set(grid_shown["tool"])],
         ),
         key="daily_tools_grid",
-        cache=view.signature,
-        present=view.present,
         title="Who uses what every day",
-        stamp=stamp,
     )
 
 # --- what it costs ------------------------------------------------------------------------------
@@ -197,7 +188,7 @@ if not portfolio.has(schema.INITIATIVES, "annual_cost"):
 elif priced.empty:
     st.caption("No tool both states a cost and has a daily answer, so there is no cost per user.")
 else:
-    display.chart(
+    view.chart(
         lambda: charts.bars(
             priced,
             category="tool",
@@ -207,10 +198,7 @@ else:
             value_format="$,.0f",
         ).properties(height=charts.fit_height(len(priced))),
         key="daily_tools_cost",
-        cache=view.signature,
-        present=view.present,
         title="Annual cost per daily answer",
-        stamp=stamp,
     )
     st.caption(
         "The survey is a sample of people, so compare tools with each other rather than "

@@ -14,7 +14,7 @@ from ui import format as fmt
 
 view = shell.view()
 assessed = view.filtered
-stamp = f"As of {fmt.day(view.as_of)}"
+stamp = view.stamp
 
 st.title("The edges")
 st.caption(
@@ -59,13 +59,10 @@ def origin_message(table: pd.DataFrame) -> str:
 by_origin = metrics.survival_by(assessed, "origin")
 st.subheader(origin_message(by_origin))
 title = "Survival by origin"
-display.chart(
+view.chart(
     lambda: charts.survival_bars(by_origin, group="origin", title=title, group_title="Origin"),
     key="edges_origin",
-    cache=view.signature,
-    present=view.present,
     title=title,
-    stamp=stamp,
 )
 
 # --- before vs after the mandate ------------------------------------------------------------
@@ -85,13 +82,10 @@ else:
     sentence = "; ".join(parts)
     st.markdown(f"**Mandate announced {fmt.day(mandate)}.** {sentence[:1].upper()}{sentence[1:]}.")
     title = "Survival before vs after the mandate"
-    display.chart(
+    view.chart(
         lambda: charts.survival_bars(by_period, group="period", title=title, group_title="Started"),
         key="edges_mandate",
-        cache=view.signature,
-        present=view.present,
         title=title,
-        stamp=stamp,
     )
 
 # --- the people to listen to ----------------------------------------------------------------

@@ -11,13 +11,13 @@ import streamlit as st
 
 from portfolio import metrics, schema
 from portfolio.evidence import thresholds
-from ui import charts, display, presentation, shell, theme
+from ui import charts, presentation, shell, theme
 from ui import format as fmt
 
 view = shell.view()
 portfolio = view.portfolio
 assessed = view.filtered
-stamp = f"As of {fmt.day(view.as_of)}"
+stamp = view.stamp
 scope = fmt.plain(view.filters.describe())
 
 st.title("Overview")
@@ -86,7 +86,7 @@ with left:
         by_status = metrics.status_by_verdict(assessed)
         # zero segments would print a stray "0" at the start of a bar
         by_status = by_status[by_status["count"] > 0]
-        display.chart(
+        view.chart(
             lambda: charts.stacked_bars(
                 by_status,
                 category="reported_status",
@@ -99,10 +99,7 @@ with left:
                 stack_title="Verdict",
             ).properties(height=charts.fit_height(by_status["reported_status"].nunique())),
             key="overview_status",
-            cache=view.signature,
-            present=view.present,
             title="What the deck says vs what the evidence says",
-            stamp=stamp,
         )
     else:
         st.caption(
@@ -112,7 +109,7 @@ with left:
 with right:
     if has_cost:
         spend = metrics.spend_by_verdict(assessed)
-        display.chart(
+        view.chart(
             lambda: charts.bars(
                 spend,
                 category="verdict",
@@ -125,10 +122,7 @@ with right:
                 sort=list(schema.VERDICTS),
             ).properties(height=charts.fit_height(len(spend))),
             key="overview_spend",
-            cache=view.signature,
-            present=view.present,
             title="Where the money goes",
-            stamp=stamp,
         )
         total = float(spend["annual_cost"].sum())
         not_adopted = metrics.spend_not_adopted(assessed)
@@ -152,7 +146,7 @@ with right:
         )
 
 by_team = assessed.groupby(["team", "verdict"], observed=True).size().rename("count").reset_index()
-display.chart(
+view.chart(
     lambda: charts.stacked_bars(
         by_team,
         category="team",
@@ -164,10 +158,7 @@ display.chart(
         stack_title="Verdict",
     ).properties(height=charts.fit_height(by_team["team"].nunique())),
     key="overview_teams",
-    cache=view.signature,
-    present=view.present,
     title="Verdicts by team",
-    stamp=stamp,
 )
 
 st.subheader("How fresh the evidence is")

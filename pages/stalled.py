@@ -20,7 +20,7 @@ DAYS_UP_TO = 60
 
 view = shell.view()
 assessed = view.filtered
-stamp = f"As of {fmt.day(view.as_of)}"
+stamp = view.stamp
 
 st.title("Stalled & reverted")
 st.caption(
@@ -99,7 +99,7 @@ else:
     )
     frame["bar_label"] = frame["verdict_label"] + " · " + frame["lived"]
     title = "How long each one lived (start to last sign of life)"
-    display.chart(
+    view.chart(
         lambda: charts.timeline(
             frame,
             category="label_y",
@@ -124,10 +124,7 @@ else:
             ],
         ),
         key="stalled_timeline",
-        cache=view.signature,
-        present=view.present,
         title=title,
-        stamp=stamp,
     )
     if len(dated) > TIMELINE_MAX_ROWS:
         st.caption(
@@ -149,7 +146,7 @@ else:
         st.caption("None of them says what people went back to (reverted_to is blank).")
     else:
         title = "What people went back to"
-        display.chart(
+        view.chart(
             lambda: charts.tally_bars(
                 tally,
                 category="reverted_to",
@@ -158,10 +155,7 @@ else:
                 value_title="Initiatives",
             ),
             key="stalled_went_back",
-            cache=view.signature,
-            present=view.present,
             title=title,
-            stamp=stamp,
         )
         if silent:
             st.caption(

@@ -41,7 +41,6 @@ view = shell.view()
 portfolio = view.portfolio
 filtered = view.filtered
 as_of = view.as_of
-stamp = f"As of {fmt.day(as_of)}"
 scope = fmt.plain(view.filters.describe())
 
 st.title("Trends")
@@ -97,13 +96,10 @@ else:
                 f"{fmt.integer(trend.peak)} (week of {fmt.day(trend.peak_week, as_of=as_of)})"
             )
         st.markdown(f"**{message}**")
-        display.chart(
+        view.chart(
             lambda: charts.weekly_line(total, title="Weekly active users, all initiatives"),
             key="trends_total",
-            cache=view.signature,
-            present=view.present,
             title="Weekly active users",
-            stamp=stamp,
         )
         logging = int(filtered["usage_rows"].gt(0).sum())
         st.caption(
@@ -124,7 +120,7 @@ else:
         if chosen:
             per = weekly(chosen, per_initiative=True)
             per = per.assign(initiative=per["initiative_id"].map(_label))
-            display.chart(
+            view.chart(
                 lambda: charts.trend_lines(
                     per.loc[:, ["week", "initiative", "initiative_id", "active_users"]],
                     series="initiative",
@@ -132,10 +128,8 @@ else:
                     title="Weekly active users per initiative",
                 ),
                 key="trends_per_initiative",
-                cache=view.cache_key(tuple(chosen)),
-                present=view.present,
                 title="Weekly active users per initiative",
-                stamp=stamp,
+                extra=(tuple(chosen),),
             )
         else:
             st.caption("Pick initiatives above to draw one line each.")
@@ -181,7 +175,7 @@ if moves.flows.empty:
     st.caption("No initiative to compare.")
 else:
     present_then = set(moves.flows["then_verdict"])
-    display.chart(
+    view.chart(
         lambda: charts.heatmap(
             moves.flows,
             x="now_verdict",
@@ -195,10 +189,8 @@ else:
             y_sort=[v for v in THEN_ORDER if v in present_then],
         ),
         key="trends_flows",
-        cache=view.cache_key(then_ts),
-        present=view.present,
         title="Verdicts then and now",
-        stamp=stamp,
+        extra=(then_ts,),
     )
     st.caption(
         "The picture on the earlier date uses what the sheet says today about the past: usage "

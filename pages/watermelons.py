@@ -19,7 +19,7 @@ TABLE_COLUMNS = ["name", "team", "tool", "annual_cost", "verdict", "why", "owner
 
 view = shell.view()
 assessed = view.filtered
-stamp = f"As of {fmt.day(view.as_of)}"
+stamp = view.stamp
 
 st.title("Watermelons")
 st.caption(
@@ -136,11 +136,9 @@ else:
         )
     else:
         with evidence:
-            display.chart(
+            view.chart(
                 lambda: charts.weekly_evidence(weeks, title="Weekly active users"),
                 key="watermelons_usage",
-                cache=view.cache_key(picked),
-                present=view.present,
                 title=f"Weekly active users: {row['name']}",
-                stamp=stamp,
+                extra=(picked,),
             )

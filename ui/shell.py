@@ -11,12 +11,13 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import TypeVar
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
 from data_sources.errors import SourceError
 from portfolio.model import Portfolio
-from ui import auth, data, filters, presentation, upload
+from ui import auth, data, display, filters, presentation, upload
 from ui import format as fmt
 
 VIEW_STATE_KEY = "_groundtruth_view"
@@ -54,6 +55,31 @@ class View:
         """The signature with what else a figure depends on (a pick, a date); None if None."""
         signature = self.signature
         return None if signature is None else (*signature, *extra)
+
+    @property
+    def stamp(self) -> str:
+        """The as-of date as exports are stamped with it: 'As of 23 Nov 2026'."""
+        return f"As of {fmt.day(self.as_of)}"
+
+    def chart(
+        self,
+        figure: alt.TopLevelMixin | display.ChartBuilder,
+        *,
+        key: str,
+        title: str,
+        extra: tuple[Hashable, ...] = (),
+    ) -> None:
+        """`display.chart` in this view: its presentation mode and stamp, kept for every
+        viewer of the view (and of `extra`, what else the chart depends on: a pick, a date).
+        """
+        display.chart(
+            figure,
+            key=key,
+            present=self.present,
+            title=title,
+            stamp=self.stamp,
+            cache=self.cache_key(*extra),
+        )
 
     def memo(self, name: str, compute: Callable[[], T], *extra: Hashable) -> T:
         """`compute()` once per signature (and `extra`) for every viewer; every run if None.
