@@ -204,16 +204,19 @@ def parse_csv_bytes(data: bytes) -> list[list[Cell]]:
     """
     text = _decode(data)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    with _gc_paused():
+    with gc_paused():
         return list(reader)
 
 
 @contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """Hold the cycle collector while building many small lists that form no cycles.
 
-    Half a million rows trigger hundreds of collections that find nothing; pausing them
-    makes a 520,000-row Usage.csv parse two to three times faster.
+    Half a million rows (a CSV read, a decoded Sheets answer) trigger hundreds of
+    collections that walk everything already in memory and find nothing: pausing them makes
+    a 520,000-row Usage.csv parse two to three times faster, and json.loads of the same
+    rows from Sheets 0.2 s instead of 0.5 s. Reference counting still frees as usual; a
+    collector that someone else turned off stays off.
     """
     was_enabled = gc.isenabled()
     gc.disable()
