@@ -829,8 +829,19 @@ def gsheets_workdir(sheets_emulator: FakeSheets, tmp_path: Path, monkeypatch: py
     """A working folder whose .streamlit/secrets.toml points at the emulator (for AppTests).
 
     The test runs inside it, with HOME, GROUNDTRUTH_DATA_DIR there too and no
-    GROUNDTRUTH_SOURCE, so no setting or snapshot from the real machine leaks in.
+    GROUNDTRUTH_SOURCE, so no setting or snapshot from the real machine leaks in. It starts
+    and ends as a new process would: no cached read, verdicts, token or tab list (another
+    test's emulator answered on the same spreadsheet id).
     """
+    import streamlit as st
+
+    from data_sources.loader import forget_sources
+
+    def forget() -> None:
+        st.cache_resource.clear()
+        st.cache_data.clear()
+        forget_sources()
+
     secrets_file = tmp_path / ".streamlit" / "secrets.toml"
     secrets_file.parent.mkdir(parents=True)
     secrets_file.write_text(sheets_emulator.secrets_toml(), encoding="utf-8")
@@ -838,7 +849,9 @@ def gsheets_workdir(sheets_emulator: FakeSheets, tmp_path: Path, monkeypatch: py
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("GROUNDTRUTH_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("GROUNDTRUTH_SOURCE", raising=False)
-    return tmp_path
+    forget()
+    yield tmp_path
+    forget()
 
 
 # -- running as a script -----------------------------------------------------------------

@@ -9,13 +9,9 @@ evidence (DESIGN.md section 6: one request per refresh, however many sessions ar
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
-import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from data_sources.loader import forget_sources
 from tests.apptest_support import APP, metric, texts
 from tests.fake_sheets import BATCH_GET, METADATA, TOKEN, FakeSheets
 
@@ -27,16 +23,6 @@ SESSION_TIMEOUT_S = 120
 # the escaped bracket) and the count of SMALL_WORKBOOK's three initiatives.
 SOURCE_LINE = "**Source:** Google Sheet AI initiatives \\(emulator\\)"
 INITIATIVES = "3"
-
-
-@pytest.fixture
-def cold_cache() -> Iterator[None]:
-    """No cached read, token or tab list before the test, and none left behind."""
-    st.cache_resource.clear()
-    forget_sources()
-    yield
-    st.cache_resource.clear()
-    forget_sources()
 
 
 def open_at_once(count: int) -> list[AppTest]:
@@ -71,7 +57,7 @@ def assert_all_show_the_sheet(sessions: list[AppTest]) -> None:
 
 
 def test_twenty_sessions_on_a_cold_cache_send_one_batchget(
-    sheets_emulator: FakeSheets, gsheets_workdir, cold_cache
+    sheets_emulator: FakeSheets, gsheets_workdir
 ) -> None:
     sheets_emulator.reset_counts()
 
@@ -82,7 +68,7 @@ def test_twenty_sessions_on_a_cold_cache_send_one_batchget(
 
 
 def test_sessions_opened_later_reuse_the_cached_read(
-    sheets_emulator: FakeSheets, gsheets_workdir, cold_cache
+    sheets_emulator: FakeSheets, gsheets_workdir
 ) -> None:
     open_at_once(2)
     sheets_emulator.reset_counts()
@@ -94,7 +80,7 @@ def test_sessions_opened_later_reuse_the_cached_read(
 
 
 def test_refresh_reads_the_sheet_once_more_for_everyone(
-    sheets_emulator: FakeSheets, gsheets_workdir, cold_cache
+    sheets_emulator: FakeSheets, gsheets_workdir
 ) -> None:
     first = open_at_once(1)[0]
     sheets_emulator.reset_counts()

@@ -13,7 +13,6 @@ import re
 import subprocess
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from data_sources import loader
@@ -136,17 +135,8 @@ def page_dump(at: AppTest) -> str:
     return "\n".join(parts)
 
 
-@pytest.fixture
-def fresh_streamlit():
-    st.cache_resource.clear()
-    loader.forget_sources()
-    yield
-    st.cache_resource.clear()
-    loader.forget_sources()
-
-
 def test_a_malformed_key_in_secrets_toml_shows_the_fix_and_no_key(
-    sheets_emulator: FakeSheets, gsheets_workdir, fresh_streamlit, caplog, capfd
+    sheets_emulator: FakeSheets, gsheets_workdir, caplog, capfd
 ):
     caplog.set_level(logging.DEBUG)
     pem = broken_key()
@@ -168,9 +158,7 @@ def test_a_malformed_key_in_secrets_toml_shows_the_fix_and_no_key(
     assert sheets_emulator.counts == {}  # refused before any request
 
 
-def test_a_working_dashboard_shows_no_secret(
-    sheets_emulator: FakeSheets, gsheets_workdir, fresh_streamlit, capfd
-):
+def test_a_working_dashboard_shows_no_secret(sheets_emulator: FakeSheets, gsheets_workdir, capfd):
     at = AppTest.from_file(str(APP), default_timeout=APP_TIMEOUT_S).run()
     assert not at.exception and at.metric.len > 0
     at.switch_page("pages/sheet_health.py").run()
