@@ -167,16 +167,11 @@ else:
     filtered = view.filtered
     days = pd.to_numeric(filtered["days_since_activity"], errors="coerce").astype(float)
     # positional: ids label the rows, and a duplicated id must not pick up two rows
-    is_quiet = (days.isna() | (days > stale_after)).to_numpy(dtype=bool)
+    is_quiet = metrics.is_stale(filtered, stale_after)
     quiet = filtered[is_quiet]
-    sheet_row = (
-        portfolio.initiatives.drop_duplicates("id").set_index("id")["_row"]
-        if "_row" in portfolio.initiatives.columns
-        else pd.Series(dtype="Int64")
-    )
     rows = pd.DataFrame(
         {
-            "row": quiet["id"].map(sheet_row).to_numpy(),
+            "row": quiet["_row"].to_numpy(),  # each verdict's own sheet row, ids repeated or not
             "id": quiet["id"].to_numpy(),
             "name": quiet["name"].to_numpy(),
             "team": quiet["team"].to_numpy(),

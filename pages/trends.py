@@ -8,33 +8,16 @@ choices live in the URL, so a copied link shows the same comparison.
 
 from __future__ import annotations
 
-import hashlib
-
 import pandas as pd
 import streamlit as st
 
 from portfolio import metrics, schema
-from portfolio.evidence import assess
-from portfolio.model import Portfolio
-from ui import charts, data, display, shell, upload
+from ui import charts, display, shell, upload
 from ui import format as fmt
 
 THEN_ORDER = [metrics.NOT_STARTED, *schema.VERDICTS]
 # An increase in these is bad news, so their deltas are coloured the other way round.
 BAD_WHEN_UP = frozenset(schema.NOT_REAL)
-# Recent filter and date combinations whose weekly sums stay computed.
-CACHED_VIEWS = 16
-
-
-@st.cache_resource(max_entries=CACHED_VIEWS, show_spinner=False)
-def _weekly(key, fetched_at, as_of, ids_digest: str, per_initiative: bool, _ids, _p: Portfolio):
-    # Keyed by a digest of the ids: Streamlit hashing 10,000 ids one by one took 0.2 s.
-    return metrics.weekly_active_users(_p, as_of=as_of, ids=_ids, per_initiative=per_initiative)
-
-
-def _digest(ids_: list[str]) -> str:
-    """One short key for a list of ids (order kept; a unit separator between them)."""
-    return hashlib.blake2b("\x1f".join(ids_).encode("utf-8"), digest_size=16).hexdigest()
 
 
 view = shell.view()
@@ -55,20 +38,6 @@ def _label(initiative_id: str) -> str:
     return f"{names.get(initiative_id, initiative_id)} ({initiative_id})"
 
 
-# A workbook uploaded in this session stays out of the shared caches.
-shared = not view.source_key.startswith(upload.SESSION_PREFIX)
-
-
-def weekly(ids_: list[str], *, per_initiative: bool = False) -> pd.DataFrame:
-    if not shared:
-        return metrics.weekly_active_users(
-            portfolio, as_of=as_of, ids=ids_, per_initiative=per_initiative
-        )
-    return _weekly(
-        view.source_key, portfolio.fetched_at, as_of, _digest(ids_), per_initiative, ids_, portfolio
-    )
-
-
 # --- adoption over time ---------------------------------------------------------------------
 
 st.subheader("Weekly active users")
@@ -79,7 +48,9 @@ if not portfolio.has(schema.USAGE):
         "initiatives you pick."
     )
 else:
-    total = weekly(ids)
+    total = view.memo(
+        "trends_total", lambda: metrics.weekly_active_users(portfolio, as_of=as_of, ids=ids)
+    )
     if total.empty:
         st.info(f"No usage is logged up to {fmt.day(as_of)} for {scope}.")
     else:
@@ -107,7 +78,7 @@ else:
             "A week in which no initiative logged a row shows as 0."
         )
 
-        ranked = metrics.top_by_peak(filtered, n=len(filtered))
+        ranked = view.memo("trends_ranked", lambda: metrics.top_by_peak(filtered, n=len(filtered)))
         chosen = st.multiselect(
             "Initiatives to compare",
             ranked,
@@ -118,7 +89,13 @@ else:
             help="The five with the highest weekly peak, unless you pick others.",
         )
         if chosen:
-            per = weekly(chosen, per_initiative=True)
+            per = view.memo(
+                "trends_per_initiative",
+                lambda: metrics.weekly_active_users(
+                    portfolio, as_of=as_of, ids=chosen, per_initiative=True
+                ),
+                tuple(chosen),
+            )
             per = per.assign(initiative=per["initiative_id"].map(_label))
             view.chart(
                 lambda: charts.trend_lines(
@@ -149,14 +126,14 @@ then = st.date_input(
 )
 then_ts = pd.Timestamp(then)
 # The picture now is the view's (already filtered and, when presenting, anonymized); the one
-# then is cached per date for every viewer, like the view's own.
-then_assessed = (
-    data.assessed(view.loaded, view.source_key, as_of=then_ts)
-    if shared
-    else assess(portfolio, as_of=then_ts)
-)
-moves = metrics.transitions(
-    portfolio, as_of=as_of, then=then_ts, ids=ids, current=filtered, before=then_assessed
+# then is cached per date like the view's own (per session for an uploaded workbook).
+then_assessed = upload.assessed(view.loaded, view.source_key, as_of=then_ts)
+moves = view.memo(
+    "trends_moves",
+    lambda: metrics.transitions(
+        portfolio, as_of=as_of, then=then_ts, ids=ids, current=filtered, before=then_assessed
+    ),
+    then_ts,
 )
 since = fmt.day(then_ts, as_of=as_of)
 st.markdown(f"**{metrics.describe_transitions(moves, since=since)}**")

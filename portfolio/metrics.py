@@ -1101,7 +1101,8 @@ class Freshness:
     latest_update: pd.Timestamp | None
 
 
-def _stale(assessed: pd.DataFrame, stale_after_days: int) -> np.ndarray:
+def is_stale(assessed: pd.DataFrame, stale_after_days: int) -> np.ndarray:
+    """Which rows show no sign of life (update, check-in, usage) for over `stale_after_days`."""
     days = pd.to_numeric(assessed["days_since_activity"], errors="coerce").astype(float)
     return (days.isna() | (days > stale_after_days)).to_numpy(dtype=bool)
 
@@ -1118,7 +1119,7 @@ def freshness(assessed: pd.DataFrame, *, stale_after_days: int) -> Freshness:
     ).dropna()
     return Freshness(
         initiatives=len(assessed),
-        stale=int(_stale(assessed, stale_after_days).sum()),
+        stale=int(is_stale(assessed, stale_after_days).sum()),
         stale_after_days=stale_after_days,
         median_days=float(days.median()) if days.notna().any() else math.nan,
         latest_update=pd.Timestamp(dates.max()).normalize() if not dates.empty else None,
@@ -1138,7 +1139,7 @@ def stale_by_team(assessed: pd.DataFrame, *, stale_after_days: int) -> pd.DataFr
     frame = pd.DataFrame(
         {
             "team": assessed["team"].astype(object).where(assessed["team"].notna(), NOT_STATED),
-            "stale": _stale(assessed, stale_after_days).astype(np.int64),
+            "stale": is_stale(assessed, stale_after_days).astype(np.int64),
         }
     )
     table = frame.groupby("team").agg(stale=("stale", "sum"), initiatives=("stale", "size"))

@@ -161,3 +161,10 @@ def test_a_duplicated_id_is_listed_not_fatal(tmp_path, monkeypatch):
     at = run_app(tmp_path, monkeypatch, tabs=tabs, page=PAGE)
     assert not at.exception
     assert metric(at, "Errors") == "1"
+    # Both rows of the repeated id are quiet (last updates 10 Jan and 1 Feb: 142 and 120
+    # days); each is listed with its own sheet row.
+    stale = _tables(at)["row"]
+    assert stale[["row", "id", "days since"]].values.tolist() == [
+        [5, "AI-2", 142],
+        [3, "AI-2", 120],
+    ]

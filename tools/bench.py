@@ -454,7 +454,21 @@ def page_paths() -> list[str]:
 
 
 def measure_app(sheets, runs: int) -> dict[str, Any]:
-    """Cold first page (empty cache) and the warm rerun of every page, under AppTest."""
+    """Cold first page (empty cache) and the warm rerun of every page, under AppTest.
+
+    Every run goes through app.py once, as on a server: AppTest alone would first run the
+    page script by itself, which then reroutes through app.py (tests/apptest_support.py).
+    """
+    import pytest
+
+    from tests.apptest_support import use_navigation_pages_manager
+
+    with pytest.MonkeyPatch.context() as patch:
+        use_navigation_pages_manager(patch)
+        return _measure_app(runs)
+
+
+def _measure_app(runs: int) -> dict[str, Any]:
     cold, cold_cpu, errors = [], [], {}
     for _ in range(runs + 1):  # the first run also imports the pages' libraries
         forget_everything()

@@ -362,7 +362,7 @@ FREQUENCY_COLORS = {
 }
 # Labels on the darkest segment are white, on the light ones near-black.
 LIGHT_TEXT = "white"
-DARK_TEXT = "#111111"
+DARK_TEXT = theme.ON_COLOR_TEXT
 HEAT_CELL = 34  # px per row of a heat map
 HEAT_SCHEME = "blues"
 # A heat map cell whose value is above this share of the largest gets white text.
