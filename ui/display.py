@@ -60,14 +60,16 @@ def _text_columns(frame: pd.DataFrame):
             yield column, series.astype("string")
 
 
-def shorten(frame: pd.DataFrame, *, limit: int = LONG_CELL_CHARS) -> pd.DataFrame:
-    """Text cells longer than `limit` characters cut to `limit` with an ellipsis."""
-    out = frame.copy()
+def shorten(frame: pd.DataFrame, *, limit: int = LONG_CELL_CHARS) -> tuple[pd.DataFrame, bool]:
+    """Text cells longer than `limit` characters cut to `limit` with an ellipsis, and
+    whether any was cut."""
+    out, cut = frame.copy(), False
     for column, text in _text_columns(frame):
         long = text.str.len() > limit
         if long.any():
             out[column] = text.where(~long, text.str.slice(0, limit - 1) + "…")
-    return out
+            cut = True
+    return out, cut
 
 
 def long_cells(
@@ -81,15 +83,11 @@ def long_cells(
     if not 0 <= row < len(frame):
         return []
     found = []
-    for column, text in _text_columns(frame):
-        value = text.iloc[row]
+    for column, text in _text_columns(frame.iloc[[row]]):
+        value = text.iloc[0]
         if not pd.isna(value) and len(value) > limit:
             found.append((str(column), str(value)))
     return found
-
-
-def _has_long_cells(frame: pd.DataFrame, *, limit: int = LONG_CELL_CHARS) -> bool:
-    return any(bool((text.str.len() > limit).any()) for _, text in _text_columns(frame))
 
 
 def _full_text(frame: pd.DataFrame, rows: list[int]) -> None:
@@ -166,9 +164,9 @@ def table(
     select a row, and shows that row's long cells in full underneath.
     """
     shown = anonymize(frame) if present else frame
-    cut = _has_long_cells(shown)
+    cells, cut = shorten(shown)
     event = st.dataframe(
-        shorten(shown),
+        cells,
         hide_index=True,
         width="stretch",
         height=height,
