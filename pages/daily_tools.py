@@ -196,7 +196,7 @@ else:
             title="Annual cost per daily answer",
             value_title="Annual cost / daily answers",
             value_format="$,.0f",
-        ).properties(height=charts.fit_height(len(priced))),
+        ),
         key="daily_tools_cost",
         title="Annual cost per daily answer",
     )

@@ -97,7 +97,7 @@ with left:
                 category_title="Reported status",
                 value_title="Initiatives",
                 stack_title="Verdict",
-            ).properties(height=charts.fit_height(by_status["reported_status"].nunique())),
+            ),
             key="overview_status",
             title="What the deck says vs what the evidence says",
         )
@@ -120,7 +120,7 @@ with right:
                 value_title="Annual cost",
                 value_format="$,.0f",
                 sort=list(schema.VERDICTS),
-            ).properties(height=charts.fit_height(len(spend))),
+            ),
             key="overview_spend",
             title="Where the money goes",
         )
@@ -156,7 +156,7 @@ view.chart(
         title="Verdicts by team",
         value_title="Initiatives",
         stack_title="Verdict",
-    ).properties(height=charts.fit_height(by_team["team"].nunique())),
+    ),
     key="overview_teams",
     title="Verdicts by team",
 )

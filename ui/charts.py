@@ -16,7 +16,8 @@ MIN_HEIGHT = 120
 
 
 def _height(frame: pd.DataFrame, column: str) -> int:
-    return max(MIN_HEIGHT, BAR_HEIGHT * max(1, frame[column].nunique()))
+    """Height for one bar per distinct `column` value, with room for title, axis and legend."""
+    return fit_height(frame[column].nunique())
 
 
 def stacked_bars(
