@@ -107,19 +107,24 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 VERDICT_FIELDS = ("id", "name", "team", "reported_status", "stage", "verdict", "watermelon")
 
 
-def cmd_verdicts(args: argparse.Namespace) -> int:
-    """One verdict per initiative with its reasons; JSON or a readable table."""
+def _as_of(args: argparse.Namespace):  # -> pd.Timestamp | None
+    """The --as-of date, or None when not given; a CommandError when it is not a date."""
     import pandas as pd
 
+    if not args.as_of:
+        return None
+    as_of = pd.to_datetime(args.as_of, format="%Y-%m-%d", errors="coerce")
+    if pd.isna(as_of):
+        raise CommandError(f'--as-of "{args.as_of}" is not a date: use YYYY-MM-DD.')
+    return as_of
+
+
+def cmd_verdicts(args: argparse.Namespace) -> int:
+    """One verdict per initiative with its reasons; JSON or a readable table."""
     from portfolio.evidence import assess
 
     portfolio = _read_portfolio(args.source)
-    as_of = None
-    if args.as_of:
-        as_of = pd.to_datetime(args.as_of, format="%Y-%m-%d", errors="coerce")
-        if pd.isna(as_of):
-            raise CommandError(f'--as-of "{args.as_of}" is not a date: use YYYY-MM-DD.')
-    assessed = assess(portfolio, as_of=as_of)
+    assessed = assess(portfolio, as_of=_as_of(args))
     records = [
         {**{f: row[f] for f in VERDICT_FIELDS}, "reasons": list(row["reasons"])}
         for row in assessed.reset_index(drop=True).to_dict("records")
@@ -267,8 +272,6 @@ def cmd_slide(args: argparse.Namespace) -> int:
     """The one-slide PNG (1920x1080) for a board deck, with no names of people."""
     from pathlib import Path
 
-    import pandas as pd
-
     from portfolio.evidence import assess
     from ui import presentation, slide
 
@@ -278,15 +281,13 @@ def cmd_slide(args: argparse.Namespace) -> int:
     if not out.parent.exists():
         raise CommandError(f'The folder "{out.parent}" does not exist: create it or pick another.')
     portfolio = _read_portfolio(args.source)
-    as_of = portfolio.as_of
-    if args.as_of:
-        as_of = pd.to_datetime(args.as_of, format="%Y-%m-%d", errors="coerce")
-        if pd.isna(as_of):
-            raise CommandError(f'--as-of "{args.as_of}" is not a date: use YYYY-MM-DD.')
-    private, pattern = presentation.redact_portfolio(portfolio)
-    assessed = presentation.redact_assessed(assess(private, as_of=as_of), pattern)
-    out.write_bytes(slide.render(assessed, as_of=as_of))
-    width, height = slide.png_size(out.read_bytes())
+    as_of = _as_of(args) or portfolio.as_of
+    # As the app does: verdicts of the sheet as it is, then people replaced by their team.
+    _, pattern = presentation.redact_portfolio(portfolio)
+    assessed = presentation.redact_assessed(assess(portfolio, as_of=as_of), pattern)
+    png = slide.render(assessed, as_of=as_of)
+    out.write_bytes(png)
+    width, height = slide.png_size(png)
     print(f"Wrote {out} ({width}x{height}), as of {as_of:%Y-%m-%d}.")
     return EXIT_OK
 
