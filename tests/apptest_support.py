@@ -10,9 +10,12 @@ temporary data folder, and runs from a temporary working directory so a develope
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
+import pandas as pd
 import streamlit.testing.v1.app_test as app_test_module
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
@@ -73,6 +76,14 @@ def run_app(
     if page is not None:
         at.switch_page(page).run()
     return at
+
+
+def chart_data(at, index: int = 0) -> pd.DataFrame:
+    """The rows behind the index-th chart on the page, as the browser receives them."""
+    proto = at.get("vega_lite_chart")[index].proto
+    if proto.datasets:
+        return convert_arrow_bytes_to_pandas_df(proto.datasets[0].data.data)
+    return pd.DataFrame(json.loads(proto.spec)["data"]["values"])
 
 
 def texts(at: AppTest) -> str:

@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from data_sources import checkins
-from tests.apptest_support import APP, APP_TIMEOUT_S, run_app, texts, use_navigation_pages_manager
+from tests.apptest_support import APP, APP_TIMEOUT_S, run_app, texts
 from tests.fake_sheets import CLIENT_EMAIL, FakeSheets
 
 PAGE = "pages/check_in.py"
@@ -47,15 +47,13 @@ def _fresh_writers():
 
 
 def _open(tmp_path, monkeypatch, **kwargs) -> AppTest:
-    use_navigation_pages_manager(monkeypatch)
     at = run_app(tmp_path, monkeypatch, page=PAGE, **kwargs)
     assert not at.exception, at.exception
     return at
 
 
-def _open_on_sheet(monkeypatch, *, query: dict[str, str] | None = None) -> AppTest:
+def _open_on_sheet(*, query: dict[str, str] | None = None) -> AppTest:
     """The app on the emulator's sheet (run from `gsheets_workdir`)."""
-    use_navigation_pages_manager(monkeypatch)
     at = AppTest.from_file(str(APP), default_timeout=APP_TIMEOUT_S)
     for name, value in (query or {}).items():
         at.query_params[name] = value
@@ -120,19 +118,17 @@ def test_the_sample_says_where_checkins_go_and_lists_every_initiative(tmp_path, 
 
 
 def test_a_viewer_only_account_is_told_to_grant_editor_before_typing(
-    sheets_emulator: FakeSheets, gsheets_workdir, monkeypatch
+    sheets_emulator: FakeSheets, gsheets_workdir
 ):
     sheets_emulator.fail(403, endpoints={"append"})
-    at = _open_on_sheet(monkeypatch)
+    at = _open_on_sheet()
     (warning,) = [w.value for w in at.warning if "Editor" in w.value]
     assert CLIENT_EMAIL.replace(".", "\\.").replace("-", "\\-") in warning
     assert "may read the sheet but not edit it" in warning
 
 
-def test_an_editor_account_is_told_where_checkins_go(
-    sheets_emulator: FakeSheets, gsheets_workdir, monkeypatch
-):
-    at = _open_on_sheet(monkeypatch)
+def test_an_editor_account_is_told_where_checkins_go(sheets_emulator: FakeSheets, gsheets_workdir):
+    at = _open_on_sheet()
     assert any("appended to the CheckIns tab" in i.value for i in at.info)
 
 
@@ -228,9 +224,9 @@ def test_presentation_mode_shows_teams_not_authors(tmp_path, monkeypatch):
 
 
 def test_a_failed_write_is_queued_kept_in_the_form_and_sent_once(
-    sheets_emulator: FakeSheets, gsheets_workdir, monkeypatch
+    sheets_emulator: FakeSheets, gsheets_workdir
 ):
-    at = _open_on_sheet(monkeypatch, query={"initiative": "AI-002"})
+    at = _open_on_sheet(query={"initiative": "AI-002"})
     sheets_emulator.fail(503, endpoints={"append"})
     form = _form(at, "AI-002")
     form["status"].set_value("Amber")

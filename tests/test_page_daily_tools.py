@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 from portfolio import metrics
-from tests.apptest_support import metric, run_app, texts
+from tests.apptest_support import chart_data, metric, run_app, texts
 from tests.test_page_overview import workbook
 
 PAGE = "pages/daily_tools.py"
@@ -215,11 +214,6 @@ def test_daily_grid_counts_daily_answers_per_department_and_tool():
     ]
 
 
-def _chart_rows(at, index: int = 0) -> pd.DataFrame:
-    proto = at.get("vega_lite_chart")[index].proto
-    return convert_arrow_bytes_to_pandas_df(proto.datasets[0].data.data)
-
-
 def test_figures_kept_for_a_view_follow_the_filters_back_and_forth(tmp_path, monkeypatch):
     # One session changing the team filter: each view's answers and charts are computed
     # once and kept for every viewer, so a key that missed the filter would show the
@@ -235,6 +229,6 @@ def test_figures_kept_for_a_view_follow_the_filters_back_and_forth(tmp_path, mon
         at.multiselect(key="sidebar_team").set_value(teams).run()
         assert not at.exception
         assert metric(at, "Survey answers") == answers
-        rows = _chart_rows(at)
+        rows = chart_data(at)
         daily = rows[rows["frequency"] == "Daily"].groupby("tool")["count"].sum()
         assert daily[daily > 0].to_dict() == daily_by_tool

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.apptest_support import run_app, texts
-from tests.test_page_watermelons import AS_OF, ONLY_INITIATIVES, WORKBOOK, chart_data
+from tests.apptest_support import chart_data, run_app, texts
+from tests.test_page_watermelons import AS_OF, ONLY_INITIATIVES, WORKBOOK
 
 PAGE = "pages/edges.py"
 

@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 
 from portfolio import metrics
-from tests.apptest_support import metric, run_app, texts
-from tests.test_page_watermelons import AS_OF, ONLY_INITIATIVES, WORKBOOK, chart_data
+from tests.apptest_support import chart_data, metric, run_app, texts
+from tests.test_page_watermelons import AS_OF, ONLY_INITIATIVES, WORKBOOK
 
 PAGE = "pages/stalled.py"
 

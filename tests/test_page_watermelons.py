@@ -20,16 +20,13 @@ Green: 001, 002, 003, 004, 006, 007 = 6; watermelons: 001, 002, 003, 006 = 4 cos
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 import pytest
-from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 from data_sources.files import read_csv_folder
 from portfolio import metrics
 from portfolio.parse import parse_workbook
-from tests.apptest_support import metric, run_app, texts, write_csv_workbook
+from tests.apptest_support import chart_data, metric, run_app, texts, write_csv_workbook
 
 PAGE = "pages/watermelons.py"
 # One initiative a line, cells split on "|" (money cells hold commas).
@@ -60,14 +57,6 @@ SETTINGS = [["key", "value"], ["as_of", "2026-06-01"], ["mandate_date", "2026-01
 WORKBOOK = {"Initiatives": INITIATIVES, "Usage": USAGE, "Settings": SETTINGS}
 ONLY_INITIATIVES = {"Initiatives": INITIATIVES}
 AS_OF = {"as_of": "2026-06-01"}
-
-
-def chart_data(at, index: int = 0) -> pd.DataFrame:
-    """The rows behind the index-th chart on the page, as the browser receives them."""
-    proto = at.get("vega_lite_chart")[index].proto
-    if proto.datasets:
-        return convert_arrow_bytes_to_pandas_df(proto.datasets[0].data.data)
-    return pd.DataFrame(json.loads(proto.spec)["data"]["values"])
 
 
 def shown_table(at) -> pd.DataFrame:

@@ -94,7 +94,6 @@ def test_figures():
 
 def test_long_labels_are_cut_and_repeats_numbered():
     frame = assessed()
-    frame.loc[0, "name"] = "A very long initiative name that goes on and on and on"
     frame.loc[1, ["name", "team"]] = ["Ticket triage", "Support"]
     frame.loc[0, "name"] = "Ticket triage"
     labels = slide.top_watermelons(frame)["label"].tolist()
