@@ -27,6 +27,7 @@ EXIT_OK = 0
 EXIT_PROBLEMS = 1  # doctor found an error in the sheet
 EXIT_USAGE = 2  # bad arguments or a source that cannot be read
 EXIT_STILL_PENDING = 3  # outbox --send: check-ins still wait (the sheet failed again)
+EXIT_RENDER = 4  # slide: the image could not be drawn (the message says why)
 
 
 class CommandError(Exception):
@@ -273,7 +274,7 @@ def cmd_slide(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from portfolio.evidence import assess
-    from ui import presentation, slide
+    from ui import presentation, rendering, slide
 
     out = Path(args.out)
     if out.suffix.lower() != ".png":
@@ -285,7 +286,11 @@ def cmd_slide(args: argparse.Namespace) -> int:
     # As the app does: verdicts of the sheet as it is, then people replaced by their team.
     _, pattern = presentation.redact_portfolio(portfolio)
     assessed = presentation.redact_assessed(assess(portfolio, as_of=as_of), pattern)
-    png = slide.render(assessed, as_of=as_of)
+    try:
+        png = slide.render(assessed, as_of=as_of)
+    except rendering.RenderError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_RENDER
     out.write_bytes(png)
     width, height = slide.png_size(png)
     print(f"Wrote {out} ({width}x{height}), as of {as_of:%Y-%m-%d}.")

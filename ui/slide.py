@@ -3,8 +3,9 @@
 `build(assessed, as_of=...)` returns one Vega-Lite composition: the headline, the theater
 gap and three other figures, verdict counts by team, the costliest watermelons and what is
 working (adopted grassroots initiatives), stamped with the as-of date. `render(...)` turns
-it into PNG bytes of exactly SLIDE_WIDTH x SLIDE_HEIGHT with vl-convert: the composition is
-drawn as SVG, then placed, scaled to fit, on a white page of the slide's size.
+it into PNG bytes of exactly SLIDE_WIDTH x SLIDE_HEIGHT with vl-convert, in ui.rendering's
+worker process: the composition is drawn as SVG, then placed, scaled to fit, on a white
+page of the slide's size.
 
 It reads only initiative names, teams and figures, never an owner or author; callers pass
 the redacted verdicts (ui.presentation) so a person's name inside an initiative's name is
@@ -26,7 +27,7 @@ import pandas as pd
 
 from portfolio import metrics, schema
 from ui import format as fmt
-from ui import theme
+from ui import rendering, theme
 
 SLIDE_WIDTH = 1920
 SLIDE_HEIGHT = 1080
@@ -329,11 +330,13 @@ def _on_page(svg: str) -> str:
 
 
 def render(assessed: pd.DataFrame, *, as_of: pd.Timestamp, scope: str = "all initiatives") -> bytes:
-    """The slide as PNG bytes, exactly 1920x1080."""
-    import vl_convert as vlc
+    """The slide as PNG bytes, exactly 1920x1080.
 
-    svg = vlc.vegalite_to_svg(spec(assessed, as_of=as_of, scope=scope))
-    return vlc.svg_to_png(_on_page(svg), scale=1)
+    Drawn by vl-convert in a worker process (ui.rendering); raises rendering.RenderError,
+    with what happened in words, when it cannot be drawn.
+    """
+    svg = rendering.vegalite_to_svg(spec(assessed, as_of=as_of, scope=scope))
+    return rendering.svg_to_png(_on_page(svg), scale=1)
 
 
 def png_size(png: bytes) -> tuple[int, int]:
