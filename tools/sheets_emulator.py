@@ -283,7 +283,13 @@ class FakeSheets:
 
     >>> with FakeSheets({"Initiatives": [["id"], ["AI-1"]]}) as sheets:   # doctest: +SKIP
     ...     settings = sheets.settings()
+
+    Extension points: a subclass sets `handler_class` to a `SheetsHandler` subclass (which may
+    override `route`, `answer` and `send_document`) and may call `authorized` and `batch_get`.
     """
+
+    handler_class: type[SheetsHandler]  # set below the handler's definition
+    thread_name = "fake-sheets"
 
     def __init__(
         self,
@@ -315,13 +321,13 @@ class FakeSheets:
     # lifecycle
 
     def start(self) -> FakeSheets:
-        handler = functools.partial(_Handler, self)
+        handler = functools.partial(self.handler_class, self)
         self._server = ThreadingHTTPServer((self._host, self._port), handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": SHUTDOWN_POLL_SECONDS},
-            name="fake-sheets",
+            name=self.thread_name,
             daemon=True,
         )
         self._thread.start()
@@ -474,7 +480,8 @@ class FakeSheets:
             self._tokens.add(token)
         return 200, {"access_token": token, "expires_in": TOKEN_SECONDS, "token_type": "Bearer"}
 
-    def _authorized(self, header: str | None) -> bool:
+    def authorized(self, header: str | None) -> bool:
+        """Whether an Authorization header carries a token this emulator issued."""
         scheme, _, token = (header or "").partition(" ")
         with self._lock:
             return scheme.lower() == "bearer" and token in self._tokens
@@ -507,7 +514,8 @@ class FakeSheets:
             document = _select(document, [f.strip().split(".") for f in fields.split(",") if f])
         return 200, document
 
-    def _batch_get(self, query: dict[str, list[str]]) -> tuple[int, dict[str, Any]]:
+    def batch_get(self, query: dict[str, list[str]]) -> tuple[int, dict[str, Any]]:
+        """(status, document) of values:batchGet for a parsed query string."""
         value_option = query.get("valueRenderOption", ["FORMATTED_VALUE"])[0]
         date_option = query.get("dateTimeRenderOption", ["SERIAL_NUMBER"])[0]
         value_ranges = []
@@ -660,7 +668,10 @@ def _google_error(status: int, message: str | None = None) -> tuple[int, dict[st
     return status, {"error": {"code": status, "message": message or default, "status": name}}
 
 
-class _Handler(BaseHTTPRequestHandler):
+class SheetsHandler(BaseHTTPRequestHandler):
+    """One connection to the emulator: `route` names the endpoint of a request, `answer`
+    computes (status, JSON document) and `send_document` writes it; subclasses override them."""
+
     protocol_version = "HTTP/1.1"
     timeout = HANDLER_IDLE_SECONDS
 
@@ -680,7 +691,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_PUT(self) -> None:
         self._dispatch("PUT")
 
-    def _route(self, method: str, path: str) -> tuple[str, str | None, str | None]:
+    def route(self, method: str, path: str) -> tuple[str, str | None, str | None]:
         """(endpoint, spreadsheet id, append range) for a raw request path."""
         if method == "POST" and path == "/token":
             return TOKEN, None, None
@@ -707,9 +718,9 @@ class _Handler(BaseHTTPRequestHandler):
         query = urllib.parse.parse_qs(split.query, keep_blank_values=True)
         length = int(self.headers.get("Content-Length") or 0)
         raw_body = self.rfile.read(length) if length else b""
-        endpoint, sheet_id, target = self._route(method, split.path)
+        endpoint, sheet_id, target = self.route(method, split.path)
         if not endpoint:
-            self._send(*_google_error(404, f"No such endpoint: {method} {split.path}"))
+            self.send_document(*_google_error(404, f"No such endpoint: {method} {split.path}"))
             return
         fault = self.sheets._arrive(endpoint)
         # After a hang, answer anyway (the client has usually gone); stop() cuts it short.
@@ -721,12 +732,14 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if fault is not None and fault.action == "status":
             headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
-            self._send(*_google_error(fault.status), headers=headers)
+            self.send_document(*_google_error(fault.status), headers=headers)
             return
-        status, document = self._answer(endpoint, sheet_id, target, query, raw_body)
-        self._send(status, document, truncate=fault is not None and fault.action == "truncate")
+        status, document = self.answer(endpoint, sheet_id, target, query, raw_body)
+        self.send_document(
+            status, document, truncate=fault is not None and fault.action == "truncate"
+        )
 
-    def _answer(
+    def answer(
         self,
         endpoint: str,
         sheet_id: str | None,
@@ -734,17 +747,18 @@ class _Handler(BaseHTTPRequestHandler):
         query: dict[str, list[str]],
         raw_body: bytes,
     ) -> tuple[int, dict[str, Any]]:
+        """(status, JSON document) for a routed request: the emulator's Sheets API."""
         if endpoint == TOKEN:
             form = urllib.parse.parse_qs(raw_body.decode("utf-8"))
             return self.sheets._issue_token(form)
-        if not self.sheets._authorized(self.headers.get("Authorization")):
+        if not self.sheets.authorized(self.headers.get("Authorization")):
             return _google_error(401)
         if sheet_id != self.sheets.spreadsheet_id:
             return _google_error(404)
         if endpoint == METADATA:
             return self.sheets._metadata(query)
         if endpoint == BATCH_GET:
-            return self.sheets._batch_get(query)
+            return self.sheets.batch_get(query)
         try:
             body = json.loads(raw_body or b"{}")
         except ValueError:
@@ -755,7 +769,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self.sheets._update(target or "", query, body)
         return self.sheets._append(target or "", query, body)
 
-    def _send(
+    def send_document(
         self,
         status: int,
         document: dict[str, Any],
@@ -763,6 +777,7 @@ class _Handler(BaseHTTPRequestHandler):
         headers: dict[str, str] | None = None,
         truncate: bool = False,
     ) -> None:
+        """Write `document` as the JSON answer (only its first half when `truncate`)."""
         payload = json.dumps(document).encode("utf-8")
         if truncate:
             payload = payload[: len(payload) // 2]
@@ -776,6 +791,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(payload)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (a timeout test); nothing to tell it
+
+
+FakeSheets.handler_class = SheetsHandler
 
 
 # -- a default workbook and pytest fixtures ----------------------------------------------
@@ -857,7 +875,7 @@ def gsheets_workdir(sheets_emulator: FakeSheets, tmp_path: Path, monkeypatch: py
 # -- running as a script -----------------------------------------------------------------
 
 
-def _csv_cell(text: str) -> CellValue:
+def csv_cell(text: str) -> CellValue:
     """Like typing into Sheets: numbers and ISO dates become typed cells, the rest text."""
     if text == "":
         return None
@@ -888,7 +906,7 @@ def read_workbook(path: Path) -> dict[str, list[list[CellValue]]]:
         tabs = {}
         for file in sorted(path.glob("*.csv")):
             with file.open(newline="", encoding="utf-8-sig") as handle:
-                tabs[file.stem] = [[_csv_cell(c) for c in row] for row in csv.reader(handle)]
+                tabs[file.stem] = [[csv_cell(c) for c in row] for row in csv.reader(handle)]
         return tabs
     import openpyxl
 
