@@ -14,7 +14,7 @@ if str(ROOT) not in sys.path:
 
 from portfolio.model import RawWorkbook  # noqa: E402
 from tests.browser_support import chromium, sample_server  # noqa: E402, F401
-from tools.sheets_emulator import gsheets_settings, gsheets_workdir, sheets_emulator  # noqa: E402, F401
+from tests.fake_sheets import gsheets_settings, gsheets_workdir, sheets_emulator  # noqa: E402, F401
 
 FETCHED_AT = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC)
 

@@ -448,11 +448,11 @@ def measure_app(sheets, runs: int) -> dict[str, Any]:
     """Cold first page (empty cache) and the warm rerun of every page, under AppTest.
 
     Every run goes through app.py once, as on a server: AppTest alone would first run the
-    page script by itself, which then reroutes through app.py (tests/apptest_support.py).
+    page script by itself, which then reroutes through app.py (tools/apptest_navigation.py).
     """
     import pytest
 
-    from tests.apptest_support import use_navigation_pages_manager
+    from tools.apptest_navigation import use_navigation_pages_manager
 
     with pytest.MonkeyPatch.context() as patch:
         use_navigation_pages_manager(patch)

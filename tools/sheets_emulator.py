@@ -1,4 +1,4 @@
-"""A loopback emulator of the Google Sheets v4 endpoints Ground Truth uses, and its fixtures.
+"""A loopback emulator of the Google Sheets v4 endpoints Ground Truth uses.
 
 `FakeSheets` serves, on 127.0.0.1 and a free port, in a background thread:
 
@@ -23,10 +23,10 @@ and `truncate` make the next N requests (or all) answer an HTTP error, sleep pas
 client's timeout, or send cut JSON. The workbook is held as typed cells (`tabs`: tab ->
 rows of str/int/float/bool/date).
 
-Fixtures for conftest.py: `sheets_emulator`, `gsheets_settings`, `gsheets_workdir`.
-As a script, for browser tests:
+The bench (tools/bench.py) serves from it; the pytest fixtures that start it are in
+tests/fake_sheets.py. As a script, to point a local app at a fake sheet:
 
-    python tests/fake_sheets.py --port 8765 --workbook data_sources/sample/workbook \\
+    python -m tools.sheets_emulator --port 8765 --workbook data_sources/sample/workbook \\
         --secrets /tmp/gt/.streamlit/secrets.toml
 """
 
@@ -42,14 +42,12 @@ import signal
 import threading
 import urllib.parse
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 HOST = "127.0.0.1"
 SPREADSHEET_ID = "1GroundTruthEmulator_sheet-0123456789abcdefg"
@@ -566,12 +564,9 @@ class FakeSheets:
     def _update(
         self, requested: str, query: dict[str, list[str]], body: Any
     ) -> tuple[int, dict[str, Any]]:
-        input_option = query.get("valueInputOption", [None])[0]
-        if input_option not in ("RAW", "USER_ENTERED"):
-            return _google_error(400, "'valueInputOption' is required but not specified")
-        values = body.get("values") if isinstance(body, dict) else None
-        if not isinstance(values, list) or not all(isinstance(r, list) for r in values):
-            return _google_error(400, "Invalid values: expected a list of rows")
+        input_option, values, error = _written_values(query, body)
+        if error is not None:
+            return error
         tab = tab_of_range(requested)
         top, left = _start_cell(requested)
         with self._lock:
@@ -601,13 +596,10 @@ class FakeSheets:
     def _append(
         self, requested: str, query: dict[str, list[str]], body: Any
     ) -> tuple[int, dict[str, Any]]:
-        input_option = query.get("valueInputOption", [None])[0]
         insert_option = query.get("insertDataOption", ["OVERWRITE"])[0]
-        if input_option not in ("RAW", "USER_ENTERED"):
-            return _google_error(400, "'valueInputOption' is required but not specified")
-        values = body.get("values") if isinstance(body, dict) else None
-        if not isinstance(values, list) or not all(isinstance(r, list) for r in values):
-            return _google_error(400, "Invalid values: expected a list of rows")
+        input_option, values, error = _written_values(query, body)
+        if error is not None:
+            return error
         tab = tab_of_range(requested)
         with self._lock:
             self.append_calls.append(
@@ -642,6 +634,19 @@ class FakeSheets:
         if first_new > 1:
             answer["tableRange"] = _a1(tab, 1, first_new - 1, old_width)
         return 200, answer
+
+
+def _written_values(
+    query: dict[str, list[str]], body: Any
+) -> tuple[str, list[list[Any]], tuple[int, dict[str, Any]] | None]:
+    """(valueInputOption, rows, None) of a write request, or (.., .., the 400 answer)."""
+    input_option = query.get("valueInputOption", [None])[0]
+    if input_option not in ("RAW", "USER_ENTERED"):
+        return "", [], _google_error(400, "'valueInputOption' is required but not specified")
+    values = body.get("values") if isinstance(body, dict) else None
+    if not isinstance(values, list) or not all(isinstance(r, list) for r in values):
+        return "", [], _google_error(400, "Invalid values: expected a list of rows")
+    return input_option, values, None
 
 
 def _start_cell(requested: str) -> tuple[int, int]:
@@ -796,7 +801,7 @@ class SheetsHandler(BaseHTTPRequestHandler):
 FakeSheets.handler_class = SheetsHandler
 
 
-# -- a default workbook and pytest fixtures ----------------------------------------------
+# -- a default workbook -------------------------------------------------------------------
 
 SMALL_WORKBOOK: dict[str, list[list[CellValue]]] = {
     "Initiatives": [
@@ -824,52 +829,6 @@ SMALL_WORKBOOK: dict[str, list[list[CellValue]]] = {
 def small_workbook() -> dict[str, list[list[CellValue]]]:
     """A fresh deep copy of SMALL_WORKBOOK (tests may edit theirs)."""
     return {tab: [list(row) for row in rows] for tab, rows in SMALL_WORKBOOK.items()}
-
-
-@pytest.fixture
-def sheets_emulator() -> Iterator[FakeSheets]:
-    """A running emulator holding SMALL_WORKBOOK; stopped after the test."""
-    from data_sources.google_sheet import GoogleSheetSource
-
-    GoogleSheetSource.forget_layouts()
-    with FakeSheets(small_workbook()) as sheets:
-        yield sheets
-
-
-@pytest.fixture
-def gsheets_settings(sheets_emulator: FakeSheets):
-    """GSheetsSettings pointing at `sheets_emulator`."""
-    return sheets_emulator.settings()
-
-
-@pytest.fixture
-def gsheets_workdir(sheets_emulator: FakeSheets, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """A working folder whose .streamlit/secrets.toml points at the emulator (for AppTests).
-
-    The test runs inside it, with HOME, GROUNDTRUTH_DATA_DIR there too and no
-    GROUNDTRUTH_SOURCE, so no setting or snapshot from the real machine leaks in. It starts
-    and ends as a new process would: no cached read, verdicts, token or tab list (another
-    test's emulator answered on the same spreadsheet id).
-    """
-    import streamlit as st
-
-    from data_sources.loader import forget_sources
-
-    def forget() -> None:
-        st.cache_resource.clear()
-        st.cache_data.clear()
-        forget_sources()
-
-    secrets_file = tmp_path / ".streamlit" / "secrets.toml"
-    secrets_file.parent.mkdir(parents=True)
-    secrets_file.write_text(sheets_emulator.secrets_toml(), encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("GROUNDTRUTH_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("GROUNDTRUTH_SOURCE", raising=False)
-    forget()
-    yield tmp_path
-    forget()
 
 
 # -- running as a script -----------------------------------------------------------------
