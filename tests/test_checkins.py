@@ -125,7 +125,7 @@ def test_every_problem_is_reported_at_once():
 
 def test_a_row_follows_the_sheet_header_whatever_its_order_and_spelling():
     checkin = _checkin(note="ok", checkin_id="c-1")
-    columns = checkins._columns_of(["Note", "UUID", "Status", "extra", "initiative"])
+    columns = checkins.columns_of(["Note", "UUID", "Status", "extra", "initiative"])
     assert columns == ["note", "checkin_id", "reported_status", None, "initiative_id"]
     assert checkin.row(columns) == ["ok", "c-1", "Green", "", "AI-001"]
 
@@ -365,7 +365,7 @@ def test_concurrent_outbox_writers_lose_nothing(tmp_path):
         thread.start()
     for thread in threads:
         thread.join()
-    ids = sorted(p.checkin.checkin_id for p in outbox.entries())
+    ids = sorted(p.item.checkin_id for p in outbox.entries())
     assert ids == [f"c-{n:02d}" for n in range(CONCURRENT_WRITERS)]
     assert not list((tmp_path / "outbox").glob(".tmp-*"))
 
@@ -384,7 +384,7 @@ def test_outbox_writers_in_several_processes_lose_nothing(tmp_path):
                 range(CONCURRENT_WRITERS),
             )
         )
-    ids = sorted(p.checkin.checkin_id for p in Outbox(tmp_path, "gsheets-x").entries())
+    ids = sorted(p.item.checkin_id for p in Outbox(tmp_path, "gsheets-x").entries())
     assert ids == [f"p-{n:02d}" for n in range(CONCURRENT_WRITERS)]
 
 
@@ -396,7 +396,7 @@ def test_a_damaged_outbox_line_is_kept_not_dropped(tmp_path):
     outbox.add(_checkin(checkin_id="c-3"), error="down")
     outbox.settle(sent={"c-1"})
     lines = outbox.path.read_text(encoding="utf-8").splitlines()
-    assert [p.checkin.checkin_id for p in outbox.entries()] == ["c-3"]
+    assert [p.item.checkin_id for p in outbox.entries()] == ["c-3"]
     assert '{"checkin": {"checkin_id": "c-2", "initi' in lines
 
 
