@@ -2,8 +2,9 @@
 
 One base, `SourceError`, with a `title` (what happened), a `what_to_do` (the fix) and an
 optional `detail` (what the server said); every subclass lives here (the Sheets API, local
-and uploaded files, writing check-ins). Every text passes through `scrub`, so private-key
-material never reaches a page, a log or a snapshot notice, whatever an exception carried.
+and uploaded files, writing check-ins). Every text passes through `remove_key_material`, so
+private-key material never reaches a page, a log or a snapshot notice, whatever an exception
+carried.
 
 >>> err = SheetNotShared.for_account("ground-truth@acme.iam.gserviceaccount.com")
 >>> str(err)  # doctest: +NORMALIZE_WHITESPACE
@@ -78,14 +79,16 @@ def _redact_key_like(match: re.Match[str]) -> str:
     return REDACTED if looks_like_key(match.group()) else match.group()
 
 
-def scrub(text: object) -> str:
+def remove_key_material(text: object) -> str:
     """Remove private-key material and tokens from any text before it is shown or stored.
 
     PEM blocks, `private_key` values, bearer tokens and long runs that read like base64
     (`looks_like_key`) are replaced by "[redacted]"; everything else, file paths included,
     is kept so the message still says what went wrong.
 
-    >>> scrub('{"client_email": "a@b.iam", "private_key": "-----BEGIN PRIVATE KEY-----\\\\nMIIE"}')
+    >>> remove_key_material(
+    ...     '{"client_email": "a@b.iam", "private_key": "-----BEGIN PRIVATE KEY-----\\\\nMIIE"}'
+    ... )
     '{"client_email": "a@b.iam", "private_key": "[redacted]"}'
     """
     out = str(text)
@@ -137,10 +140,10 @@ class SourceError(Exception):
             title = head.strip()
             if sep and what_to_do is None:
                 what_to_do = _capitalized(tail.strip())
-        self.title = scrub(title or type(self).title)
-        self.what_to_do = scrub(what_to_do or type(self).what_to_do)
+        self.title = remove_key_material(title or type(self).title)
+        self.what_to_do = remove_key_material(what_to_do or type(self).what_to_do)
         # Server texts span lines; the message is read as one line.
-        self.detail = " ".join(scrub(detail).split()) if detail else ""
+        self.detail = " ".join(remove_key_material(detail).split()) if detail else ""
         self.status = status
         super().__init__(self.message)
 
@@ -257,7 +260,7 @@ class BadResponse(SourceError):
 # -- reading a local or uploaded file -----------------------------------------------------
 
 
-# Stands for the path while the message is scrubbed (no character of it can be in a key).
+# Stands for the path while key material is removed (no character of it can be in a key).
 _PATH_MARK = "\x00path\x00"
 
 
@@ -272,9 +275,9 @@ class FileSourceError(SourceError):
     what_to_do = f"Check the file, or {FIX_SOURCE}."
 
     def __init__(self, message: str, *, path: str | Path = "") -> None:
-        # The path is what a person needs to fix this and is never a secret, but scrub()
-        # takes a long one (/home/ana/ground-truth/data_2026/...) for key material and
-        # redacts it; so it is kept out of the scrubbing and put back afterwards.
+        # The path is what a person needs to fix this and is never a secret, but
+        # remove_key_material() takes a long one (/home/ana/ground-truth/data_2026/...) for
+        # key material and redacts it; so it is kept out and put back afterwards.
         text = str(path)
         super().__init__(message.replace(text, _PATH_MARK) if text else message)
         if text:
