@@ -199,6 +199,27 @@ class SheetNotShared(SourceError):
         return cls(title=f"The sheet is not shared with {client_email}", detail=detail, status=403)
 
 
+class CannotEdit(SheetNotShared):
+    """403 on a write other than a check-in: the service account may read but not edit."""
+
+    title = "The service account may not edit the sheet"
+    what_to_do = "Open the sheet, click Share and give the service account the Editor role."
+
+    @classmethod
+    def for_account(
+        cls, client_email: str, *, needed_for: str, detail: str | None = None
+    ) -> CannotEdit:
+        """The error naming the address to give the Editor role to, and what needs it."""
+        who = client_email or "the service account"
+        return cls(
+            title=f"{who} may read the sheet but not edit it",
+            what_to_do=f"Open the sheet, click Share and give {who} the Editor role, so "
+            f"that {needed_for}; then run it again.",
+            detail=detail,
+            status=403,
+        )
+
+
 class SheetNotFound(SourceError):
     """404: no spreadsheet has this key; the URL or key in the settings is wrong."""
 
