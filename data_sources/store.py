@@ -82,6 +82,17 @@ def open_lock(path: Path) -> IO[str]:
         raise OutboxUnavailable(detail=f"{path}: {exc.strerror}") from None
 
 
+@contextlib.contextmanager
+def exclusive_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive flock on the lock file at `path` for the block (others wait)."""
+    with open_lock(path) as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 class JsonLines:
     """A JSON-lines file changed only under an exclusive flock and rewritten atomically.
 
@@ -94,12 +105,8 @@ class JsonLines:
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
-        with open_lock(self.lock_path) as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        with exclusive_lock(self.lock_path):
+            yield
 
     def read(self) -> tuple[list[dict[str, Any]], list[str]]:
         """(records, unreadable lines); an absent file has neither."""

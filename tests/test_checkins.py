@@ -281,13 +281,13 @@ def test_a_failed_append_is_queued_after_one_request(
         sheets_emulator.fail(503, endpoints={"append"})
     else:
         quick = dataclasses.replace(checkins.WRITE_POLICY, read_timeout=0.5, total_seconds=5.0)
-        monkeypatch.setattr(checkins, "WRITE_POLICY", quick)
+        monkeypatch.setattr("data_sources.checkins.sheet.WRITE_POLICY", quick)
         checkins.forget_writers()
         sheets_emulator.hang(2.0, times=1, endpoints={"append"})
     delivery = checkins.submit(_checkin(checkin_id="c-once"), sheet_spec, data_dir=tmp_path)
     assert delivery.status == checkins.QUEUED
     assert sheets_emulator.count("append") == 1
-    assert [p.checkin.checkin_id for p in checkins.pending(sheet_spec, data_dir=tmp_path)] == [
+    assert [p.item.checkin_id for p in checkins.pending(sheet_spec, data_dir=tmp_path)] == [
         "c-once"
     ]
 
