@@ -62,8 +62,8 @@ def file_name(as_of: pd.Timestamp) -> str:
     return f"ground-truth-{pd.Timestamp(as_of):%Y-%m-%d}.png"
 
 
-def _label(name: object, team: object) -> str:
-    text = f"{name} · {team}" if isinstance(team, str) and team else str(name)
+def _label(name: str, team: object) -> str:
+    text = f"{name} · {team}" if isinstance(team, str) and team else name
     return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
 
 
@@ -89,7 +89,9 @@ def top_watermelons(assessed: pd.DataFrame, *, limit: int = TOP_ITEMS) -> pd.Dat
     costs = cost.loc[order]
     return pd.DataFrame(
         {
-            "label": _unique([_label(n, t) for n, t in zip(top["name"], top["team"], strict=True)]),
+            "label": _unique(
+                [_label(n, t) for n, t in zip(fmt.names_or_ids(top), top["team"], strict=True)]
+            ),
             "annual_cost": costs.to_numpy(dtype=float),
             "verdict": top["verdict"].astype(str).to_numpy(),
             "text": [
@@ -115,7 +117,9 @@ def working(assessed: pd.DataFrame, *, limit: int = TOP_ITEMS) -> pd.DataFrame:
     used = users.loc[order]
     return pd.DataFrame(
         {
-            "label": _unique([_label(n, t) for n, t in zip(top["name"], top["team"], strict=True)]),
+            "label": _unique(
+                [_label(n, t) for n, t in zip(fmt.names_or_ids(top), top["team"], strict=True)]
+            ),
             "users": used.to_numpy(dtype=float),
             "text": [f"{fmt.integer(u)} a week" for u in used],
         }
