@@ -248,3 +248,13 @@ class BadResponse(SourceError):
 
     title = "Google Sheets sent an answer that could not be read"
     what_to_do = "Reload; a proxy or an unstable network can cut answers short."
+
+
+class UsageDatabaseError(SourceError):
+    """The SQL usage source ([connections.usage]) cannot be reached or its query failed."""
+
+    title = "The usage database could not be read"
+    what_to_do = (
+        "Check that the database is up and the url, table or query in [connections.usage] "
+        "is right; the pages keep the last usage read until it answers."
+    )
