@@ -14,33 +14,17 @@ import json
 from pathlib import Path
 
 import pandas as pd
-import streamlit.testing.v1.app_test as app_test_module
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
+
+from tools.apptest_navigation import (  # noqa: F401  (re-exported for tests)
+    NavigationPagesManager,
+    use_navigation_pages_manager,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
 APP_TIMEOUT_S = 60
-
-
-class NavigationPagesManager(PagesManager):
-    """A PagesManager that, like a real server once `st.navigation` has run, ignores pages/.
-
-    Streamlit 1.67's AppTest resets `PagesManager.uses_pages_directory` before every run, so
-    from the second run on, an app whose pages live in `pages/` is run the v1 way: the page
-    script alone, without app.py, hence without the shared sidebar. A real server sets the
-    flag to False for good as soon as app.py calls `st.navigation`; this does the same.
-    """
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-
-def use_navigation_pages_manager(monkeypatch) -> None:
-    """Make AppTest run app.py on every run (see NavigationPagesManager)."""
-    monkeypatch.setattr(app_test_module, "PagesManager", NavigationPagesManager)
 
 
 def write_csv_workbook(directory: Path, tabs: dict[str, list[list]]) -> Path:

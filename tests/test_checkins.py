@@ -20,7 +20,7 @@ from data_sources.loader import read_source
 from data_sources.sample import SAMPLE_DIR
 from portfolio.parse import parse_workbook
 from tests.conftest import raw_workbook
-from tests.fake_sheets import CLIENT_EMAIL, FakeSheets
+from tools.sheets_emulator import CLIENT_EMAIL, FakeSheets
 
 NOW = dt.datetime(2026, 6, 1, 9, 30, tzinfo=dt.UTC)
 KNOWN = {"AI-001", "AI-002", "AI-003"}

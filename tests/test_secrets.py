@@ -20,7 +20,7 @@ from data_sources.config import SourceSpec
 from data_sources.errors import REDACTED, BadCredentials, looks_like_key, scrub
 from data_sources.google_sheet import GoogleSheetSource
 from tests.apptest_support import APP, APP_TIMEOUT_S, ROOT
-from tests.fake_sheets import FakeSheets, emulator_key_pair
+from tools.sheets_emulator import FakeSheets, emulator_key_pair
 
 # Random base64 made once for these tests (not a key of anything): a PEM body line, a
 # URL-safe token, a key pasted on one line without its BEGIN/END lines.
