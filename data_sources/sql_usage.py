@@ -5,7 +5,7 @@ conventions: `url` (an SQLAlchemy URL), or `dialect`, `driver`, `username`, `pas
 `host`, `port` and `database` put together as `sqlalchemy.engine.URL.create` does, and
 `create_engine_kwargs` passed to `create_engine`. Ours, beside them, say what to read:
 
-- `events_table`: raw events, one row per use, with a time column (timestamp, time, date,
+- `events_table`: raw events, one row per use, with a time column (timestamp, time, date, ts,
   event_time, created_at), a user column (user, user_id, email, actor, login) and either
   `initiative_id` or `tool` (or name them: `timestamp_column`, `user_column`,
   `initiative_column`, `tool_column`). The database does the counting:
@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import numbers
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -47,7 +48,7 @@ SOURCE_PREFIX = "sql:"
 DEFAULT_QUERY_NAME = "query"
 USAGE_HEADER = ["initiative_id", "week", "active_users", "measured_hours_saved", "source"]
 # Column names recognised in an events table, in order of preference (case-insensitive).
-TIME_NAMES = ("timestamp", "time", "date", "event_time", "created_at")
+TIME_NAMES = ("timestamp", "time", "date", "event_time", "created_at", "ts")
 USER_NAMES = ("user", "user_id", "email", "actor", "login")
 INITIATIVE_NAMES = ("initiative_id",)
 TOOL_NAMES = ("tool",)
@@ -299,7 +300,7 @@ def events_sql(settings: SqlUsageSettings, columns: Sequence[str], quote) -> tup
         key_col, by_tool = _pick(columns, TOOL_NAMES, chosen.get("tool")), True
     missing = [
         what
-        for what, found in (("a time", time_col), ("a user", user_col), ("an initiative", key_col))
+        for what, found in (("time", time_col), ("user", user_col), ("initiative", key_col))
         if found is None
     ]
     if missing:
@@ -313,6 +314,8 @@ def events_sql(settings: SqlUsageSettings, columns: Sequence[str], quote) -> tup
             detail=f"columns found: {', '.join(columns) or 'none'}",
         )
     t, u, k = quote(time_col), quote(user_col), quote(key_col)
+    if by_tool:  # "Cursor" and "cursor " are one tool, so one person is counted once
+        k = f"LOWER(TRIM({k}))"
     week = _week(t, settings.dialect)
     sql = (
         f"SELECT {k} AS initiative_id, {week} AS week, COUNT(DISTINCT {u}) AS active_users "
@@ -332,7 +335,7 @@ def _cell(value: object) -> Cell:
         return value.isoformat()
     if isinstance(value, bool | int | float | str):
         return value
-    if hasattr(value, "is_integer"):  # Decimal, numpy numbers
+    if isinstance(value, numbers.Number):  # Decimal (SUM, AVG, NUMERIC), numpy numbers
         number = float(value)  # type: ignore[arg-type]
         return int(number) if number.is_integer() else number
     return str(value)
