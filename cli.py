@@ -104,7 +104,16 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if portfolio.errors else EXIT_OK
 
 
-VERDICT_FIELDS = ("id", "name", "team", "reported_status", "stage", "verdict", "watermelon")
+VERDICT_FIELDS = (
+    "id",
+    "name",
+    "team",
+    "reported_status",
+    "stage",
+    "verdict",
+    "watermelon",
+    "evidence",
+)
 
 
 def _as_of(args: argparse.Namespace):  # -> pd.Timestamp | None
@@ -135,7 +144,10 @@ def cmd_verdicts(args: argparse.Namespace) -> int:
     for r in records:
         flag = " WATERMELON" if r["watermelon"] else ""
         status = r["reported_status"] if isinstance(r["reported_status"], str) else "—"
-        print(f"{r['id']:<10} {r['verdict']:<9} {status:<6} {r['team']}: {r['name']}{flag}")
+        print(
+            f"{r['id']:<10} {r['verdict']:<9} {status:<6} {r['evidence']:<9} "
+            f"{r['team']}: {r['name']}{flag}"
+        )
         for reason in r["reasons"]:
             print(f"{'':<12}- {reason}")
     return EXIT_OK
