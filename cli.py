@@ -285,7 +285,8 @@ def cmd_slide(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from portfolio.evidence import assess
-    from ui import presentation, slide
+    from portfolio.redact import redact_assessed, redact_portfolio
+    from ui import slide
 
     out = Path(args.out)
     if out.suffix.lower() != ".png":
@@ -295,8 +296,8 @@ def cmd_slide(args: argparse.Namespace) -> int:
     portfolio = _read_portfolio(args.source)
     as_of = _as_of(args) or portfolio.as_of
     # As the app does: verdicts of the sheet as it is, then people replaced by their team.
-    _, pattern = presentation.redact_portfolio(portfolio)
-    assessed = presentation.redact_assessed(assess(portfolio, as_of=as_of), pattern)
+    _, names = redact_portfolio(portfolio)
+    assessed = redact_assessed(assess(portfolio, as_of=as_of), names)
     png = slide.render(assessed, as_of=as_of)
     out.write_bytes(png)
     width, height = slide.png_size(png)

@@ -27,7 +27,7 @@ from typing import Any, Literal
 from gspread.exceptions import NoValidUrlKeyFound
 from gspread.utils import extract_id_from_url
 
-from data_sources.errors import NotConfigured, scrub
+from data_sources.errors import NotConfigured, remove_key_material
 from data_sources.retry import RetryPolicy
 from data_sources.sql_usage import SECTION as USAGE_SECTION
 from data_sources.sql_usage import SqlUsageSettings
@@ -88,7 +88,7 @@ def read_secrets(cwd: Path | None = None, *, home: Path | None = None) -> dict[s
                     "Fix the line named in the details; a multi-line private_key needs "
                     'triple quotes (""") or \\n instead of line breaks.'
                 ),
-                detail=scrub(exc),
+                detail=remove_key_material(exc),
             ) from None
         except (OSError, UnicodeDecodeError) as exc:
             raise NotConfigured(

@@ -1,8 +1,9 @@
 """What can go wrong when reading or writing a workbook, in words a sheet owner can act on.
 
 One base, `SourceError`, with a `title` (what happened), a `what_to_do` (the fix) and an
-optional `detail` (what the server said). Every text passes through `scrub`, so private-key
-material never reaches a page, a log or a snapshot notice, whatever an exception carried.
+optional `detail` (what the server said). Every text passes through `remove_key_material`, so
+private-key material never reaches a page, a log or a snapshot notice, whatever an exception
+carried.
 
 >>> err = SheetNotShared.for_account("ground-truth@acme.iam.gserviceaccount.com")
 >>> str(err)  # doctest: +NORMALIZE_WHITESPACE
@@ -74,14 +75,16 @@ def _redact_key_like(match: re.Match[str]) -> str:
     return REDACTED if looks_like_key(match.group()) else match.group()
 
 
-def scrub(text: object) -> str:
+def remove_key_material(text: object) -> str:
     """Remove private-key material and tokens from any text before it is shown or stored.
 
     PEM blocks, `private_key` values, bearer tokens and long runs that read like base64
     (`looks_like_key`) are replaced by "[redacted]"; everything else, file paths included,
     is kept so the message still says what went wrong.
 
-    >>> scrub('{"client_email": "a@b.iam", "private_key": "-----BEGIN PRIVATE KEY-----\\\\nMIIE"}')
+    >>> remove_key_material(
+    ...     '{"client_email": "a@b.iam", "private_key": "-----BEGIN PRIVATE KEY-----\\\\nMIIE"}'
+    ... )
     '{"client_email": "a@b.iam", "private_key": "[redacted]"}'
     """
     out = str(text)
@@ -133,10 +136,10 @@ class SourceError(Exception):
             title = head.strip()
             if sep and what_to_do is None:
                 what_to_do = _capitalized(tail.strip())
-        self.title = scrub(title or type(self).title)
-        self.what_to_do = scrub(what_to_do or type(self).what_to_do)
+        self.title = remove_key_material(title or type(self).title)
+        self.what_to_do = remove_key_material(what_to_do or type(self).what_to_do)
         # Server texts span lines; the message is read as one line.
-        self.detail = " ".join(scrub(detail).split()) if detail else ""
+        self.detail = " ".join(remove_key_material(detail).split()) if detail else ""
         self.status = status
         super().__init__(self.message)
 

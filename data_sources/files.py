@@ -37,7 +37,7 @@ SOURCE_ENV = "GROUNDTRUTH_SOURCE"
 FIX_SOURCE = f"set {SOURCE_ENV} to an .xlsx file or a folder of CSV files"
 
 
-# Stands for the path while the message is scrubbed (no character of it can be in a key).
+# Stands for the path while key material is removed (no character of it can be in a key).
 _PATH_MARK = "\x00path\x00"
 
 
@@ -52,9 +52,9 @@ class FileSourceError(SourceError):
     what_to_do = f"Check the file, or {FIX_SOURCE}."
 
     def __init__(self, message: str, *, path: str | Path = "") -> None:
-        # The path is what a person needs to fix this and is never a secret, but scrub()
-        # takes a long one (/home/ana/ground-truth/data_2026/...) for key material and
-        # redacts it; so it is kept out of the scrubbing and put back afterwards.
+        # The path is what a person needs to fix this and is never a secret, but
+        # remove_key_material() takes a long one (/home/ana/ground-truth/data_2026/...) for
+        # key material and redacts it; so it is kept out and put back afterwards.
         text = str(path)
         super().__init__(message.replace(text, _PATH_MARK) if text else message)
         if text:

@@ -47,7 +47,7 @@ from data_sources.errors import (
     SheetTimeout,
     SourceError,
     TabMissing,
-    scrub,
+    remove_key_material,
 )
 from data_sources.files import gc_paused
 from data_sources.retry import RetryingHTTPClient, RetryPolicy
@@ -298,7 +298,7 @@ class GoogleSheetSource:
                 raise SheetTimeout(detail=f"no answer from {self.settings.token_uri}") from None
             raise _unreachable(self.settings.token_uri, exc) from None
         except GoogleAuthError as exc:
-            raise BadCredentials(detail=scrub(exc)) from None
+            raise BadCredentials(detail=remove_key_material(exc)) from None
         except (json.JSONDecodeError, requests.exceptions.JSONDecodeError) as exc:
             raise BadResponse(detail=f"invalid JSON ({exc})") from None
 
@@ -368,7 +368,7 @@ def build_credentials(settings: GSheetsSettings) -> Credentials:
     try:
         return Credentials.from_service_account_info(info, scopes=list(SCOPES))
     except (ValueError, TypeError, IndexError) as exc:
-        message = scrub(exc)
+        message = remove_key_material(exc)
         if "missing fields" in message:
             fields = message.rsplit("missing fields", 1)[1].strip(" .")
             raise BadCredentials.for_field(fields, "is missing") from None
@@ -406,7 +406,7 @@ def _tabs_from(payload: Any, tabs: tuple[str, ...]) -> dict[str, list[list[Cell]
 
 def _api_message(exc: APIError) -> str:
     error = exc.error if isinstance(exc.error, dict) else {}
-    return scrub(error.get("message") or exc.response.reason or "")
+    return remove_key_material(error.get("message") or exc.response.reason or "")
 
 
 def _is_bad_range(exc: APIError) -> bool:
@@ -417,13 +417,13 @@ def _unreachable(where: str, exc: Exception) -> SheetsUnavailable:
     return SheetsUnavailable(
         title=f"Cannot reach {where}",
         what_to_do="Check the network (or the proxy in api_base_url) and reload.",
-        detail=scrub(exc),
+        detail=remove_key_material(exc),
     )
 
 
 def _from_refresh_error(exc: RefreshError, settings: GSheetsSettings) -> SourceError:
     """The token endpoint refused or failed: bad key, deleted key, or an outage."""
-    detail = scrub(exc.args[0] if exc.args else exc)
+    detail = remove_key_material(exc.args[0] if exc.args else exc)
     if exc.retryable:
         return SheetsUnavailable(
             title=f"The token service {settings.token_uri} failed", detail=detail

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from portfolio import schema
+from portfolio import schema, usage_sources
 from portfolio.mapping import ColumnMapping, closest_headers, merge, read_mapping_rows
 from portfolio.model import ERROR, WARNING, Cell, Portfolio, Problem, RawWorkbook
 
@@ -1224,6 +1224,7 @@ def parse_workbook(raw: RawWorkbook, *, mapping: ColumnMapping | None = None) ->
         field_name: parsed[name].frame if name in parsed else _empty_frame(schema.TABLES[name])
         for name, field_name in _FRAME_FIELDS.items()
     }
+    frames["usage"] = usage_sources.resolve(frames["usage"])
     return Portfolio(
         **frames,
         settings=settings,

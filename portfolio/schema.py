@@ -185,6 +185,12 @@ TABLES: dict[str, Table] = {
             Column("week", DATE, required=True, aliases=("week of", "week start", "date")),
             Column("active_users", INTEGER, required=True, aliases=("users", "wau", "active")),
             Column("measured_hours_saved", NUMBER, aliases=("hours saved", "measured savings")),
+            Column(
+                "source",
+                aliases=("data source", "imported from"),
+                doc="blank = typed by hand; events:…, github-copilot:…, m365-copilot:… = "
+                "imported telemetry (portfolio/usage_sources.py)",
+            ),
         ),
     ),
     CHECKINS: Table(

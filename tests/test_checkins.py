@@ -4,6 +4,7 @@ local check-ins of the sample and file sources, and `cli.py check-in` / `cli.py 
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import datetime as dt
 import json
 import multiprocessing
@@ -268,6 +269,27 @@ def test_a_503_queues_then_two_sends_land_it_exactly_once(sheets_emulator, gshee
     rows = _data_rows(sheets_emulator)
     assert [row[0] for row in rows] == [ident]
     assert rows[0][2:] == ["AI-002", "Sam", "Amber", "Rollout", 4, '=HYPERLINK("x")']
+
+
+@pytest.mark.parametrize("fault", ["503", "timeout"])
+def test_a_failed_append_is_queued_after_one_request(
+    fault, sheets_emulator, sheet_spec, tmp_path, monkeypatch
+):
+    # The write path sends once and leaves every retry to the outbox: a second append from
+    # the writer itself could land a row the first one had already written.
+    if fault == "503":
+        sheets_emulator.fail(503, endpoints={"append"})
+    else:
+        quick = dataclasses.replace(checkins.WRITE_POLICY, read_timeout=0.5, total_seconds=5.0)
+        monkeypatch.setattr(checkins, "WRITE_POLICY", quick)
+        checkins.forget_writers()
+        sheets_emulator.hang(2.0, times=1, endpoints={"append"})
+    delivery = checkins.submit(_checkin(checkin_id="c-once"), sheet_spec, data_dir=tmp_path)
+    assert delivery.status == checkins.QUEUED
+    assert sheets_emulator.count("append") == 1
+    assert [p.checkin.checkin_id for p in checkins.pending(sheet_spec, data_dir=tmp_path)] == [
+        "c-once"
+    ]
 
 
 def test_an_append_whose_answer_was_lost_is_not_sent_twice(sheets_emulator, sheet_spec, tmp_path):

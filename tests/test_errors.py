@@ -1,4 +1,4 @@
-"""Source errors: messages that carry the fix, and scrub() keeping key material out of them."""
+"""Source errors: messages that carry the fix, with remove_key_material() keeping keys out."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from data_sources.errors import (
     SheetNotShared,
     SourceError,
     TabMissing,
-    scrub,
+    remove_key_material,
 )
 
 PEM_BODY = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7" + "x" * 12
@@ -48,12 +48,12 @@ SHEET_KEY = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdEF"  # 43 characters, no -
          "share with gt@acme.iam.gserviceaccount.com"),
     ],
 )  # fmt: skip
-def test_scrub(text, expected):
-    assert scrub(text) == expected
+def test_remove_key_material(text, expected):
+    assert remove_key_material(text) == expected
 
 
-def test_scrub_accepts_any_object():
-    assert scrub(ValueError(f"bad key {PEM}")) == "bad key [redacted]\n"
+def test_remove_key_material_accepts_any_object():
+    assert remove_key_material(ValueError(f"bad key {PEM}")) == "bad key [redacted]\n"
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,13 @@ def test_the_template_has_every_tab_and_header():
     first = {name: [c.value for c in book[name][1]] for name in TABS}
     assert first["Initiatives"][:6] == ["id", "name", "team", "owner", "origin", "area"]
     assert len(first["Initiatives"]) == 17
-    assert first["Usage"] == ["initiative_id", "week", "active_users", "measured_hours_saved"]
+    assert first["Usage"] == [
+        "initiative_id",
+        "week",
+        "active_users",
+        "measured_hours_saved",
+        "source",
+    ]
     assert first["DailyTools"] == ["department", "role", "tool", "frequency", "sanctioned"]
     assert first["Mapping"] == ["kind", "field", "from", "to"]
     assert first["Settings"] == ["key", "value"]
@@ -79,6 +85,7 @@ def test_the_template_reads_back_without_a_problem():
             [],
             [
                 ("initiatives", 0, 3, "team", 15),
+                ("Usage", 0, 4, "source", 1),
                 ("Check Ins", 0, 1, "timestamp", 7),
                 ("DailyTools", 0, 0, "department", 5),
             ],
@@ -135,7 +142,13 @@ def test_init_sheet_adds_tabs_and_headers_and_never_overwrites(sheets_emulator, 
         "claimed_hours_saved_per_week",
         "reverted_to",
     ]
-    assert tabs["Usage"][0] == ["initiative_id", "week", "active_users", "measured_hours_saved"]
+    assert tabs["Usage"][0] == [
+        "initiative_id",
+        "week",
+        "active_users",
+        "measured_hours_saved",
+        "source",
+    ]
     after = _cells(tabs)
     assert {k: after[k] for k in before} == before  # every cell that had data is unchanged
     assert all(call["valueInputOption"] == "RAW" for call in sheets_emulator.update_calls)
@@ -165,7 +178,7 @@ def test_cli_init_sheet_dry_run_then_for_real(gsheets_workdir, sheets_emulator, 
     assert cli.main(["init-sheet", "--dry-run"]) == cli.EXIT_OK
     out = capsys.readouterr().out
     assert "Would add tab Mapping with headers kind, field, from, to" in out
-    assert "Would add headers measured_hours_saved at 'Usage'!D1" in out
+    assert "Would add headers measured_hours_saved, source at 'Usage'!D1" in out
     assert sheets_emulator.update_calls == []
     assert cli.main(["init-sheet"]) == cli.EXIT_OK
     assert "Added tab DailyTools" in capsys.readouterr().out
