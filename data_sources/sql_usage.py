@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from data_sources.errors import NotConfigured, UsageDatabaseError, scrub
+from data_sources.errors import NotConfigured, UsageDatabaseError, remove_key_material
 from portfolio import schema
 from portfolio.model import Cell, RawWorkbook
 
@@ -221,7 +221,7 @@ def _hide_password(text: str, *secrets: object) -> str:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
-    out = _URL_PASSWORD.sub(r"\g<head>***@", scrub(text))
+    out = _URL_PASSWORD.sub(r"\g<head>***@", remove_key_material(text))
     for secret in secrets:
         if not secret:
             continue

@@ -58,10 +58,11 @@ A **watermelon** is an initiative whose effective status is Green and whose verd
 
 **Evidence strength** (`evidence`) says what a verdict rests on, the strongest first:
 
-- `telemetry`: at least one usage row up to `as_of` with an `active_users` value came from a
-  tool, not a person: its `source` is not blank (imported with `cli.py import-usage`, or
-  read from SQL through `[connections.usage]`).
-- `typed`: it has usage up to `as_of`, all of it typed into the sheet (blank `source`).
+- `telemetry`: at least one counted usage row up to `as_of` (one with `active_users`) came
+  from a tool, not a person: its `source` names telemetry (`usage_sources.is_telemetry`:
+  imported with `cli.py import-usage`, or read from SQL through `[connections.usage]`).
+- `typed`: it has counted usage up to `as_of`, all of it typed into the sheet (a blank
+  `source`, or one that names no tool). A typed row of a week with telemetry does not count.
   A watermelon whose verdict reads the usage numbers (collapsed, tried once, a pilot that
   never grew) and rests on typed usage only says so at the end of its first reason.
 - `check-in`: no usage, but at least one check-in up to the end of the `as_of` day.
@@ -84,7 +85,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from portfolio import schema
+from portfolio import schema, usage_sources
 from portfolio.model import Portfolio
 
 DAYS_PER_WEEK = 7
@@ -495,8 +496,9 @@ def _latest_checkins(checkins: pd.DataFrame, ids: pd.Index, as_of: pd.Timestamp)
 
 
 def _usage_sources(usage: pd.DataFrame, ids: pd.Index, as_of: pd.Timestamp) -> dict:
-    """Per initiative (aligned to `ids`): whether its usage up to `as_of` holds a row from a
-    tool (`telemetry`: a non-blank source) and a row typed by hand (`typed`)."""
+    """Per initiative (aligned to `ids`): whether its counted usage up to `as_of` holds a row
+    from a tool (`telemetry`, `usage_sources.is_telemetry`) and a row typed by hand (`typed`).
+    Rows that do not count (`usage_sources.resolve` blanked their users) are neither."""
     n = len(ids)
     out = {"telemetry": np.zeros(n, dtype=bool), "typed": np.zeros(n, dtype=bool)}
     if usage is None or usage.empty or "initiative_id" not in usage.columns or n == 0:
@@ -505,8 +507,7 @@ def _usage_sources(usage: pd.DataFrame, ids: pd.Index, as_of: pd.Timestamp) -> d
     code = _positions(ids, usage["initiative_id"])
     users = _column(usage, "active_users", "Int64").notna().to_numpy()
     counted = (code >= 0) & ~np.isnat(week) & (week <= as_of.to_datetime64()) & users
-    source = _column(usage, "source", "string").astype("string").str.strip()
-    sourced = (source.fillna("") != "").to_numpy(dtype=bool)
+    sourced = usage_sources.is_telemetry(_column(usage, usage_sources.SOURCE, "string"))
     out["telemetry"] = np.bincount(code[counted & sourced], minlength=n) > 0
     out["typed"] = np.bincount(code[counted & ~sourced], minlength=n) > 0
     return out
