@@ -59,6 +59,8 @@ FETCH_BATCH = 10_000
 CONNECT_TIMEOUT_SECONDS = 10
 DEFAULT_QUERY_TIMEOUT_SECONDS = 120
 MS_PER_SECOND = 1000
+# Each session's time zone is set to UTC before anything is read.
+_SET_UTC = {"postgresql": "SET TIME ZONE 'UTC'", "duckdb": "SET TimeZone = 'UTC'"}
 _URL_PARTS = ("username", "password", "host", "port", "database")
 _OURS = (
     "events_table",
@@ -248,13 +250,18 @@ def _engine(settings: SqlUsageSettings):  # -> sqlalchemy.engine.Engine
     if settings.dialect == "postgresql":
         connect_args.setdefault("connect_timeout", CONNECT_TIMEOUT_SECONDS)
         ms = int(settings.timeout_seconds * MS_PER_SECOND)
-        connect_args.setdefault("options", f"-c statement_timeout={ms} -c TimeZone=UTC")
+        connect_args.setdefault("options", f"-c statement_timeout={ms}")
     engine = sa.create_engine(settings.url, connect_args=connect_args, **kwargs)
-    if settings.dialect == "duckdb":
+    utc = _SET_UTC.get(settings.dialect)
+    if utc is not None:
 
         @sa.event.listens_for(engine, "connect")
-        def _utc(dbapi_connection, _record) -> None:  # weeks start at Monday 00:00 UTC
-            dbapi_connection.execute("SET TimeZone = 'UTC'")
+        def _utc(dbapi_connection, _record) -> None:
+            # Weeks start at Monday 00:00 UTC, whatever zone the server, PGTZ or TZ say.
+            cursor = dbapi_connection.cursor()
+            cursor.execute(utc)
+            cursor.close()
+            dbapi_connection.commit()  # a SET rolled back with its transaction would not hold
 
     return engine
 

@@ -145,7 +145,12 @@ def _spec(folder: str, usage: dict | None):
 
 
 @pytest.mark.parametrize("where", ["sheet", "duckdb", "parquet", "postgres"])
-def test_the_same_events_give_the_same_verdicts_wherever_usage_lives(where, tmp_path, request):
+def test_the_same_events_give_the_same_verdicts_wherever_usage_lives(
+    where, tmp_path, request, monkeypatch
+):
+    # Weeks are UTC whatever the server's or the client's zone: give both another one.
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    monkeypatch.setenv("PGTZ", "Asia/Tokyo")
     typed = [["initiative_id", "week", "active_users"], *WEEKLY]
     if where == "sheet":
         spec = _spec(_sheet(tmp_path, typed), None)
