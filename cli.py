@@ -41,11 +41,10 @@ def _read_portfolio(source: str | None):
     from portfolio.mapping import from_secrets
     from portfolio.parse import parse_workbook
 
-    secrets = read_secrets()
-    spec = resolve_source(secrets=secrets, override=source)
     try:
-        raw = read_source(spec)
-    except SourceError as error:
+        secrets = read_secrets()
+        raw = read_source(resolve_source(secrets=secrets, override=source))
+    except SourceError as error:  # settings that cannot work, too: a message, not a traceback
         raise CommandError(str(error)) from None
     return parse_workbook(raw, mapping=from_secrets(secrets))
 

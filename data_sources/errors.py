@@ -258,6 +258,6 @@ class UsageDatabaseError(SourceError):
 
     title = "The usage database could not be read"
     what_to_do = (
-        "Check that the database is up and the url, table or query in [connections.usage] "
-        "is right; the pages keep the last usage read until it answers."
+        "Check that the database is up and that url, events_table or query in "
+        "[connections.usage] are right, then reload."
     )

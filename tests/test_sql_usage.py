@@ -8,6 +8,9 @@ verdicts rest on differs (typed against telemetry).
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -24,7 +27,7 @@ from data_sources.sql_usage import SqlUsageSettings, read_usage
 from portfolio.evidence import assess
 from portfolio.parse import parse_workbook
 from tests import postgres_server
-from tests.apptest_support import write_csv_workbook
+from tests.apptest_support import ROOT, write_csv_workbook
 from tests.postgres_server import PASSWORD
 
 postgres = postgres_server.postgres  # the fixture, under its own name
@@ -306,3 +309,52 @@ def test_no_usage_at_all_says_so_and_the_sheet_still_shows(tmp_path):
     assert result.notice.startswith("No usage could be read, so no verdict rests on usage:")
     assert "Usage" not in result.raw.tabs  # the sheet's typed tab does not stand in for SQL
     assert pd.Series([r[0] for r in result.raw.tabs["Initiatives"][1:]]).tolist()[0] == "AI-1"
+
+
+def test_url_parts_are_put_together_as_streamlit_does_and_the_password_hidden():
+    settings = SqlUsageSettings.from_section(
+        {
+            "dialect": "postgresql",
+            "driver": "psycopg",
+            "host": "db.acme.internal",
+            "port": 5432,
+            "database": "analytics",
+            "username": "gt",
+            "password": "p@ss:word",
+            "query": "SELECT 1",
+        }
+    )
+    assert settings.label == "postgresql+psycopg://gt:***@db.acme.internal:5432/analytics"
+    assert "p@ss" not in repr(settings)
+    assert settings.source == "sql:query"
+
+
+@pytest.mark.parametrize(
+    ("section", "words"),
+    [
+        ('events_table = "events"', "[connections.usage] has no url"),
+        (
+            f'url = "postgresql+psycopg://gt:{PASSWORD}@127.0.0.1:1/usage"\nevents_table = "e"',
+            "(postgresql+psycopg://gt:***@127.0.0.1:1/usage) cannot be reached",
+        ),
+    ],
+    ids=["no url", "down"],
+)
+def test_cli_verdicts_says_what_is_wrong_with_the_usage_database(tmp_path, section, words):
+    (tmp_path / ".streamlit").mkdir()
+    (tmp_path / ".streamlit" / "secrets.toml").write_text(f"[connections.usage]\n{section}\n")
+    env = {**os.environ, "GROUNDTRUTH_DATA_DIR": str(tmp_path / "data")}
+    env.pop("GROUNDTRUTH_SOURCE", None)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "cli.py"), "verdicts", "--source", "sample", "--json"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.startswith("error: ") and words in done.stderr
+    assert "Traceback" not in done.stderr and PASSWORD not in done.stderr
