@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Protocol
 
 from portfolio import mapping, schema
+from portfolio.headers import header_row
 from portfolio.model import Cell
 
 # Rows of the template that get the drop-down lists; a sheet can grow past them and the
@@ -32,9 +33,6 @@ HEADER_FILL = "DDE6F0"
 COLUMN_WIDTH = 18
 # The tab order of the template: the required tab first, the optional Mapping last.
 TEMPLATE_TABS = (*schema.TABLES, schema.MAPPING)
-# Like the parser: the header row is the row of the first few that has the most known
-# headers, so a title row above the headers is left alone.
-HEADER_SEARCH_ROWS = 10
 
 
 def template_headers() -> dict[str, list[str]]:
@@ -156,17 +154,6 @@ def _filled(cell: Cell) -> bool:
     return cell is not None and str(cell).strip() != ""
 
 
-def _header_row(rows: Sequence[Sequence[Cell]], index: Mapping[str, str]) -> int:
-    best, best_count = 0, 0
-    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        count = len(
-            {index[k] for k in (schema.normalize(c) for c in row if _filled(c)) if k in index}
-        )
-        if count > best_count:
-            best, best_count = i, count
-    return best
-
-
 def plan_init(tabs: Mapping[str, Sequence[Sequence[Cell]]]) -> InitPlan:
     """What to add to a sheet holding `tabs` (tab -> rows) so it has the template's tabs and
     headers. A header counts as there when any accepted spelling of it is (aliases, or the
@@ -189,9 +176,9 @@ def plan_init(tabs: Mapping[str, Sequence[Sequence[Cell]]]) -> InitPlan:
         index = schema.header_index(schema.TABLES[tab])
         for header, target in sheet_mapping.columns.get(tab, {}).items():
             index[schema.normalize(header)] = target
-        header_row = _header_row(rows, index)
+        header_at = header_row(rows, index)
         have = {
-            index.get(schema.normalize(c)) for c in (rows[header_row] if rows else []) if _filled(c)
+            index.get(schema.normalize(c)) for c in (rows[header_at] if rows else []) if _filled(c)
         }
         have |= set(sheet_mapping.defaults.get(tab, {}))
         missing = tuple(h for h in headers if h not in have)
@@ -201,7 +188,7 @@ def plan_init(tabs: Mapping[str, Sequence[Sequence[Cell]]]) -> InitPlan:
             (max((j + 1 for j, c in enumerate(row) if _filled(c)), default=0) for row in rows),
             default=0,
         )
-        plan.headers.append(HeaderWrite(sheet_name, header_row, width, missing))
+        plan.headers.append(HeaderWrite(sheet_name, header_at, width, missing))
     return plan
 
 
