@@ -261,3 +261,63 @@ def test_local_history_ignores_damaged_lines(file_spec, data_dir):
         "2026-03-23",
         "2026-03-23",
     ]
+
+
+def _filled_rows(sheets) -> list[list]:
+    rows = sheets.tabs[schema.STATUS_HISTORY][1:]
+    return [r for r in rows if any(c not in ("", None) for c in r)]
+
+
+def test_a_run_that_lands_between_our_read_and_our_append_keeps_its_rows_and_ours_go(
+    sheets_emulator, sheet_spec, tmp_path
+):
+    """Another machine's run appends after our last read and before our append: after
+    appending, we read again, find our rows repeat its earlier ones, and clear ours."""
+    from data_sources.google_sheet import GoogleSheetSource
+
+    portfolio = parse_workbook(raw_workbook(TABS))
+    assessed = assess(portfolio, as_of=AS_OF)
+    other: list = []
+
+    class Interrupted(GoogleSheetSource):
+        def append_rows_at(self, tab, rows):
+            if not other:
+                other.append(
+                    record_history(
+                        sheet_spec, assessed, as_of=AS_OF, data_dir=tmp_path / "b", now=NOW
+                    )
+                )
+            return super().append_rows_at(tab, rows)
+
+    ours = record_history(
+        sheet_spec,
+        assessed,
+        as_of=AS_OF,
+        data_dir=tmp_path / "a",
+        now=NOW,
+        source=Interrupted(sheet_spec.gsheets),
+    )
+    assert (other[0].appended, ours.appended, ours.already) == (2, 0, 2)
+    assert len(_history_appends(sheets_emulator)) == 2
+    assert sheets_emulator.clear_calls == ["'StatusHistory'!A4:I5"]
+    assert [tuple(r[:4]) for r in _filled_rows(sheets_emulator)] == THIS_WEEK
+
+
+@pytest.mark.parametrize("shared_lock", [True, False], ids=["one machine", "two machines"])
+def test_overlapping_runs_on_the_sheet_leave_one_row_per_initiative(
+    sheets_emulator, sheet_spec, tmp_path, shared_lock
+):
+    portfolio = parse_workbook(raw_workbook(TABS))
+    assessed = assess(portfolio, as_of=AS_OF)
+    sheets_emulator.tabs[schema.STATUS_HISTORY] = [list(history.COLUMNS)]
+
+    def run(n: int):
+        folder = tmp_path / ("data" if shared_lock else f"machine-{n}")
+        return record_history(sheet_spec, assessed, as_of=AS_OF, data_dir=folder, now=NOW)
+
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(run, range(4)))
+    assert sum(r.appended for r in results) == 2
+    assert [tuple(r[:4]) for r in _filled_rows(sheets_emulator)] == THIS_WEEK
+    if shared_lock:
+        assert len(_history_appends(sheets_emulator)) == 1
