@@ -202,14 +202,14 @@ def cmd_outbox(args: argparse.Namespace) -> int:
             return EXIT_OK
         waiting = checkins.pending(spec)
         print(f"{len(waiting)} check-in(s) waiting for Google Sheet {spec.location}.")
-        for item in waiting:
-            c = item.checkin
+        for entry in waiting:
+            c = entry.item
             print(
                 f"  {c.checkin_id}  {c.initiative_id}  {c.reported_status}/{c.stage}  "
-                f"queued {item.queued_at}, {item.attempts} attempt(s)"
+                f"queued {entry.queued_at}, {entry.attempts} attempt(s)"
             )
-            if item.last_error:
-                print(f"      last error: {item.last_error}")
+            if entry.last_error:
+                print(f"      last error: {entry.last_error}")
         if not args.send or not waiting:
             return EXIT_OK
         report = checkins.send_pending(spec)

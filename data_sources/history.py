@@ -29,7 +29,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-import fcntl
 import math
 import re
 from collections.abc import Iterator
@@ -39,7 +38,7 @@ from typing import Any
 
 import pandas as pd
 
-from data_sources import checkins
+from data_sources import checkins, store
 from data_sources.config import GSHEETS, GSheetsSettings, SourceSpec
 from data_sources.errors import NotConfigured, SheetNotShared, SourceError
 from portfolio import history, schema
@@ -160,7 +159,7 @@ class LocalHistory:
     """StatusHistory rows recorded for a sample or local-file source, beside the check-ins."""
 
     def __init__(self, directory: Path, key: str) -> None:
-        self.file = checkins._JsonLines(directory / HISTORY_DIR / f"{key}{checkins.JSONL}")
+        self.file = store.JsonLines(directory / HISTORY_DIR / f"{key}{store.JSONL}")
 
     @property
     def path(self) -> Path:
@@ -185,7 +184,7 @@ def merge_local_history(raw: RawWorkbook, *, key: str, data_dir: Path | None = N
     """The workbook with the history recorded locally for source `key` added to its
     StatusHistory tab (created when absent), under the tab's own headers."""
     try:
-        local = LocalHistory(data_dir or checkins.data_root(), key).all()
+        local = LocalHistory(data_dir or store.data_root(), key).all()
     except SourceError:
         return raw  # an unreadable local file must not blank a workbook that was read fine
     if not local:
@@ -209,13 +208,8 @@ def merge_local_history(raw: RawWorkbook, *, key: str, data_dir: Path | None = N
 @contextlib.contextmanager
 def _machine_lock(directory: Path, key: str) -> Iterator[None]:
     """Runs on this machine for the same sheet take turns (the sheet itself has no lock)."""
-    path = directory / HISTORY_DIR / f"{key}{checkins.LOCK_SUFFIX}"
-    with checkins._open_lock(path) as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with store.exclusive_lock(directory / HISTORY_DIR / f"{key}{store.LOCK_SUFFIX}"):
+        yield
 
 
 def sheet_writer(settings: GSheetsSettings):  # -> GoogleSheetSource
@@ -345,7 +339,7 @@ def record_history(
     Raises a SourceError (CannotEdit with the fix when the account may only read).
     """
     week = history.monday(as_of)
-    stamp = checkins.timestamp_text(now or dt.datetime.now(dt.UTC))
+    stamp = store.timestamp_text(now or dt.datetime.now(dt.UTC))
     records = _records(history.week_facts(assessed, week=week), recorded_at=stamp, derived=False)
     derived: list[dict[str, Cell]] = []
     if backfill:
@@ -353,16 +347,16 @@ def record_history(
             raise NotConfigured(title="--backfill needs the workbook's CheckIns")
         facts = history.backfill_facts(portfolio, as_of=as_of)
         derived = _records(facts, recorded_at=stamp, derived=True)
-    directory = data_dir or checkins.data_root()
-    key = checkins.target_key(spec)
+    directory = data_dir or store.data_root()
+    key = store.target_key(spec)
     if spec.kind != GSHEETS:
-        store = LocalHistory(directory, key)
+        local = LocalHistory(directory, key)
         own = history.readable(portfolio.history if portfolio is not None else None)
         present = set(
             zip(own["week"].map(pd.Timestamp), own["initiative_id"].astype(str), strict=True)
         )
-        added = store.add([*derived, *records], present=present)
-        return _result(week, records, added, where=f"the local history file {store.path}")
+        added = local.add([*derived, *records], present=present)
+        return _result(week, records, added, where=f"the local history file {local.path}")
     settings = spec.gsheets
     if settings is None:
         raise NotConfigured(title="The Google Sheets source has no [connections.gsheets]")

@@ -126,7 +126,7 @@ def test_every_problem_is_reported_at_once():
 
 def test_a_row_follows_the_sheet_header_whatever_its_order_and_spelling():
     checkin = _checkin(note="ok", checkin_id="c-1")
-    columns = checkins._columns_of(["Note", "UUID", "Status", "extra", "initiative"])
+    columns = checkins.columns_of(["Note", "UUID", "Status", "extra", "initiative"])
     assert columns == ["note", "checkin_id", "reported_status", None, "initiative_id"]
     assert checkin.row(columns) == ["ok", "c-1", "Green", "", "AI-001"]
 
@@ -281,13 +281,13 @@ def test_a_failed_append_is_queued_after_one_request(
         sheets_emulator.fail(503, endpoints={"append"})
     else:
         quick = dataclasses.replace(checkins.WRITE_POLICY, read_timeout=0.5, total_seconds=5.0)
-        monkeypatch.setattr(checkins, "WRITE_POLICY", quick)
+        monkeypatch.setattr("data_sources.checkins.sheet.WRITE_POLICY", quick)
         checkins.forget_writers()
         sheets_emulator.hang(2.0, times=1, endpoints={"append"})
     delivery = checkins.submit(_checkin(checkin_id="c-once"), sheet_spec, data_dir=tmp_path)
     assert delivery.status == checkins.QUEUED
     assert sheets_emulator.count("append") == 1
-    assert [p.checkin.checkin_id for p in checkins.pending(sheet_spec, data_dir=tmp_path)] == [
+    assert [p.item.checkin_id for p in checkins.pending(sheet_spec, data_dir=tmp_path)] == [
         "c-once"
     ]
 
@@ -387,7 +387,7 @@ def test_concurrent_outbox_writers_lose_nothing(tmp_path):
         thread.start()
     for thread in threads:
         thread.join()
-    ids = sorted(p.checkin.checkin_id for p in outbox.entries())
+    ids = sorted(p.item.checkin_id for p in outbox.entries())
     assert ids == [f"c-{n:02d}" for n in range(CONCURRENT_WRITERS)]
     assert not list((tmp_path / "outbox").glob(".tmp-*"))
 
@@ -406,7 +406,7 @@ def test_outbox_writers_in_several_processes_lose_nothing(tmp_path):
                 range(CONCURRENT_WRITERS),
             )
         )
-    ids = sorted(p.checkin.checkin_id for p in Outbox(tmp_path, "gsheets-x").entries())
+    ids = sorted(p.item.checkin_id for p in Outbox(tmp_path, "gsheets-x").entries())
     assert ids == [f"p-{n:02d}" for n in range(CONCURRENT_WRITERS)]
 
 
@@ -418,7 +418,7 @@ def test_a_damaged_outbox_line_is_kept_not_dropped(tmp_path):
     outbox.add(_checkin(checkin_id="c-3"), error="down")
     outbox.settle(sent={"c-1"})
     lines = outbox.path.read_text(encoding="utf-8").splitlines()
-    assert [p.checkin.checkin_id for p in outbox.entries()] == ["c-3"]
+    assert [p.item.checkin_id for p in outbox.entries()] == ["c-3"]
     assert '{"checkin": {"checkin_id": "c-2", "initi' in lines
 
 
