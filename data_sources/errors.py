@@ -251,3 +251,11 @@ class BadResponse(SourceError):
 
     title = "Google Sheets sent an answer that could not be read"
     what_to_do = "Reload; a proxy or an unstable network can cut answers short."
+
+
+class BadUsageFile(SourceError):
+    """A usage export given to `cli.py import-usage` cannot be read; names the file (and the
+    row and column where it can). The message never quotes a user column's values."""
+
+    title = "The usage file cannot be read"
+    what_to_do = "Correct the file named and import it again; nothing was written."

@@ -41,7 +41,7 @@ def template_headers() -> dict[str, list[str]]:
     """Tab -> its header row in the template (Mapping: kind, field, from, to).
 
     >>> template_headers()["Usage"]
-    ['initiative_id', 'week', 'active_users', 'measured_hours_saved']
+    ['initiative_id', 'week', 'active_users', 'measured_hours_saved', 'source']
     """
     headers = {name: [c.name for c in table.columns] for name, table in schema.TABLES.items()}
     headers[schema.MAPPING] = list(mapping.HEADERS)
@@ -165,6 +165,12 @@ def _header_row(rows: Sequence[Sequence[Cell]], index: Mapping[str, str]) -> int
         if count > best_count:
             best, best_count = i, count
     return best
+
+
+def header_row(rows: Sequence[Sequence[Cell]], tab: str) -> int:
+    """The 0-based row of `tab`'s cells that holds its headers (the first rows are searched,
+    so a title row above the headers is passed over)."""
+    return _header_row(rows, schema.header_index(schema.TABLES[tab]))
 
 
 def plan_init(tabs: Mapping[str, Sequence[Sequence[Cell]]]) -> InitPlan:
