@@ -10,8 +10,9 @@ and export fields" and "Team-level metrics"):
   record with none of these fields counts: it is there because the user was active).
   Weekly distinct users are exact for the days the files hold.
   With **user-teams reports** (`user-teams-1-day`: `user_id`, `day`, `team_id`, `slug`) among
-  the files, each user-day is joined to the user's teams on the same day (or, for days the
-  team files do not cover, the latest team day given), and the team `slug` is the value
+  the files, each user-day is joined to the user's teams on the same day (for a day the
+  team files do not cover: the latest team day before it, else the first), and the team
+  `slug` is the value
   matched to an initiative (`--map platform-team=AI-7`). GitHub leaves out teams with fewer
   than five Copilot seats: their users show up as "(none)". Without team files the value is
   "GitHub Copilot", matched to the initiative whose `tool` it is, or given by `--map` or
@@ -233,9 +234,10 @@ def _per_user(con, users: list[Path], teams: list[Path], keys: KeyMap):
     source_sql = f"(SELECT * FROM {user_sql} WHERE {_active_sql()}) p"
     if teams:
         key = "t.team"
+        # the teams of the latest team day on or before the user's day (else the first)
         source_sql += (
-            " LEFT JOIN teams t ON t.u = " + member + " AND t.day = CASE WHEN p.day IN "
-            "(SELECT day FROM teams) THEN p.day ELSE (SELECT max(day) FROM teams) END"
+            f" LEFT JOIN teams t ON t.u = {member} AND t.day = coalesce("
+            "(SELECT max(day) FROM teams WHERE day <= p.day), (SELECT min(day) FROM teams))"
         )
     day = "NULLIF(trim(p.day), '')"
     part = Part(

@@ -183,6 +183,7 @@ class Part:
     user: str
     raw_time: str = "NULL"
     time_column: str = ""
+    blank_is_nothing: bool = False  # a blank time is no event (M365: never used that app)
 
 
 @dataclass(frozen=True)
@@ -233,6 +234,7 @@ def weekly_counts(con, parts: Sequence[Part], keys: KeyMap) -> Counts:
     selects = [
         f"SELECT {i} AS f, CAST({p.key} AS VARCHAR) AS k, {p.time} AS t, {p.bad} AS bad, "
         f"NULLIF(trim(CAST({p.user} AS VARCHAR)), '') AS u FROM {p.source_sql}"
+        + (f" WHERE {p.time} IS NOT NULL OR {p.bad}" if p.blank_is_nothing else "")
         for i, p in enumerate(parts)
     ]
     events = " UNION ALL ".join(selects)

@@ -79,6 +79,7 @@ def _parts(con, path: Path, *, any_app_only: bool) -> tuple[list[Part], str]:
                 user=ident(user),
                 raw_time=ident(column),
                 time_column=column,
+                blank_is_nothing=True,
             )
         )
     refreshed = con.execute(
@@ -99,7 +100,6 @@ def collect(con, paths: Sequence[Path], keys: KeyMap) -> tuple[Counts, str, str,
         parts += found
         refreshed += when.split("+")
     counts = weekly_counts(con, parts, keys)
-    counts.no_time = 0  # a blank date means the user never used that app: nothing is lost
     dates = sorted(set(refreshed))
     name = dates[0] if len(dates) == 1 else f"{dates[0]}..{dates[-1]}"
     note = (
