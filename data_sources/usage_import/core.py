@@ -315,8 +315,8 @@ def _bad_time(con, part: Part) -> BadUsageFile:
     return BadUsageFile(
         title=f'{part.path}, row {row}, column "{part.time_column}": "{shown(raw)}" is not a '
         "date or time",
-        what_to_do="Write times as ISO 8601 (2026-03-02T09:15:00Z, or 2026-03-02) or as "
-        "Unix seconds, then import again; nothing was written.",
+        what_to_do="Write times as ISO 8601 (2026-03-02T09:15:00Z, or 2026-03-02), then "
+        "import again; nothing was written.",
     )
 
 
