@@ -14,7 +14,7 @@ from data_sources.google_sheet import GoogleSheetSource
 from data_sources.template import HeaderWrite, init_sheet, plan_init, template_bytes
 from portfolio.parse import parse_workbook
 
-TABS = ["Initiatives", "Usage", "CheckIns", "DailyTools", "Settings", "Mapping"]
+TABS = ["Initiatives", "Usage", "CheckIns", "DailyTools", "StatusHistory", "Settings", "Mapping"]
 
 
 def _book() -> openpyxl.Workbook:
@@ -82,7 +82,7 @@ def test_the_template_reads_back_without_a_problem():
                 "Settings": [["as_of", "2026-01-01"]],
                 "Mapping": [],
             },
-            [],
+            ["StatusHistory"],
             [
                 ("initiatives", 0, 3, "team", 15),
                 ("Usage", 0, 4, "source", 1),
@@ -96,7 +96,7 @@ def test_the_template_reads_back_without_a_problem():
                 "Initiatives": [["FY25 inventory"], ["Use Case", "Agency"], ["x", "y"]],
                 "Mapping": [["kind", "field", "from", "to"], ["column", "team", "Agency", ""]],
             },
-            ["Usage", "CheckIns", "DailyTools", "Settings"],
+            ["Usage", "CheckIns", "DailyTools", "StatusHistory", "Settings"],
             [("Initiatives", 1, 2, "id", 15)],
         ),
     ],
@@ -127,7 +127,7 @@ def test_init_sheet_adds_tabs_and_headers_and_never_overwrites(sheets_emulator, 
     before = _cells(sheets_emulator.tabs)
     source = GoogleSheetSource(gsheets_settings)
     plan = init_sheet(source)
-    assert list(plan.new_tabs) == ["DailyTools", "Mapping"]
+    assert list(plan.new_tabs) == ["DailyTools", "StatusHistory", "Mapping"]
     tabs = sheets_emulator.tabs
     assert tabs["Mapping"] == [["kind", "field", "from", "to"]]
     assert tabs["DailyTools"][0] == ["department", "role", "tool", "frequency", "sanctioned"]

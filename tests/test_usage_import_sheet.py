@@ -9,8 +9,8 @@ from __future__ import annotations
 import csv
 import json
 
-from data_sources.checkins import SheetReadOnly
 from data_sources.config import resolve_source
+from data_sources.errors import SheetReadOnly
 from data_sources.loader import forget_sources, load_workbook
 from data_sources.usage_import import import_usage
 from portfolio import metrics

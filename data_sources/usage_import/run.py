@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from data_sources import checkins
+from data_sources import store as data_store
 from data_sources.config import GSHEETS, SourceSpec
 from data_sources.errors import BadUsageFile
 from data_sources.usage_import import copilot, events, m365, store
@@ -174,7 +174,7 @@ def import_usage(
         if spec.kind == GSHEETS and spec.gsheets is not None:
             store.write_sheet(rows, spec.gsheets)
         else:
-            store.write_local(rows, data_dir=data_dir or checkins.data_root(), key=_key(spec))
+            store.write_local(rows, data_dir=data_dir or data_store.data_root(), key=_key(spec))
         written = True
     return ImportResult(
         rows=rows,
@@ -190,13 +190,15 @@ def import_usage(
 
 
 def _key(spec: SourceSpec) -> str:
-    return checkins.target_key(spec)
+    return data_store.target_key(spec)
 
 
 def _where(spec: SourceSpec, data_dir: Path | None) -> str:
     if spec.kind == GSHEETS:
         return "the Usage tab of the Google Sheet"
-    return f"the local usage file {store.local_path(data_dir or checkins.data_root(), _key(spec))}"
+    return (
+        f"the local usage file {store.local_path(data_dir or data_store.data_root(), _key(spec))}"
+    )
 
 
 def _partial_notes(counts: Counts) -> list[str]:

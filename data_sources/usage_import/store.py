@@ -21,10 +21,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from data_sources import checkins, template
-from data_sources.checkins import _JsonLines as JsonLines  # the locked, atomic JSON-lines file
+from data_sources import store, template
+from data_sources.checkins import sheet
 from data_sources.config import GSheetsSettings
-from data_sources.errors import NotConfigured, SheetNotShared, SourceError
+from data_sources.errors import NotConfigured, SourceError
 from data_sources.usage_import.core import WeekRow
 from portfolio import schema
 from portfolio.model import Cell, RawWorkbook
@@ -43,13 +43,13 @@ def local_path(data_dir: Path, key: str) -> Path:
 
 def write_local(rows: Sequence[WeekRow], *, data_dir: Path, key: str) -> Path:
     """Append the rows to the source's local usage file; returns its path."""
-    store = JsonLines(local_path(data_dir, key))
-    stamp = checkins.timestamp_text(dt.datetime.now(dt.UTC))
-    with store.locked():
-        records, broken = store.read()
+    lines = store.JsonLines(local_path(data_dir, key))
+    stamp = store.timestamp_text(dt.datetime.now(dt.UTC))
+    with lines.locked():
+        records, broken = lines.read()
         added = [{**row.to_dict(), "imported_at": stamp} for row in rows]
-        store.rewrite([*records, *added], broken)
-    return store.path
+        lines.rewrite([*records, *added], broken)
+    return lines.path
 
 
 def _row(record: dict[str, Any]) -> dict[str, Cell] | None:
@@ -91,9 +91,9 @@ def _width(rows: Sequence[Sequence[Cell]]) -> int:
 def merge_local_usage(raw: RawWorkbook, *, key: str, data_dir: Path | None = None) -> RawWorkbook:
     """The workbook with the usage imported on this server for source `key` added under its
     Usage tab (created when absent; a `source` column added when the tab has none)."""
-    store = JsonLines(local_path(data_dir or checkins.data_root(), key))
+    lines = store.JsonLines(local_path(data_dir or store.data_root(), key))
     try:
-        records, _ = store.read()
+        records, _ = lines.read()
     except SourceError as error:
         _LOG.warning("Imported usage not shown: %s", error)
         return raw
@@ -121,17 +121,10 @@ def merge_local_usage(raw: RawWorkbook, *, key: str, data_dir: Path | None = Non
 
 def write_sheet(rows: Sequence[WeekRow], settings: GSheetsSettings) -> str:
     """Append the rows to the sheet's Usage tab in one request; returns the tab's name."""
-    from data_sources.google_sheet import GoogleSheetSource
-
-    source = GoogleSheetSource(settings, policy=checkins.WRITE_POLICY)
     try:
-        return _append(source, rows)
-    except SheetNotShared as error:
-        if isinstance(error, checkins.SheetReadOnly):
-            raise
-        raise checkins.SheetReadOnly.for_account(
-            settings.client_email, detail=error.detail
-        ) from None
+        return _append(sheet.writer(settings), rows)
+    except SourceError as error:
+        raise sheet.for_writing(error, settings) from None
 
 
 def _append(source: Any, rows: Sequence[WeekRow]) -> str:
