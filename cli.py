@@ -253,7 +253,8 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_init_sheet(args: argparse.Namespace) -> int:
-    """Add the template's missing tabs and headers to the configured Google Sheet."""
+    """Add the template's missing tabs and headers to the configured Google Sheet, and put
+    drop-down lists (a warning, not a rejection) on its vocabulary columns."""
     from data_sources.config import GSHEETS, read_secrets, resolve_source
     from data_sources.errors import SourceError
     from data_sources.google_sheet import GoogleSheetSource
@@ -273,11 +274,14 @@ def cmd_init_sheet(args: argparse.Namespace) -> int:
         print("Nothing to add: every template tab and header is already there.")
     for line in plan.describe():
         print(f"{'Would add' if args.dry_run else 'Added'} {line}")
+    for dropdown in plan.dropdowns:
+        print(f"{'Would set' if args.dry_run else 'Set'} {dropdown.describe()}")
     return EXIT_OK
 
 
 def cmd_history_record(args: argparse.Namespace) -> int:
-    """Append this week's status, stage and verdict of every initiative to StatusHistory."""
+    """Append this week's status, stage and verdict of every initiative to StatusHistory and,
+    on a Google Sheet, rewrite the Verdicts tab."""
     from data_sources.errors import SourceError
     from data_sources.history import record_history
     from portfolio.evidence import assess
@@ -294,6 +298,11 @@ def cmd_history_record(args: argparse.Namespace) -> int:
     if result.created:
         print("Added the StatusHistory tab to the sheet.")
     print(result.describe())
+    if result.verdicts is not None:
+        made = "Added and wrote" if result.verdicts.created else "Rewrote"
+        print(f"{made} the Verdicts tab: {result.verdicts.rows} initiatives.")
+    if result.verdicts_error is not None:
+        raise CommandError(f"The Verdicts tab was not written: {result.verdicts_error}")
     return EXIT_OK
 
 
