@@ -27,6 +27,7 @@ from data_sources.config import GSheetsSettings
 from data_sources.errors import NotConfigured, SourceError
 from data_sources.usage_import.core import WeekRow
 from portfolio import schema
+from portfolio.headers import header_row
 from portfolio.model import Cell, RawWorkbook
 
 _LOG = logging.getLogger(__name__)
@@ -102,7 +103,7 @@ def merge_local_usage(raw: RawWorkbook, *, key: str, data_dir: Path | None = Non
         return raw
     tab = _tab_in(list(raw.tabs)) or schema.USAGE
     cells = [list(r) for r in raw.tabs.get(tab, [])]
-    at = template.header_row(cells, schema.USAGE) if cells else 0
+    at = header_row(cells, schema.header_index(TABLE)) if cells else 0
     header = list(cells[at]) if cells else []
     columns = _columns_of(header)
     if cells:
@@ -137,7 +138,7 @@ def _append(source: Any, rows: Sequence[WeekRow]) -> str:
         cells: list[list[Cell]] = [list(header)]
     else:
         cells = source.read_tab(tab)
-    at = template.header_row(cells, schema.USAGE) if cells else 0
+    at = header_row(cells, schema.header_index(TABLE)) if cells else 0
     columns = _columns_of(cells[at]) if cells else []
     if not cells:
         columns = list(WRITTEN_COLUMNS)
