@@ -376,3 +376,16 @@ class BadUsageFile(SourceError):
 
     title = "The usage file cannot be read"
     what_to_do = "Correct the file named and import it again; nothing was written."
+
+
+# -- usage from SQL ------------------------------------------------------------------------
+
+
+class UsageDatabaseError(SourceError):
+    """The SQL usage source ([connections.usage]) cannot be reached or its query failed."""
+
+    title = "The usage database could not be read"
+    what_to_do = (
+        "Check that the database is up and that url, events_table or query in "
+        "[connections.usage] are right, then reload."
+    )
