@@ -371,8 +371,7 @@ class OutboxUnavailable(SourceError):
 
 
 class BadUsageFile(SourceError):
-    """A usage export given to `cli.py import-usage` cannot be read; names the file (and the
-    row and column where it can). The message never quotes a user column's values."""
+    """A usage export for import-usage cannot be read: names the file, row and column."""
 
     title = "The usage file cannot be read"
     what_to_do = "Correct the file named and import it again; nothing was written."
