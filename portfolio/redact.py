@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from portfolio.evidence import assess
 from portfolio.model import Portfolio
 
 TEAM_SUFFIX = " team"
@@ -203,6 +204,16 @@ def redact_assessed(assessed: pd.DataFrame, names: Names | None) -> pd.DataFrame
     team = assessed["team"] if "team" in assessed.columns else None
     people = person_columns(assessed.columns, known=PERSON_COLUMNS["assessed"])
     return _redact_frame(assessed, team=team, people=people, free_text=(), names=names)
+
+
+def presented_verdicts(portfolio: Portfolio, *, as_of: pd.Timestamp) -> pd.DataFrame:
+    """The verdicts as of `as_of` with no person's name in them: what the slide draws.
+
+    As the app does when presenting: the verdicts of the sheet as it is, then people replaced
+    by their team and names hidden in every other text.
+    """
+    _, names = redact_portfolio(portfolio)
+    return redact_assessed(assess(portfolio, as_of=as_of), names)
 
 
 def anonymize_table(frame: pd.DataFrame) -> pd.DataFrame:
