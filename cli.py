@@ -7,6 +7,7 @@
     python cli.py outbox [--send] [--source SRC]
     python cli.py template OUT.xlsx [--force]
     python cli.py init-sheet [--dry-run]
+    python cli.py history record [--as-of YYYY-MM-DD] [--source SRC] [--backfill]
     python cli.py slide --out FILE.png [--source SRC] [--as-of YYYY-MM-DD]
     python cli.py bench [--quick] [--json] [--size NAME] [--out FILE.json]
 
@@ -35,19 +36,23 @@ class CommandError(Exception):
 
 def _read_portfolio(source: str | None):
     """Read and parse the workbook the way the app does, without Streamlit."""
+    return _read_spec_and_portfolio(source)[1]
+
+
+def _read_spec_and_portfolio(source: str | None):  # -> (SourceSpec, Portfolio)
     from data_sources.config import read_secrets, resolve_source
     from data_sources.errors import SourceError
     from data_sources.loader import read_source
     from portfolio.mapping import from_secrets
     from portfolio.parse import parse_workbook
 
-    secrets = read_secrets()
-    spec = resolve_source(secrets=secrets, override=source)
     try:
+        secrets = read_secrets()
+        spec = resolve_source(secrets=secrets, override=source)
         raw = read_source(spec)
     except SourceError as error:
         raise CommandError(str(error)) from None
-    return parse_workbook(raw, mapping=from_secrets(secrets))
+    return spec, parse_workbook(raw, mapping=from_secrets(secrets))
 
 
 def _json_default(value: object) -> object:
@@ -197,14 +202,14 @@ def cmd_outbox(args: argparse.Namespace) -> int:
             return EXIT_OK
         waiting = checkins.pending(spec)
         print(f"{len(waiting)} check-in(s) waiting for Google Sheet {spec.location}.")
-        for item in waiting:
-            c = item.checkin
+        for entry in waiting:
+            c = entry.item
             print(
                 f"  {c.checkin_id}  {c.initiative_id}  {c.reported_status}/{c.stage}  "
-                f"queued {item.queued_at}, {item.attempts} attempt(s)"
+                f"queued {entry.queued_at}, {entry.attempts} attempt(s)"
             )
-            if item.last_error:
-                print(f"      last error: {item.last_error}")
+            if entry.last_error:
+                print(f"      last error: {entry.last_error}")
         if not args.send or not waiting:
             return EXIT_OK
         report = checkins.send_pending(spec)
@@ -245,7 +250,8 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_init_sheet(args: argparse.Namespace) -> int:
-    """Add the template's missing tabs and headers to the configured Google Sheet."""
+    """Add the template's missing tabs and headers to the configured Google Sheet, and put
+    drop-down lists (a warning, not a rejection) on its vocabulary columns."""
     from data_sources.config import GSHEETS, read_secrets, resolve_source
     from data_sources.errors import SourceError
     from data_sources.google_sheet import GoogleSheetSource
@@ -265,6 +271,35 @@ def cmd_init_sheet(args: argparse.Namespace) -> int:
         print("Nothing to add: every template tab and header is already there.")
     for line in plan.describe():
         print(f"{'Would add' if args.dry_run else 'Added'} {line}")
+    for dropdown in plan.dropdowns:
+        print(f"{'Would set' if args.dry_run else 'Set'} {dropdown.describe()}")
+    return EXIT_OK
+
+
+def cmd_history_record(args: argparse.Namespace) -> int:
+    """Append this week's status, stage and verdict of every initiative to StatusHistory and,
+    on a Google Sheet, rewrite the Verdicts tab."""
+    from data_sources.errors import SourceError
+    from data_sources.history import record_history
+    from portfolio.evidence import assess
+
+    spec, portfolio = _read_spec_and_portfolio(args.source)
+    as_of = _as_of(args) or portfolio.as_of
+    assessed = assess(portfolio, as_of=as_of)
+    try:
+        result = record_history(
+            spec, assessed, as_of=as_of, backfill=args.backfill, portfolio=portfolio
+        )
+    except SourceError as error:
+        raise CommandError(str(error)) from None
+    if result.created:
+        print("Added the StatusHistory tab to the sheet.")
+    print(result.describe())
+    if result.verdicts is not None:
+        made = "Added and wrote" if result.verdicts.created else "Rewrote"
+        print(f"{made} the Verdicts tab: {result.verdicts.rows} initiatives.")
+    if result.verdicts_error is not None:
+        raise CommandError(f"The Verdicts tab was not written: {result.verdicts_error}")
     return EXIT_OK
 
 
@@ -360,6 +395,18 @@ def build_parser() -> argparse.ArgumentParser:
     init = commands.add_parser("init-sheet", help="add missing template tabs and headers")
     init.add_argument("--dry-run", action="store_true", help="only say what would be added")
     init.set_defaults(handler=cmd_init_sheet)
+
+    history = commands.add_parser("history", help="what the deck said each week")
+    history_commands = history.add_subparsers(dest="history_command", required=True)
+    record = history_commands.add_parser(
+        "record", help="append this week's statuses and verdicts to StatusHistory (once a week)"
+    )
+    record.add_argument("--as-of", help="record the week of this date (YYYY-MM-DD)")
+    record.add_argument(
+        "--backfill", action="store_true", help="also derive past weeks from CheckIns"
+    )
+    _add_source(record)
+    record.set_defaults(handler=cmd_history_record)
 
     slide = commands.add_parser("slide", help="the one-slide PNG for a board deck")
     _add_source(slide)

@@ -27,10 +27,9 @@ from typing import Any, Literal
 from gspread.exceptions import NoValidUrlKeyFound
 from gspread.utils import extract_id_from_url
 
-from data_sources.errors import NotConfigured, remove_key_material
+from data_sources.errors import SOURCE_ENV, NotConfigured, remove_key_material
 from data_sources.retry import RetryPolicy
 
-SOURCE_ENV = "GROUNDTRUTH_SOURCE"
 SECRETS_RELATIVE = Path(".streamlit") / "secrets.toml"
 GROUNDTRUTH_SECTION = "groundtruth"
 CONNECTIONS_SECTION = "connections"

@@ -64,6 +64,7 @@ BATCH_GET_PARAMS = {
     "majorDimension": "ROWS",
 }
 METADATA_FIELDS = "properties.title,sheets.properties.title,sheets.properties.sheetType"
+SHEET_ID_FIELDS = "sheets.properties.title,sheets.properties.sheetId,sheets.properties.sheetType"
 APPEND_PARAMS = {"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"}
 GRID = "GRID"  # chart sheets (sheetType OBJECT) have no cells to read
 BAD_RANGE = "Unable to parse range"
@@ -174,6 +175,57 @@ class GoogleSheetSource:
                 return int(answer["updates"]["updatedRows"])
             except (KeyError, TypeError, ValueError):
                 raise BadResponse(detail="values:append answered without updates") from None
+
+    def append_rows_at(self, tab: str, rows: list[list[Cell]]) -> str:
+        """Append rows like `append_rows`; returns the A1 range they landed in
+        ("'StatusHistory'!A5:I7"), so a writer can check them against a later read.
+
+        >>> source.append_rows_at("StatusHistory", [["2026-03-09", "AI-001"]])  # doctest: +SKIP
+        "'StatusHistory'!A5:B5"
+        """
+        if not rows:
+            return ""
+        with self._mapped_errors(tab=tab):
+            answer = self._client().values_append(
+                self.spreadsheet_key,
+                absolute_range_name(tab),
+                params=dict(APPEND_PARAMS),
+                body={"majorDimension": "ROWS", "values": rows},
+            )
+            try:
+                return str(answer["updates"]["updatedRange"])
+            except (KeyError, TypeError):
+                raise BadResponse(detail="values:append answered without updates") from None
+
+    def clear_range(self, range_name: str) -> None:
+        """Empty the cells of an A1 range (values:clear): formats and validation stay."""
+        with self._mapped_errors(tab=range_name.rsplit("!", 1)[0].strip("'")):
+            self._client().values_clear(self.spreadsheet_key, range_name)
+
+    def batch_update(self, requests: list[dict[str, Any]]) -> dict[str, Any]:
+        """Send `spreadsheets.batchUpdate` requests (addSheet, setDataValidation, …) at once;
+        Google applies all of them or none. Returns the API's answer."""
+        if not requests:
+            return {}
+        with self._mapped_errors():
+            answer = self._client().batch_update(self.spreadsheet_key, {"requests": requests})
+            return answer if isinstance(answer, dict) else {}
+
+    def sheet_ids(self) -> dict[str, int]:
+        """Tab title -> sheetId (one metadata request, not cached): batchUpdate requests
+        address a tab by its id, which survives renames."""
+        with self._mapped_errors():
+            meta = self._client().fetch_sheet_metadata(
+                self.spreadsheet_key, params={"fields": SHEET_ID_FIELDS}
+            )
+        try:
+            return {
+                str(sheet["properties"]["title"]): int(sheet["properties"]["sheetId"])
+                for sheet in meta.get("sheets", [])
+                if sheet["properties"].get("sheetType", GRID) == GRID
+            }
+        except (AttributeError, KeyError, TypeError, ValueError):
+            raise BadResponse(detail="the spreadsheet metadata has no sheet ids") from None
 
     def tab_titles(self) -> tuple[str, ...]:
         """The spreadsheet's grid tabs in sheet order (one metadata request, then cached)."""
