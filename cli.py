@@ -50,7 +50,7 @@ def _read_spec_and_portfolio(source: str | None):  # -> (SourceSpec, Portfolio)
         secrets = read_secrets()
         spec = resolve_source(secrets=secrets, override=source)
         raw = read_source(spec)
-    except SourceError as error:
+    except SourceError as error:  # settings that cannot work, too: a message, not a traceback
         raise CommandError(str(error)) from None
     return spec, parse_workbook(raw, mapping=from_secrets(secrets))
 
@@ -109,7 +109,16 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if portfolio.errors else EXIT_OK
 
 
-VERDICT_FIELDS = ("id", "name", "team", "reported_status", "stage", "verdict", "watermelon")
+VERDICT_FIELDS = (
+    "id",
+    "name",
+    "team",
+    "reported_status",
+    "stage",
+    "verdict",
+    "watermelon",
+    "evidence",
+)
 
 
 def _as_of(args: argparse.Namespace):  # -> pd.Timestamp | None
@@ -140,7 +149,10 @@ def cmd_verdicts(args: argparse.Namespace) -> int:
     for r in records:
         flag = " WATERMELON" if r["watermelon"] else ""
         status = r["reported_status"] if isinstance(r["reported_status"], str) else "—"
-        print(f"{r['id']:<10} {r['verdict']:<9} {status:<6} {r['team']}: {r['name']}{flag}")
+        print(
+            f"{r['id']:<10} {r['verdict']:<9} {status:<6} {r['evidence']:<9} "
+            f"{r['team']}: {r['name']}{flag}"
+        )
         for reason in r["reasons"]:
             print(f"{'':<12}- {reason}")
     return EXIT_OK

@@ -26,6 +26,7 @@ import streamlit as st
 from data_sources.template import template_bytes
 from portfolio import mapping, schema
 from portfolio.parse import parse_workbook
+from portfolio.suggestions import suggest_for
 from ui import data, upload
 from ui import format as fmt
 
@@ -137,7 +138,7 @@ def show_mapping_panel(view) -> None:
     )
     digest = hashlib.sha256(repr((view.source_key, base.rows())).encode()).hexdigest()
     suggestions = _cached(
-        _SUGGEST_STATE, digest[:DIGEST_CHARS], lambda: mapping.suggest_for(raw, current=base)
+        _SUGGEST_STATE, digest[:DIGEST_CHARS], lambda: suggest_for(raw, current=base)
     )
 
     st.subheader("Suggested mapping")
