@@ -322,8 +322,7 @@ def cmd_slide(args: argparse.Namespace) -> int:
     """The one-slide PNG (1920x1080) for a board deck, with no names of people."""
     from pathlib import Path
 
-    from portfolio.evidence import assess
-    from portfolio.redact import redact_assessed, redact_portfolio
+    from portfolio.redact import presented_verdicts
     from ui import slide
 
     out = Path(args.out)
@@ -333,9 +332,7 @@ def cmd_slide(args: argparse.Namespace) -> int:
         raise CommandError(f'The folder "{out.parent}" does not exist: create it or pick another.')
     portfolio = _read_portfolio(args.source)
     as_of = _as_of(args) or portfolio.as_of
-    # As the app does: verdicts of the sheet as it is, then people replaced by their team.
-    _, names = redact_portfolio(portfolio)
-    assessed = redact_assessed(assess(portfolio, as_of=as_of), names)
+    assessed = presented_verdicts(portfolio, as_of=as_of)
     png = slide.render(assessed, as_of=as_of)
     out.write_bytes(png)
     width, height = slide.png_size(png)
