@@ -7,6 +7,7 @@
     python cli.py outbox [--send] [--source SRC]
     python cli.py template OUT.xlsx [--force]
     python cli.py init-sheet [--dry-run]
+    python cli.py history record [--as-of YYYY-MM-DD] [--source SRC] [--backfill]
     python cli.py slide --out FILE.png [--source SRC] [--as-of YYYY-MM-DD]
     python cli.py bench [--quick] [--json] [--size NAME] [--out FILE.json]
 
@@ -35,19 +36,23 @@ class CommandError(Exception):
 
 def _read_portfolio(source: str | None):
     """Read and parse the workbook the way the app does, without Streamlit."""
+    return _read_spec_and_portfolio(source)[1]
+
+
+def _read_spec_and_portfolio(source: str | None):  # -> (SourceSpec, Portfolio)
     from data_sources.config import read_secrets, resolve_source
     from data_sources.errors import SourceError
     from data_sources.loader import read_source
     from portfolio.mapping import from_secrets
     from portfolio.parse import parse_workbook
 
-    secrets = read_secrets()
-    spec = resolve_source(secrets=secrets, override=source)
     try:
+        secrets = read_secrets()
+        spec = resolve_source(secrets=secrets, override=source)
         raw = read_source(spec)
     except SourceError as error:
         raise CommandError(str(error)) from None
-    return parse_workbook(raw, mapping=from_secrets(secrets))
+    return spec, parse_workbook(raw, mapping=from_secrets(secrets))
 
 
 def _json_default(value: object) -> object:
@@ -197,14 +202,14 @@ def cmd_outbox(args: argparse.Namespace) -> int:
             return EXIT_OK
         waiting = checkins.pending(spec)
         print(f"{len(waiting)} check-in(s) waiting for Google Sheet {spec.location}.")
-        for item in waiting:
-            c = item.checkin
+        for entry in waiting:
+            c = entry.item
             print(
                 f"  {c.checkin_id}  {c.initiative_id}  {c.reported_status}/{c.stage}  "
-                f"queued {item.queued_at}, {item.attempts} attempt(s)"
+                f"queued {entry.queued_at}, {entry.attempts} attempt(s)"
             )
-            if item.last_error:
-                print(f"      last error: {item.last_error}")
+            if entry.last_error:
+                print(f"      last error: {entry.last_error}")
         if not args.send or not waiting:
             return EXIT_OK
         report = checkins.send_pending(spec)
@@ -268,12 +273,34 @@ def cmd_init_sheet(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_history_record(args: argparse.Namespace) -> int:
+    """Append this week's status, stage and verdict of every initiative to StatusHistory."""
+    from data_sources.errors import SourceError
+    from data_sources.history import record_history
+    from portfolio.evidence import assess
+
+    spec, portfolio = _read_spec_and_portfolio(args.source)
+    as_of = _as_of(args) or portfolio.as_of
+    assessed = assess(portfolio, as_of=as_of)
+    try:
+        result = record_history(
+            spec, assessed, as_of=as_of, backfill=args.backfill, portfolio=portfolio
+        )
+    except SourceError as error:
+        raise CommandError(str(error)) from None
+    if result.created:
+        print("Added the StatusHistory tab to the sheet.")
+    print(result.describe())
+    return EXIT_OK
+
+
 def cmd_slide(args: argparse.Namespace) -> int:
     """The one-slide PNG (1920x1080) for a board deck, with no names of people."""
     from pathlib import Path
 
     from portfolio.evidence import assess
-    from ui import presentation, slide
+    from portfolio.redact import redact_assessed, redact_portfolio
+    from ui import slide
 
     out = Path(args.out)
     if out.suffix.lower() != ".png":
@@ -283,8 +310,8 @@ def cmd_slide(args: argparse.Namespace) -> int:
     portfolio = _read_portfolio(args.source)
     as_of = _as_of(args) or portfolio.as_of
     # As the app does: verdicts of the sheet as it is, then people replaced by their team.
-    _, pattern = presentation.redact_portfolio(portfolio)
-    assessed = presentation.redact_assessed(assess(portfolio, as_of=as_of), pattern)
+    _, names = redact_portfolio(portfolio)
+    assessed = redact_assessed(assess(portfolio, as_of=as_of), names)
     png = slide.render(assessed, as_of=as_of)
     out.write_bytes(png)
     width, height = slide.png_size(png)
@@ -362,6 +389,18 @@ def build_parser() -> argparse.ArgumentParser:
     init = commands.add_parser("init-sheet", help="add missing template tabs and headers")
     init.add_argument("--dry-run", action="store_true", help="only say what would be added")
     init.set_defaults(handler=cmd_init_sheet)
+
+    history = commands.add_parser("history", help="what the deck said each week")
+    history_commands = history.add_subparsers(dest="history_command", required=True)
+    record = history_commands.add_parser(
+        "record", help="append this week's statuses and verdicts to StatusHistory (once a week)"
+    )
+    record.add_argument("--as-of", help="record the week of this date (YYYY-MM-DD)")
+    record.add_argument(
+        "--backfill", action="store_true", help="also derive past weeks from CheckIns"
+    )
+    _add_source(record)
+    record.set_defaults(handler=cmd_history_record)
 
     slide = commands.add_parser("slide", help="the one-slide PNG for a board deck")
     _add_source(slide)

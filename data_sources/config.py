@@ -27,10 +27,9 @@ from typing import Any, Literal
 from gspread.exceptions import NoValidUrlKeyFound
 from gspread.utils import extract_id_from_url
 
-from data_sources.errors import NotConfigured, scrub
+from data_sources.errors import SOURCE_ENV, NotConfigured, remove_key_material
 from data_sources.retry import RetryPolicy
 
-SOURCE_ENV = "GROUNDTRUTH_SOURCE"
 SECRETS_RELATIVE = Path(".streamlit") / "secrets.toml"
 GROUNDTRUTH_SECTION = "groundtruth"
 CONNECTIONS_SECTION = "connections"
@@ -86,7 +85,7 @@ def read_secrets(cwd: Path | None = None, *, home: Path | None = None) -> dict[s
                     "Fix the line named in the details; a multi-line private_key needs "
                     'triple quotes (""") or \\n instead of line breaks.'
                 ),
-                detail=scrub(exc),
+                detail=remove_key_material(exc),
             ) from None
         except (OSError, UnicodeDecodeError) as exc:
             raise NotConfigured(

@@ -76,11 +76,13 @@ def snapshot_key(spec: SourceSpec) -> str:
 
 
 def _with_local_checkins(raw: RawWorkbook, spec: SourceSpec) -> RawWorkbook:
-    """The sample or a local file plus the check-ins saved for it on this server (the Check
-    in page cannot write into them)."""
+    """The sample or a local file plus the check-ins and the status history saved for it on
+    this server (the Check in page and `history record` cannot write into them)."""
     from data_sources.checkins import merge_local_checkins
+    from data_sources.history import merge_local_history
 
-    return merge_local_checkins(raw, key=snapshot_key(spec))
+    key = snapshot_key(spec)
+    return merge_local_history(merge_local_checkins(raw, key=key), key=key)
 
 
 def read_source(spec: SourceSpec) -> RawWorkbook:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from portfolio import metrics, schema
+from portfolio import metrics, redact, schema
 from portfolio.evidence import thresholds
 from ui import display, shell
 from ui import format as fmt
@@ -29,7 +29,7 @@ TAB_ADDS = {
     "then the defaults are used",
 }
 # Problem values that may be a person's words; not shown when presenting.
-PRIVATE_COLUMNS = frozenset({*display.PERSON_COLUMNS, *display.FREE_TEXT_COLUMNS})
+PRIVATE_COLUMNS = frozenset({*redact.TABLE_PERSON_COLUMNS, *redact.TABLE_FREE_TEXT_COLUMNS})
 # Tabs with more problems than this start folded, so one bad tab does not bury the others.
 FOLD_AFTER = 20
 

@@ -15,7 +15,9 @@ How the evidence is read (every interpretation lives here, so the pages can quot
   overrides the row's status; the same, separately, for the stage. A check-in that leaves
   one of them blank means "no change". `row_status` / `row_stage` keep what the row says.
 - **Weekly observations.** Usage rows of the same initiative and week are one observation:
-  the largest `active_users` of them, the mean of their `measured_hours_saved`. A row
+  the largest `active_users` of them, the mean of their `measured_hours_saved`. Which rows
+  count is settled at parse by `portfolio.usage_sources`: per telemetry source the latest
+  row of a week wins, and a week with telemetry ignores the typed `active_users`. A row
   whose `active_users` is blank is counted in `usage_rows` but is no observation.
   Usage for ids that are not in Initiatives is ignored. A check-in's `active_users` is not
   usage evidence: the Usage tab is (a check-in still counts as a sign of life).

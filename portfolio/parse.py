@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from portfolio import schema
+from portfolio import schema, usage_sources
 from portfolio.mapping import ColumnMapping, closest_headers, merge, read_mapping_rows
 from portfolio.model import ERROR, WARNING, Cell, Portfolio, Problem, RawWorkbook
 
@@ -99,6 +99,7 @@ TAB_ALIASES = {
     "checkin": schema.CHECKINS,
     "dailytool": schema.DAILY_TOOLS,
     "setting": schema.SETTINGS,
+    "history": schema.STATUS_HISTORY,
 }
 
 _ISO_DATE = r"^\d{4}-\d{1,2}-\d{1,2}(?:[T ].*)?$"
@@ -133,6 +134,7 @@ _CHOICE_NOUNS = {
     schema.STAGES: "a stage",
     schema.ORIGINS: "an origin",
     schema.FREQUENCIES: "a frequency",
+    schema.VERDICTS: "a verdict",
 }
 
 
@@ -1026,6 +1028,56 @@ def _check_known_ids(tab: _Tab, ids: pd.Series, problems: list[Problem]) -> None
     where.summarize(firsts.index.to_numpy(), "hold other ids that are not in Initiatives", problems)
 
 
+def _check_history(tab: _Tab, problems: list[Problem]) -> None:
+    """StatusHistory: a week that is not a Monday reads as its Monday; a second row for the
+    same initiative and week is a repeat, and the first one counts (rows stay)."""
+    frame = tab.frame
+    if "week" not in tab.positions:
+        return
+    week = frame["week"]
+    off = np.flatnonzero((week.notna() & (week.dt.dayofweek != 0)).to_numpy())
+    where = tab.refs("week")
+    for i in off[:MAX_CELL_PROBLEMS]:
+        day = week.iat[i]
+        monday = day - pd.Timedelta(days=day.dayofweek)
+        problems.append(
+            where.problem(
+                i,
+                day.date().isoformat(),
+                f"{day:%a} {day.day} {day:%b %Y} is not a Monday; it is read as the week of "
+                f"{monday.day} {monday:%b %Y}",
+                f"Type the week's Monday, {monday.date().isoformat()}",
+            )
+        )
+    where.summarize(off, "are not Mondays", problems)
+    if "initiative_id" not in tab.positions:
+        return
+    mondays = week - pd.to_timedelta(week.dt.dayofweek, unit="D")
+    pair = pd.DataFrame({"week": mondays, "id": frame["initiative_id"]})
+    known = pair.notna().all(axis=1).to_numpy()
+    repeats = np.flatnonzero(pair.duplicated(keep="first").to_numpy() & known)
+    if not len(repeats):
+        return
+    first: dict[tuple, int] = {}
+    for i, key in enumerate(zip(pair["week"], pair["id"], strict=True)):
+        if known[i]:
+            first.setdefault(key, i)
+    ids = tab.refs("initiative_id")
+    for i in repeats[:MAX_CELL_PROBLEMS]:
+        key = (pair["week"].iat[i], pair["id"].iat[i])
+        earlier = ids.cell(first[key])
+        problems.append(
+            ids.problem(
+                i,
+                key[1],
+                f'"{_shown(key[1])}" is recorded twice for the week of {key[0].day} {key[0]:%b %Y} '
+                f"(first in {earlier}); the first row counts",
+                f"Delete one of the two rows ({earlier} and {ids.cell(i)})",
+            )
+        )
+    ids.summarize(repeats, "repeat a week already recorded", problems)
+
+
 # --- settings --------------------------------------------------------------------------
 
 
@@ -1160,6 +1212,7 @@ _FRAME_FIELDS = {
     schema.USAGE: "usage",
     schema.CHECKINS: "checkins",
     schema.DAILY_TOOLS: "daily_tools",
+    schema.STATUS_HISTORY: "history",
 }
 
 
@@ -1215,6 +1268,10 @@ def parse_workbook(raw: RawWorkbook, *, mapping: ColumnMapping | None = None) ->
             if tab is not None and "initiative_id" in tab.positions:
                 _check_known_ids(tab, ids, problems)
 
+    history = parsed.get(schema.STATUS_HISTORY)
+    if history is not None:
+        _check_history(history, problems)
+
     settings = dict(schema.SETTINGS_DEFAULTS)
     if schema.SETTINGS in matched:
         sheet_name, rows = matched[schema.SETTINGS]
@@ -1224,6 +1281,7 @@ def parse_workbook(raw: RawWorkbook, *, mapping: ColumnMapping | None = None) ->
         field_name: parsed[name].frame if name in parsed else _empty_frame(schema.TABLES[name])
         for name, field_name in _FRAME_FIELDS.items()
     }
+    frames["usage"] = usage_sources.resolve(frames["usage"])
     return Portfolio(
         **frames,
         settings=settings,

@@ -13,10 +13,11 @@ import tomllib
 import pandas as pd
 import pytest
 
+from portfolio import redact
 from portfolio.parse import parse_workbook
+from portfolio.redact import HIDDEN_NAME, HIDDEN_PERSON
 from tests.apptest_support import APP, ROOT, run_app, texts
 from ui import presentation, theme
-from ui.presentation import HIDDEN_NAME, HIDDEN_PERSON
 
 # People in the fixture; none of these words may reach a presenting screen.
 OWNER = "Zebulon Quartermaine"
@@ -289,7 +290,7 @@ def portfolio():
 
 
 def test_redact_portfolio_replaces_people_by_their_team(portfolio):
-    redacted, _ = presentation.redact_portfolio(portfolio)
+    redacted, _ = redact.redact_portfolio(portfolio)
     ini = redacted.initiatives.set_index("id")
     assert ini.loc["AI-1", "owner"] == f"{TEAM_A} team"
     assert ini.loc["AI-2", "owner"] == f"{TEAM_B} team"
@@ -308,7 +309,7 @@ def test_redact_portfolio_replaces_people_by_their_team(portfolio):
 
 def test_redact_portfolio_leaves_the_shared_original_alone(portfolio):
     before = portfolio.initiatives.copy()
-    presentation.redact_portfolio(portfolio)
+    redact.redact_portfolio(portfolio)
     pd.testing.assert_frame_equal(portfolio.initiatives, before)
     assert OWNER in set(portfolio.initiatives["owner"])
 
@@ -319,8 +320,8 @@ def test_redact_assessed_scrubs_reasons(portfolio):
     assessed = assess(portfolio).copy()
     assessed["reasons"] = [[f"{OWNER} says it is fine"]] * len(assessed)
     assessed["reason"] = f"Mail {OWNER_EMAIL}"
-    _, pattern = presentation.redact_portfolio(portfolio)
-    out = presentation.redact_assessed(assessed, pattern)
+    _, names = redact.redact_portfolio(portfolio)
+    out = redact.redact_assessed(assessed, names)
     assert out["reasons"].iloc[0] == [f"{HIDDEN_NAME} says it is fine"]
     assert set(out["reason"]) == {f"Mail {HIDDEN_NAME}"}
     assert set(out["owner"]) == {f"{TEAM_A} team", f"{TEAM_B} team"}
@@ -339,8 +340,8 @@ def test_redact_assessed_scrubs_reasons(portfolio):
         ([OWNER], 42, 42),
     ],
 )
-def test_scrub(names, text, expected):
-    assert presentation.scrub(text, presentation.name_pattern(names)) == expected
+def test_hide_names(names, text, expected):
+    assert redact.hide_names(text, redact.known_names(names)) == expected
 
 
 @pytest.mark.parametrize(
@@ -357,7 +358,7 @@ def test_scrub(names, text, expected):
     ],
 )
 def test_person_columns(columns, known, expected):
-    assert presentation.person_columns(columns, known=known) == expected
+    assert redact.person_columns(columns, known=known) == expected
 
 
 # --- the look -----------------------------------------------------------------------------

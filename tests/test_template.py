@@ -14,7 +14,7 @@ from data_sources.google_sheet import GoogleSheetSource
 from data_sources.template import HeaderWrite, init_sheet, plan_init, template_bytes
 from portfolio.parse import parse_workbook
 
-TABS = ["Initiatives", "Usage", "CheckIns", "DailyTools", "Settings", "Mapping"]
+TABS = ["Initiatives", "Usage", "CheckIns", "DailyTools", "StatusHistory", "Settings", "Mapping"]
 
 
 def _book() -> openpyxl.Workbook:
@@ -32,7 +32,13 @@ def test_the_template_has_every_tab_and_header():
     first = {name: [c.value for c in book[name][1]] for name in TABS}
     assert first["Initiatives"][:6] == ["id", "name", "team", "owner", "origin", "area"]
     assert len(first["Initiatives"]) == 17
-    assert first["Usage"] == ["initiative_id", "week", "active_users", "measured_hours_saved"]
+    assert first["Usage"] == [
+        "initiative_id",
+        "week",
+        "active_users",
+        "measured_hours_saved",
+        "source",
+    ]
     assert first["DailyTools"] == ["department", "role", "tool", "frequency", "sanctioned"]
     assert first["Mapping"] == ["kind", "field", "from", "to"]
     assert first["Settings"] == ["key", "value"]
@@ -76,9 +82,10 @@ def test_the_template_reads_back_without_a_problem():
                 "Settings": [["as_of", "2026-01-01"]],
                 "Mapping": [],
             },
-            [],
+            ["StatusHistory"],
             [
                 ("initiatives", 0, 3, "team", 15),
+                ("Usage", 0, 4, "source", 1),
                 ("Check Ins", 0, 1, "timestamp", 7),
                 ("DailyTools", 0, 0, "department", 5),
             ],
@@ -89,7 +96,7 @@ def test_the_template_reads_back_without_a_problem():
                 "Initiatives": [["FY25 inventory"], ["Use Case", "Agency"], ["x", "y"]],
                 "Mapping": [["kind", "field", "from", "to"], ["column", "team", "Agency", ""]],
             },
-            ["Usage", "CheckIns", "DailyTools", "Settings"],
+            ["Usage", "CheckIns", "DailyTools", "StatusHistory", "Settings"],
             [("Initiatives", 1, 2, "id", 15)],
         ),
     ],
@@ -120,7 +127,7 @@ def test_init_sheet_adds_tabs_and_headers_and_never_overwrites(sheets_emulator, 
     before = _cells(sheets_emulator.tabs)
     source = GoogleSheetSource(gsheets_settings)
     plan = init_sheet(source)
-    assert list(plan.new_tabs) == ["DailyTools", "Mapping"]
+    assert list(plan.new_tabs) == ["DailyTools", "StatusHistory", "Mapping"]
     tabs = sheets_emulator.tabs
     assert tabs["Mapping"] == [["kind", "field", "from", "to"]]
     assert tabs["DailyTools"][0] == ["department", "role", "tool", "frequency", "sanctioned"]
@@ -135,7 +142,13 @@ def test_init_sheet_adds_tabs_and_headers_and_never_overwrites(sheets_emulator, 
         "claimed_hours_saved_per_week",
         "reverted_to",
     ]
-    assert tabs["Usage"][0] == ["initiative_id", "week", "active_users", "measured_hours_saved"]
+    assert tabs["Usage"][0] == [
+        "initiative_id",
+        "week",
+        "active_users",
+        "measured_hours_saved",
+        "source",
+    ]
     after = _cells(tabs)
     assert {k: after[k] for k in before} == before  # every cell that had data is unchanged
     assert all(call["valueInputOption"] == "RAW" for call in sheets_emulator.update_calls)
@@ -165,7 +178,7 @@ def test_cli_init_sheet_dry_run_then_for_real(gsheets_workdir, sheets_emulator, 
     assert cli.main(["init-sheet", "--dry-run"]) == cli.EXIT_OK
     out = capsys.readouterr().out
     assert "Would add tab Mapping with headers kind, field, from, to" in out
-    assert "Would add headers measured_hours_saved at 'Usage'!D1" in out
+    assert "Would add headers measured_hours_saved, source at 'Usage'!D1" in out
     assert sheets_emulator.update_calls == []
     assert cli.main(["init-sheet"]) == cli.EXIT_OK
     assert "Added tab DailyTools" in capsys.readouterr().out

@@ -68,6 +68,7 @@ DEFAULT_COLUMNS = 26
 SERIAL_EPOCH = dt.datetime(1899, 12, 30)
 SECONDS_PER_DAY = 86400
 HANDLER_IDLE_SECONDS = 10  # a kept-alive connection with nothing to say is closed after this
+LISTEN_QUEUE = 128  # simultaneous connections waiting to be accepted
 SHUTDOWN_POLL_SECONDS = 0.02  # how soon stop() is noticed; the default 0.5 s slows every test
 
 TOKEN = "token"
@@ -276,6 +277,17 @@ class Fault:
 # -- the server ----------------------------------------------------------------------------
 
 
+class _Server(ThreadingHTTPServer):
+    """A threading HTTP server whose listen queue holds a burst of simultaneous clients.
+
+    socketserver's default queue of 5 resets connections beyond it on a busy machine, so
+    twenty writers arriving at once would see "connection reset" instead of an answer.
+    """
+
+    daemon_threads = True
+    request_queue_size = LISTEN_QUEUE
+
+
 class FakeSheets:
     """The emulator: start it (or use it as a context manager), point the settings at `url`.
 
@@ -320,8 +332,7 @@ class FakeSheets:
 
     def start(self) -> FakeSheets:
         handler = functools.partial(self.handler_class, self)
-        self._server = ThreadingHTTPServer((self._host, self._port), handler)
-        self._server.daemon_threads = True
+        self._server = _Server((self._host, self._port), handler)
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": SHUTDOWN_POLL_SECONDS},

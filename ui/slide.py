@@ -7,7 +7,7 @@ it into PNG bytes of exactly SLIDE_WIDTH x SLIDE_HEIGHT with vl-convert: the com
 drawn as SVG, then placed, scaled to fit, on a white page of the slide's size.
 
 It reads only initiative names, teams and figures, never an owner or author; callers pass
-the redacted verdicts (ui.presentation) so a person's name inside an initiative's name is
+the redacted verdicts (portfolio.redact) so a person's name inside an initiative's name is
 hidden too. Nothing here imports Streamlit, so `cli.py slide` uses it as the page does.
 
 >>> png = render(assessed, as_of=pd.Timestamp("2026-06-02"))  # doctest: +SKIP
