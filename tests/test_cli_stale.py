@@ -17,6 +17,8 @@ import sys
 from pathlib import Path
 
 from data_sources import snapshot
+from data_sources.config import read_secrets, resolve_source
+from data_sources.loader import load_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 CLI_TIMEOUT_S = 120
@@ -48,10 +50,10 @@ def _age_the_copy(workdir: Path) -> dt.datetime:
 
 
 def _down_with_a_copy(sheets_emulator, workdir: Path) -> str:
-    """Read once (which keeps the copy), age the copy, then make the sheet refuse: the
-    copy's time as the CLI prints it."""
-    first = _cli("doctor", workdir=workdir)
-    assert "Source: Google Sheet" in first.stdout, first.stderr
+    """Read once as the app does (which keeps the copy), age the copy, then make the sheet
+    refuse: the copy's time as the CLI prints it."""
+    spec = resolve_source(secrets=read_secrets())  # the fixture runs the test in `workdir`
+    assert load_workbook(spec).error is None
     read_at = _age_the_copy(workdir)
     sheets_emulator.fail(NOT_SHARED)
     return f"read 3 h 5 min ago ({read_at:%Y-%m-%d %H:%M} UTC)"
@@ -104,6 +106,16 @@ def test_verdicts_without_allow_stale_offers_it(sheets_emulator, gsheets_workdir
     assert done.returncode == 2
     assert done.stdout == ""
     assert f"{when}, is kept here: add --allow-stale to use it." in done.stderr
+
+
+def test_a_run_that_reads_the_sheet_keeps_the_copy_fresh(sheets_emulator, gsheets_workdir):
+    done = _cli("verdicts", "--allow-stale", workdir=gsheets_workdir)
+    sheets_emulator.fail(NOT_SHARED)
+    again = _cli("verdicts", "--allow-stale", workdir=gsheets_workdir)
+
+    assert done.returncode == again.returncode == 0
+    assert again.stdout.startswith("Using the last good copy, read less than a minute ago")
+    assert again.stdout.splitlines()[1:] == done.stdout.splitlines()
 
 
 def test_without_a_copy_the_error_is_the_sheets_alone(sheets_emulator, gsheets_workdir):
