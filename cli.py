@@ -10,6 +10,9 @@
     python cli.py history record [--as-of YYYY-MM-DD] [--source SRC] [--backfill]
     python cli.py slide --out FILE.png [--source SRC] [--as-of YYYY-MM-DD]
     python cli.py bench [--quick] [--json] [--size NAME] [--out FILE.json]
+    python cli.py import-usage FILE [FILE …] --format {events,github-copilot,m365-copilot}
+                               [--initiative ID] [--map VALUE=ID …] [--source NAME]
+                               [--workbook SRC] [--dry-run] [--json]
 
 `--source` takes what GROUNDTRUTH_SOURCE takes: a path to an .xlsx file, a CSV file or a
 folder of CSV files, `gsheets` or `sample`. Without it the source is chosen as the app
@@ -52,12 +55,22 @@ def _read_raw(spec, *, allow_stale: bool | None, notices):  # -> RawWorkbook
 
     if allow_stale is None:
         return read_source(spec)
+    started = dt.datetime.now(dt.UTC)
     result = load_workbook(spec)  # reads, and keeps the copy fresh as the app does
     if result.error is not None and not result.from_snapshot:
         raise result.error
     if not result.from_snapshot:
         return result.raw
     copy = result.raw
+    if copy.fetched_at >= started:
+        # The sheet was read; only the usage from SQL ([connections.usage]) is old or missing.
+        if not allow_stale:
+            raise CommandError(
+                f"{result.error.message} Add --allow-stale to go on with the usage's last good "
+                "copy, if any."
+            )
+        print(result.notice, file=notices or sys.stdout)
+        return copy
     age = format_age(dt.datetime.now(dt.UTC) - copy.fetched_at)
     when = f"{age} ({copy.fetched_at.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC)"
     if not allow_stale:
@@ -85,7 +98,7 @@ def _read_spec_and_portfolio(
         secrets = read_secrets()
         spec = resolve_source(secrets=secrets, override=source)
         raw = _read_raw(spec, allow_stale=allow_stale, notices=notices)
-    except SourceError as error:
+    except SourceError as error:  # settings that cannot work, too: a message, not a traceback
         raise CommandError(str(error)) from None
     return spec, parse_workbook(raw, mapping=from_secrets(secrets))
 
@@ -149,7 +162,16 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if portfolio.errors else EXIT_OK
 
 
-VERDICT_FIELDS = ("id", "name", "team", "reported_status", "stage", "verdict", "watermelon")
+VERDICT_FIELDS = (
+    "id",
+    "name",
+    "team",
+    "reported_status",
+    "stage",
+    "verdict",
+    "watermelon",
+    "evidence",
+)
 
 
 def _as_of(args: argparse.Namespace):  # -> pd.Timestamp | None
@@ -180,7 +202,10 @@ def cmd_verdicts(args: argparse.Namespace) -> int:
     for r in records:
         flag = " WATERMELON" if r["watermelon"] else ""
         status = r["reported_status"] if isinstance(r["reported_status"], str) else "—"
-        print(f"{r['id']:<10} {r['verdict']:<9} {status:<6} {r['team']}: {r['name']}{flag}")
+        print(
+            f"{r['id']:<10} {r['verdict']:<9} {status:<6} {r['evidence']:<9} "
+            f"{r['team']}: {r['name']}{flag}"
+        )
         for reason in r["reasons"]:
             print(f"{'':<12}- {reason}")
     return EXIT_OK
@@ -290,7 +315,8 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_init_sheet(args: argparse.Namespace) -> int:
-    """Add the template's missing tabs and headers to the configured Google Sheet."""
+    """Add the template's missing tabs and headers to the configured Google Sheet, and put
+    drop-down lists (a warning, not a rejection) on its vocabulary columns."""
     from data_sources.config import GSHEETS, read_secrets, resolve_source
     from data_sources.errors import SourceError
     from data_sources.google_sheet import GoogleSheetSource
@@ -310,11 +336,14 @@ def cmd_init_sheet(args: argparse.Namespace) -> int:
         print("Nothing to add: every template tab and header is already there.")
     for line in plan.describe():
         print(f"{'Would add' if args.dry_run else 'Added'} {line}")
+    for dropdown in plan.dropdowns:
+        print(f"{'Would set' if args.dry_run else 'Set'} {dropdown.describe()}")
     return EXIT_OK
 
 
 def cmd_history_record(args: argparse.Namespace) -> int:
-    """Append this week's status, stage and verdict of every initiative to StatusHistory."""
+    """Append this week's status, stage and verdict of every initiative to StatusHistory and,
+    on a Google Sheet, rewrite the Verdicts tab."""
     from data_sources.errors import SourceError
     from data_sources.history import record_history
     from portfolio.evidence import assess
@@ -331,6 +360,11 @@ def cmd_history_record(args: argparse.Namespace) -> int:
     if result.created:
         print("Added the StatusHistory tab to the sheet.")
     print(result.describe())
+    if result.verdicts is not None:
+        made = "Added and wrote" if result.verdicts.created else "Rewrote"
+        print(f"{made} the Verdicts tab: {result.verdicts.rows} initiatives.")
+    if result.verdicts_error is not None:
+        raise CommandError(f"The Verdicts tab was not written: {result.verdicts_error}")
     return EXIT_OK
 
 
@@ -338,8 +372,7 @@ def cmd_slide(args: argparse.Namespace) -> int:
     """The one-slide PNG (1920x1080) for a board deck, with no names of people."""
     from pathlib import Path
 
-    from portfolio.evidence import assess
-    from portfolio.redact import redact_assessed, redact_portfolio
+    from portfolio.redact import presented_verdicts
     from ui import slide
 
     out = Path(args.out)
@@ -349,9 +382,7 @@ def cmd_slide(args: argparse.Namespace) -> int:
         raise CommandError(f'The folder "{out.parent}" does not exist: create it or pick another.')
     portfolio = _read_portfolio(args.source)
     as_of = _as_of(args) or portfolio.as_of
-    # As the app does: verdicts of the sheet as it is, then people replaced by their team.
-    _, names = redact_portfolio(portfolio)
-    assessed = redact_assessed(assess(portfolio, as_of=as_of), names)
+    assessed = presented_verdicts(portfolio, as_of=as_of)
     png = slide.render(assessed, as_of=as_of)
     out.write_bytes(png)
     width, height = slide.png_size(png)
@@ -381,6 +412,32 @@ def cmd_bench(args: argparse.Namespace) -> int:
     else:
         print(bench.format_report(report))
         print(f"Wrote {out}")
+    return EXIT_OK
+
+
+def cmd_import_usage(args: argparse.Namespace) -> int:
+    """Weekly active users from the tools' exports, appended to Usage once (no identities)."""
+    from data_sources.config import read_secrets, resolve_source
+    from data_sources.errors import SourceError
+    from data_sources.usage_import import import_usage
+
+    try:
+        spec = resolve_source(secrets=read_secrets(), override=args.workbook)
+        result = import_usage(
+            args.files,
+            fmt=args.format,
+            spec=spec,
+            initiative=args.initiative,
+            maps=args.map or (),
+            source=args.source,
+            dry_run=args.dry_run,
+        )
+    except SourceError as error:
+        raise CommandError(str(error)) from None
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(result.describe()))
     return EXIT_OK
 
 
@@ -467,6 +524,25 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--runs", type=int, help="runs per median (default: 5, 3 with --quick)")
     bench.add_argument("--out", help="where to write the JSON (default: tools/bench_results.json)")
     bench.set_defaults(handler=cmd_bench)
+
+    from data_sources.usage_import.run import FORMATS
+
+    usage = commands.add_parser(
+        "import-usage", help="weekly active users from usage exports, into Usage"
+    )
+    usage.add_argument("files", nargs="+", metavar="FILE", help="the exports to count")
+    usage.add_argument("--format", required=True, choices=FORMATS, help="what the files are")
+    usage.add_argument("--initiative", help="count every event for this initiative id")
+    usage.add_argument(
+        "--map", action="append", metavar="VALUE=ID", help="a tool or team value -> an id"
+    )
+    usage.add_argument("--source", help="the name in the source column (default: the files')")
+    usage.add_argument(
+        "--workbook", help="where Usage goes: an .xlsx, a CSV folder, 'gsheets' or 'sample'"
+    )
+    usage.add_argument("--dry-run", action="store_true", help="write nothing; print the rows")
+    usage.add_argument("--json", action="store_true", help="print a JSON report")
+    usage.set_defaults(handler=cmd_import_usage)
     return parser
 
 

@@ -41,6 +41,7 @@ import pandas as pd
 from data_sources import checkins, store
 from data_sources.config import GSHEETS, GSheetsSettings, SourceSpec
 from data_sources.errors import NotConfigured, SheetNotShared, SourceError
+from data_sources.verdicts_tab import VerdictsWrite, write_verdicts_tab
 from portfolio import history, schema
 from portfolio.model import Cell, Portfolio, RawWorkbook
 
@@ -65,6 +66,9 @@ class RecordResult:
     derived: int = 0
     where: str = ""
     created: bool = False
+    # The Verdicts tab rewritten beside it (Google Sheets only), or why it could not be.
+    verdicts: VerdictsWrite | None = None
+    verdicts_error: SourceError | None = None
 
     @property
     def already_recorded(self) -> bool:
@@ -335,7 +339,9 @@ def record_history(
 
     `assessed` is `evidence.assess(portfolio, as_of=as_of)`; `portfolio` is needed for
     `backfill` (its CheckIns) and, for a file source, says what its own tab holds already.
-    `source` replaces the Google Sheets client (a test's instrumented one).
+    `source` replaces the Google Sheets client (a test's instrumented one). For a Google
+    Sheet it then rewrites the Verdicts tab (`data_sources.verdicts_tab`); a failure there
+    is returned in `verdicts_error`, as the week is recorded by then.
     Raises a SourceError (CannotEdit with the fix when the account may only read).
     """
     week = history.monday(as_of)
@@ -367,9 +373,16 @@ def record_history(
             added, created = _record_to_sheet(writer, [*derived, *records])
     except SourceError as error:
         raise _for_writing(error, settings, needed_for) from None
-    return _result(
+    result = _result(
         week, records, added, where=f"the {TAB} tab of the Google Sheet", created=created
     )
+    # The week is recorded whatever happens next: a failed Verdicts write is reported with it.
+    try:
+        verdicts = write_verdicts_tab(writer, assessed, as_of=as_of)
+    except SourceError as error:
+        needed = f"history record can rewrite its {schema.VERDICTS_TAB} tab"
+        return dataclasses.replace(result, verdicts_error=_for_writing(error, settings, needed))
+    return dataclasses.replace(result, verdicts=verdicts)
 
 
 def _result(

@@ -261,3 +261,133 @@ def test_local_history_ignores_damaged_lines(file_spec, data_dir):
         "2026-03-23",
         "2026-03-23",
     ]
+
+
+def _filled_rows(sheets) -> list[list]:
+    rows = sheets.tabs[schema.STATUS_HISTORY][1:]
+    return [r for r in rows if any(c not in ("", None) for c in r)]
+
+
+def test_a_run_that_lands_between_our_read_and_our_append_keeps_its_rows_and_ours_go(
+    sheets_emulator, sheet_spec, tmp_path
+):
+    """Another machine's run appends after our last read and before our append: after
+    appending, we read again, find our rows repeat its earlier ones, and clear ours."""
+    from data_sources.google_sheet import GoogleSheetSource
+
+    portfolio = parse_workbook(raw_workbook(TABS))
+    assessed = assess(portfolio, as_of=AS_OF)
+    other: list = []
+
+    class Interrupted(GoogleSheetSource):
+        def append_rows_at(self, tab, rows):
+            if not other:
+                other.append(
+                    record_history(
+                        sheet_spec, assessed, as_of=AS_OF, data_dir=tmp_path / "b", now=NOW
+                    )
+                )
+            return super().append_rows_at(tab, rows)
+
+    ours = record_history(
+        sheet_spec,
+        assessed,
+        as_of=AS_OF,
+        data_dir=tmp_path / "a",
+        now=NOW,
+        source=Interrupted(sheet_spec.gsheets),
+    )
+    assert (other[0].appended, ours.appended, ours.already) == (2, 0, 2)
+    assert len(_history_appends(sheets_emulator)) == 2
+    assert [c for c in sheets_emulator.clear_calls if "StatusHistory" in c] == [
+        "'StatusHistory'!A4:I5"
+    ]
+    assert [tuple(r[:4]) for r in _filled_rows(sheets_emulator)] == THIS_WEEK
+
+
+@pytest.mark.parametrize("shared_lock", [True, False], ids=["one machine", "two machines"])
+def test_overlapping_runs_on_the_sheet_leave_one_row_per_initiative(
+    sheets_emulator, sheet_spec, tmp_path, shared_lock
+):
+    portfolio = parse_workbook(raw_workbook(TABS))
+    assessed = assess(portfolio, as_of=AS_OF)
+    sheets_emulator.tabs[schema.STATUS_HISTORY] = [list(history.COLUMNS)]
+
+    def run(n: int):
+        folder = tmp_path / ("data" if shared_lock else f"machine-{n}")
+        return record_history(sheet_spec, assessed, as_of=AS_OF, data_dir=folder, now=NOW)
+
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(run, range(4)))
+    assert sum(r.appended for r in results) == 2
+    assert [tuple(r[:4]) for r in _filled_rows(sheets_emulator)] == THIS_WEEK
+    if shared_lock:
+        assert len(_history_appends(sheets_emulator)) == 1
+
+
+# -- the Verdicts tab ---------------------------------------------------------------------
+
+VERDICT_ROWS = [
+    ["id", "name", "team", "verdict", "evidence", "reason", "as_of"],
+    ["AI-1", "Reply bot", "Support", "unproven", "", "No usage logged yet; last updated 7 days ago",
+     "2026-03-25"],
+    ["AI-2", "Call notes", "Sales", "stalled", "", "Stage says Stalled", "2026-03-25"],
+]  # fmt: skip
+
+
+def test_record_rewrites_the_verdicts_tab_whole_and_no_team_tab(
+    sheets_emulator, sheet_spec, data_dir
+):
+    teams_tabs = {k: [list(r) for r in v] for k, v in sheets_emulator.tabs.items()}
+    result = _record(sheet_spec)
+    assert result.verdicts is not None and result.verdicts.created
+    assert sheets_emulator.tabs["Verdicts"] == VERDICT_ROWS
+    writes = [c for c in sheets_emulator.update_calls if c["tab"] == "Verdicts"]
+    assert [(c["range"], c["valueInputOption"]) for c in writes] == [("'Verdicts'!A1", "RAW")]
+    assert writes[0]["values"] == VERDICT_ROWS
+    assert "'Verdicts'!A4:G" in sheets_emulator.clear_calls
+    # A week later AI-2 has left the sheet: its row leaves the tab too.
+    sheets_emulator.tabs["Verdicts"].append(["AI-9", "gone", "x", "stalled", "", "", ""])
+    one = parse_workbook(raw_workbook({**TABS, "Initiatives": INITIATIVES[:2]}))
+    later = pd.Timestamp("2026-04-01")
+    again = record_history(sheet_spec, assess(one, as_of=later), as_of=later, now=NOW)
+    assert not again.verdicts.created and again.verdicts.rows == 1
+    rows = [r for r in sheets_emulator.tabs["Verdicts"] if any(c not in ("", None) for c in r)]
+    assert [r[0] for r in rows] == ["id", "AI-1"] and rows[1][-1] == "2026-04-01"
+    # The teams' tabs are as they were: nothing but StatusHistory and Verdicts was written.
+    for tab, cells in teams_tabs.items():
+        assert sheets_emulator.tabs[tab] == cells
+    written = {c["tab"] for c in sheets_emulator.update_calls + sheets_emulator.append_calls}
+    assert written == {"StatusHistory", "Verdicts"}
+    requests = [r for call in sheets_emulator.batch_update_calls for r in call]
+    assert requests == [
+        {"addSheet": {"properties": {"title": "StatusHistory"}}},
+        {"addSheet": {"properties": {"title": "Verdicts"}}},
+    ]
+
+
+def test_a_failed_verdicts_write_keeps_the_recorded_week_and_says_why(
+    sheets_emulator, sheet_spec, data_dir
+):
+    sheets_emulator.tabs["StatusHistory"] = [list(history.COLUMNS)]
+    sheets_emulator.tabs["Verdicts"] = [["id"]]
+    sheets_emulator.fail(403, endpoints={"update"})
+    result = _record(sheet_spec)
+    assert result.appended == 2 and result.verdicts is None
+    assert "Editor role" in str(result.verdicts_error)
+    assert "Verdicts" in str(result.verdicts_error)
+
+
+def test_cli_history_record_on_the_sheet(gsheets_workdir, sheets_emulator, capsys):
+    assert cli.main(["history", "record", "--as-of", "2026-06-03"]) == 0
+    out = capsys.readouterr().out
+    assert "Added the StatusHistory tab to the sheet." in out
+    assert "Recorded 3 initiatives for the week of 2026-06-01 in the StatusHistory tab" in out
+    assert "Added and wrote the Verdicts tab: 3 initiatives." in out
+    assert cli.main(["history", "record", "--as-of", "2026-06-05"]) == 0
+    out = capsys.readouterr().out
+    assert "The week of 2026-06-01 was already recorded (3 initiatives); nothing written." in out
+    assert "Rewrote the Verdicts tab: 3 initiatives." in out
+    sheets_emulator.fail(403)
+    assert cli.main(["history", "record"]) == cli.EXIT_USAGE
+    assert f"not shared with {CLIENT_EMAIL}" in capsys.readouterr().err

@@ -12,15 +12,18 @@
   omitted like the real API. An unknown tab answers 400 "Unable to parse range".
 - POST /v4/spreadsheets/{id}/values/{range}:append: appends rows under the tab's table and
   answers `updates` like the real API; every call's options are kept in `append_calls`.
-- POST /v4/spreadsheets/{id}:batchUpdate: `addSheet` requests only (a new empty tab; a
-  title already used answers 400 like the real API).
+- POST /v4/spreadsheets/{id}:batchUpdate: `addSheet` and `setDataValidation` requests, all
+  or none (tools/sheets_requests.py); each call's requests are kept in `batch_update_calls`
+  and the drop-downs per tab in `validations`.
+- POST /v4/spreadsheets/{id}/values/{range}:clear: empties the range's cells; the ranges are
+  kept in `clear_calls`.
 - PUT  /v4/spreadsheets/{id}/values/{range}: writes rows from the range's top-left cell
   (RAW or USER_ENTERED), growing the tab as needed; calls are kept in `update_calls`.
 
 API calls need a Bearer token the emulator issued (401 otherwise). Requests are counted per
-endpoint ("token", "metadata", "batchGet", "append", "batchUpdate", "update"); `fail`, `hang`
-and `truncate` make the next N requests (or all) answer an HTTP error, sleep past the
-client's timeout, or send cut JSON. The workbook is held as typed cells (`tabs`: tab ->
+endpoint ("token", "metadata", "batchGet", "append", "batchUpdate", "update", "clear");
+`fail`, `hang` and `truncate` make the next N requests (or all) answer an HTTP error, sleep
+past the client's timeout, or send cut JSON. The workbook is held as typed cells (`tabs`: tab ->
 rows of str/int/float/bool/date).
 
 The bench (tools/bench.py) serves from it; the pytest fixtures that start it are in
@@ -48,6 +51,8 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+from tools import sheets_requests
 
 HOST = "127.0.0.1"
 SPREADSHEET_ID = "1GroundTruthEmulator_sheet-0123456789abcdefg"
@@ -77,7 +82,8 @@ BATCH_GET = "batchGet"
 APPEND = "append"
 BATCH_UPDATE = "batchUpdate"
 UPDATE = "update"
-API_ENDPOINTS = frozenset({METADATA, BATCH_GET, APPEND, BATCH_UPDATE, UPDATE})
+CLEAR = "clear"
+API_ENDPOINTS = frozenset({METADATA, BATCH_GET, APPEND, BATCH_UPDATE, UPDATE, CLEAR})
 
 _GOOGLE_STATUS = {
     400: ("INVALID_ARGUMENT", "Invalid request."),
@@ -319,6 +325,10 @@ class FakeSheets:
         self.client_email = client_email
         self.append_calls: list[dict[str, Any]] = []
         self.update_calls: list[dict[str, Any]] = []
+        self.batch_update_calls: list[list[dict[str, Any]]] = []
+        self.clear_calls: list[str] = []
+        # tab title -> [{"range": GridRange, "rule": DataValidationRule}], as set by batchUpdate
+        self.validations: dict[str, list[dict[str, Any]]] = {}
         self._host, self._port = host, port
         self._lock = threading.Lock()
         self._counts: Counter[str] = Counter()
@@ -550,27 +560,26 @@ class FakeSheets:
 
     def _batch_update(self, body: Any) -> tuple[int, dict[str, Any]]:
         requests = body.get("requests") if isinstance(body, dict) else None
-        if not isinstance(requests, list):
-            return _google_error(400, "Invalid requests: expected a list")
-        replies = []
         with self._lock:
-            for request in requests:
-                add = request.get("addSheet") if isinstance(request, dict) else None
-                if not isinstance(add, dict):
-                    return _google_error(400, "The emulator only knows addSheet requests")
-                title = str(add.get("properties", {}).get("title", "")).strip()
-                if not title or title in self.tabs:
-                    return _google_error(
-                        400,
-                        f'Invalid requests[0].addSheet: A sheet with the name "{title}" already '
-                        "exists. Please enter another name.",
-                    )
-                self.tabs[title] = []
-                index = list(self.tabs).index(title)
-                replies.append(
-                    {"addSheet": {"properties": {"sheetId": index, "title": title, "index": index}}}
+            self.batch_update_calls.append(requests if isinstance(requests, list) else [])
+            try:
+                tabs, validations, replies = sheets_requests.batch_update(
+                    self.tabs, self.validations, requests
                 )
+            except sheets_requests.RequestError as error:
+                return _google_error(400, str(error))
+            self.tabs, self.validations = tabs, validations
         return 200, {"spreadsheetId": self.spreadsheet_id, "replies": replies}
+
+    def _clear(self, requested: str) -> tuple[int, dict[str, Any]]:
+        tab = tab_of_range(requested)
+        with self._lock:
+            self.clear_calls.append(requested)
+            try:
+                answer = sheets_requests.clear(self.tabs, tab, requested)
+            except sheets_requests.RequestError as error:
+                return _google_error(400, str(error))
+        return 200, {"spreadsheetId": self.spreadsheet_id, **answer}
 
     def _update(
         self, requested: str, query: dict[str, list[str]], body: Any
@@ -720,6 +729,9 @@ class SheetsHandler(BaseHTTPRequestHandler):
         if method == "POST" and "/values/" in rest and rest.endswith(":append"):
             sheet, _, target = rest.partition("/values/")
             return APPEND, sheet, urllib.parse.unquote(target.removesuffix(":append"))
+        if method == "POST" and "/values/" in rest and rest.endswith(":clear"):
+            sheet, _, target = rest.partition("/values/")
+            return CLEAR, sheet, urllib.parse.unquote(target.removesuffix(":clear"))
         if method == "POST" and "/" not in rest and rest.endswith(":batchUpdate"):
             return BATCH_UPDATE, rest.removesuffix(":batchUpdate"), None
         if method == "PUT" and "/values/" in rest:
@@ -783,6 +795,8 @@ class SheetsHandler(BaseHTTPRequestHandler):
             return self.sheets._batch_update(body)
         if endpoint == UPDATE:
             return self.sheets._update(target or "", query, body)
+        if endpoint == CLEAR:
+            return self.sheets._clear(target or "")
         return self.sheets._append(target or "", query, body)
 
     def send_document(
