@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from portfolio import metrics, schema
+from portfolio.settings import compare_months
 from ui import charts, display, shell, upload
 from ui import format as fmt
 
@@ -114,7 +115,7 @@ else:
 # --- now against then -----------------------------------------------------------------------
 
 st.subheader("Now against then")
-months = int(portfolio.settings.get("compare_months") or schema.SETTINGS_DEFAULTS["compare_months"])
+months = compare_months(portfolio.settings)
 default_then = (as_of - pd.DateOffset(months=months)).date()
 then = st.date_input(
     "Compare with",

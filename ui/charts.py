@@ -9,6 +9,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from portfolio import metrics, schema
 from ui import theme
 
 BAR_HEIGHT = 28  # px per category on horizontal bar charts
@@ -355,11 +356,11 @@ def weekly_evidence(
 # Survey frequencies as one blue ramp, darkest for Daily: an ordered scale reads as "more
 # often" without a legend lookup and stays readable with any colour-vision deficiency.
 FREQUENCY_COLORS = {
-    "Daily": "#0072B2",
-    "Weekly": "#56B4E9",
-    "Monthly": "#B9DDF1",
-    "Never": "#D4D4D4",
-    "Not answered": "#F1F1F1",
+    schema.Frequency.DAILY: "#0072B2",
+    schema.Frequency.WEEKLY: "#56B4E9",
+    schema.Frequency.MONTHLY: "#B9DDF1",
+    schema.Frequency.NEVER: "#D4D4D4",
+    metrics.NOT_ANSWERED: "#F1F1F1",
 }
 # Labels on the darkest segment are white, on the light ones near-black.
 LIGHT_TEXT = "white"
