@@ -180,7 +180,7 @@ def survival_bars(
     largest = max(1, int(long["count"].max())) if len(long) else 1
     scale = alt.Scale(
         domain=[ALL_LABEL, ADOPTED_LABEL],
-        range=[theme.MUTED, theme.VERDICT_COLORS["adopted"]],
+        range=[theme.MUTED, theme.VERDICT_COLORS[schema.Verdict.ADOPTED]],
     )
     y = alt.Y("group:N", title=None, sort=order)  # the groups name themselves
     x = alt.X(
