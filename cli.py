@@ -10,6 +10,9 @@
     python cli.py history record [--as-of YYYY-MM-DD] [--source SRC] [--backfill]
     python cli.py slide --out FILE.png [--source SRC] [--as-of YYYY-MM-DD]
     python cli.py bench [--quick] [--json] [--size NAME] [--out FILE.json]
+    python cli.py import-usage FILE [FILE …] --format {events,github-copilot,m365-copilot}
+                               [--initiative ID] [--map VALUE=ID …] [--source NAME]
+                               [--workbook SRC] [--dry-run] [--json]
 
 `--source` takes what GROUNDTRUTH_SOURCE takes: a path to an .xlsx file, a CSV file or a
 folder of CSV files, `gsheets` or `sample`. Without it the source is chosen as the app
@@ -50,7 +53,7 @@ def _read_spec_and_portfolio(source: str | None):  # -> (SourceSpec, Portfolio)
         secrets = read_secrets()
         spec = resolve_source(secrets=secrets, override=source)
         raw = read_source(spec)
-    except SourceError as error:
+    except SourceError as error:  # settings that cannot work, too: a message, not a traceback
         raise CommandError(str(error)) from None
     return spec, parse_workbook(raw, mapping=from_secrets(secrets))
 
@@ -109,7 +112,16 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if portfolio.errors else EXIT_OK
 
 
-VERDICT_FIELDS = ("id", "name", "team", "reported_status", "stage", "verdict", "watermelon")
+VERDICT_FIELDS = (
+    "id",
+    "name",
+    "team",
+    "reported_status",
+    "stage",
+    "verdict",
+    "watermelon",
+    "evidence",
+)
 
 
 def _as_of(args: argparse.Namespace):  # -> pd.Timestamp | None
@@ -140,7 +152,10 @@ def cmd_verdicts(args: argparse.Namespace) -> int:
     for r in records:
         flag = " WATERMELON" if r["watermelon"] else ""
         status = r["reported_status"] if isinstance(r["reported_status"], str) else "—"
-        print(f"{r['id']:<10} {r['verdict']:<9} {status:<6} {r['team']}: {r['name']}{flag}")
+        print(
+            f"{r['id']:<10} {r['verdict']:<9} {status:<6} {r['evidence']:<9} "
+            f"{r['team']}: {r['name']}{flag}"
+        )
         for reason in r["reasons"]:
             print(f"{'':<12}- {reason}")
     return EXIT_OK
@@ -307,8 +322,7 @@ def cmd_slide(args: argparse.Namespace) -> int:
     """The one-slide PNG (1920x1080) for a board deck, with no names of people."""
     from pathlib import Path
 
-    from portfolio.evidence import assess
-    from portfolio.redact import redact_assessed, redact_portfolio
+    from portfolio.redact import presented_verdicts
     from ui import slide
 
     out = Path(args.out)
@@ -318,9 +332,7 @@ def cmd_slide(args: argparse.Namespace) -> int:
         raise CommandError(f'The folder "{out.parent}" does not exist: create it or pick another.')
     portfolio = _read_portfolio(args.source)
     as_of = _as_of(args) or portfolio.as_of
-    # As the app does: verdicts of the sheet as it is, then people replaced by their team.
-    _, names = redact_portfolio(portfolio)
-    assessed = redact_assessed(assess(portfolio, as_of=as_of), names)
+    assessed = presented_verdicts(portfolio, as_of=as_of)
     png = slide.render(assessed, as_of=as_of)
     out.write_bytes(png)
     width, height = slide.png_size(png)
@@ -350,6 +362,32 @@ def cmd_bench(args: argparse.Namespace) -> int:
     else:
         print(bench.format_report(report))
         print(f"Wrote {out}")
+    return EXIT_OK
+
+
+def cmd_import_usage(args: argparse.Namespace) -> int:
+    """Weekly active users from the tools' exports, appended to Usage once (no identities)."""
+    from data_sources.config import read_secrets, resolve_source
+    from data_sources.errors import SourceError
+    from data_sources.usage_import import import_usage
+
+    try:
+        spec = resolve_source(secrets=read_secrets(), override=args.workbook)
+        result = import_usage(
+            args.files,
+            fmt=args.format,
+            spec=spec,
+            initiative=args.initiative,
+            maps=args.map or (),
+            source=args.source,
+            dry_run=args.dry_run,
+        )
+    except SourceError as error:
+        raise CommandError(str(error)) from None
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(result.describe()))
     return EXIT_OK
 
 
@@ -426,6 +464,25 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--runs", type=int, help="runs per median (default: 5, 3 with --quick)")
     bench.add_argument("--out", help="where to write the JSON (default: tools/bench_results.json)")
     bench.set_defaults(handler=cmd_bench)
+
+    from data_sources.usage_import.run import FORMATS
+
+    usage = commands.add_parser(
+        "import-usage", help="weekly active users from usage exports, into Usage"
+    )
+    usage.add_argument("files", nargs="+", metavar="FILE", help="the exports to count")
+    usage.add_argument("--format", required=True, choices=FORMATS, help="what the files are")
+    usage.add_argument("--initiative", help="count every event for this initiative id")
+    usage.add_argument(
+        "--map", action="append", metavar="VALUE=ID", help="a tool or team value -> an id"
+    )
+    usage.add_argument("--source", help="the name in the source column (default: the files')")
+    usage.add_argument(
+        "--workbook", help="where Usage goes: an .xlsx, a CSV folder, 'gsheets' or 'sample'"
+    )
+    usage.add_argument("--dry-run", action="store_true", help="write nothing; print the rows")
+    usage.add_argument("--json", action="store_true", help="print a JSON report")
+    usage.set_defaults(handler=cmd_import_usage)
     return parser
 
 

@@ -368,3 +368,23 @@ class OutboxUnavailable(SourceError):
         "Make the data folder writable (or point GROUNDTRUTH_DATA_DIR at one that is) and "
         "send again; the form still holds what you typed."
     )
+
+
+class BadUsageFile(SourceError):
+    """A usage export for import-usage cannot be read: names the file, row and column."""
+
+    title = "The usage file cannot be read"
+    what_to_do = "Correct the file named and import it again; nothing was written."
+
+
+# -- usage from SQL ------------------------------------------------------------------------
+
+
+class UsageDatabaseError(SourceError):
+    """The SQL usage source ([connections.usage]) cannot be reached or its query failed."""
+
+    title = "The usage database could not be read"
+    what_to_do = (
+        "Check that the database is up and that url, events_table or query in "
+        "[connections.usage] are right, then reload."
+    )

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from portfolio import mapping, schema
+from portfolio.headers import HEADER_SEARCH_ROWS, header_row
 from portfolio.model import Cell
 
 # Rows of the template that get the drop-down lists; a sheet can grow past them and the
@@ -39,16 +40,13 @@ HEADER_FILL = "DDE6F0"
 COLUMN_WIDTH = 18
 # The tab order of the template: the required tab first, the optional Mapping last.
 TEMPLATE_TABS = (*schema.TABLES, schema.MAPPING)
-# Like the parser: the header row is the row of the first few that has the most known
-# headers, so a title row above the headers is left alone.
-HEADER_SEARCH_ROWS = 10
 
 
 def template_headers() -> dict[str, list[str]]:
     """Tab -> its header row in the template (Mapping: kind, field, from, to).
 
     >>> template_headers()["Usage"]
-    ['initiative_id', 'week', 'active_users', 'measured_hours_saved']
+    ['initiative_id', 'week', 'active_users', 'measured_hours_saved', 'source']
     """
     headers = {name: [c.name for c in table.columns] for name, table in schema.TABLES.items()}
     headers[schema.MAPPING] = list(mapping.HEADERS)
@@ -203,17 +201,6 @@ def _filled(cell: Cell) -> bool:
     return cell is not None and str(cell).strip() != ""
 
 
-def _header_row(rows: Sequence[Sequence[Cell]], index: Mapping[str, str]) -> int:
-    best, best_count = 0, 0
-    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        count = len(
-            {index[k] for k in (schema.normalize(c) for c in row if _filled(c)) if k in index}
-        )
-        if count > best_count:
-            best, best_count = i, count
-    return best
-
-
 def plan_init(tabs: Mapping[str, Sequence[Sequence[Cell]]]) -> InitPlan:
     """What to add to a sheet holding `tabs` (tab -> rows) so it has the template's tabs and
     headers. A header counts as there when any accepted spelling of it is (aliases, or the
@@ -236,9 +223,9 @@ def plan_init(tabs: Mapping[str, Sequence[Sequence[Cell]]]) -> InitPlan:
         index = schema.header_index(schema.TABLES[tab])
         for header, target in sheet_mapping.columns.get(tab, {}).items():
             index[schema.normalize(header)] = target
-        header_row = _header_row(rows, index)
+        header_at = header_row(rows, index)
         have = {
-            index.get(schema.normalize(c)) for c in (rows[header_row] if rows else []) if _filled(c)
+            index.get(schema.normalize(c)) for c in (rows[header_at] if rows else []) if _filled(c)
         }
         have |= set(sheet_mapping.defaults.get(tab, {}))
         missing = tuple(h for h in headers if h not in have)
@@ -248,7 +235,7 @@ def plan_init(tabs: Mapping[str, Sequence[Sequence[Cell]]]) -> InitPlan:
             (max((j + 1 for j, c in enumerate(row) if _filled(c)), default=0) for row in rows),
             default=0,
         )
-        plan.headers.append(HeaderWrite(sheet_name, header_row, width, missing))
+        plan.headers.append(HeaderWrite(sheet_name, header_at, width, missing))
     plan.dropdowns.extend(plan_dropdowns(_as_planned(tabs, plan), sheet_mapping=sheet_mapping))
     return plan
 
@@ -288,7 +275,8 @@ def plan_dropdowns(
         if sheet_name is None or tab == schema.SETTINGS:
             continue
         if tab == schema.MAPPING:
-            index, words = {"kind": "kind"}, {"kind": tuple(mapping.KINDS)}
+            index = {schema.normalize(h): h for h in mapping.HEADERS}  # as the Mapping reader
+            words = {"kind": tuple(mapping.KINDS)}
         else:
             table = schema.TABLES[tab]
             index = schema.header_index(table)
@@ -296,7 +284,7 @@ def plan_dropdowns(
         for header, target in (sheet_mapping.columns if sheet_mapping else {}).get(tab, {}).items():
             index[schema.normalize(header)] = target
         rows = tabs[sheet_name]
-        row = _header_row(rows, index)
+        row = header_row(rows, index)
         seen: set[str] = set()
         for j, cell in enumerate(rows[row] if rows else []):
             name = index.get(schema.normalize(cell)) if _filled(cell) else None

@@ -204,8 +204,9 @@ REASON_CASES = [
         {"reverted_to": "Excel forecast model"},
         weekly([41, 30, 25], end=pd.Timestamp("2025-06-16")) + weekly([5, 5, 5, 5]),
         [
+            # the fixture's usage is typed (no source), and the first reason says so
             "Reported Green, but weekly active users fell 88% from a peak of 41 (week of 2 Jun)"
-            " to 5",
+            " to 5; usage typed into the sheet, not measured by a tool",
             "It had real use: 3 weeks at 50% of the peak or more",
             "People went back to Excel forecast model",
         ],

@@ -13,6 +13,7 @@ from data_sources.files import read_upload
 from data_sources.google_sheet import GoogleSheetSource
 from data_sources.template import HeaderWrite, init_sheet, plan_init, template_bytes
 from portfolio.parse import parse_workbook
+from tests.conftest import raw_workbook
 
 TABS = ["Initiatives", "Usage", "CheckIns", "DailyTools", "StatusHistory", "Settings", "Mapping"]
 
@@ -93,11 +94,11 @@ def test_the_template_reads_back_without_a_problem():
         # a title row above the headers: headers go into the header row, not the title
         (
             {
-                "Initiatives": [["FY25 inventory"], ["Use Case", "Agency"], ["x", "y"]],
+                "Initiatives": [["FY25 inventory"], ["Use Case", "Agency", "Stage"], ["x", "y"]],
                 "Mapping": [["kind", "field", "from", "to"], ["column", "team", "Agency", ""]],
             },
             ["Usage", "CheckIns", "DailyTools", "StatusHistory", "Settings"],
-            [("Initiatives", 1, 2, "id", 15)],
+            [("Initiatives", 1, 3, "id", 14)],
         ),
     ],
 )
@@ -106,6 +107,23 @@ def test_plan_init_adds_only_what_is_missing(tabs, new_tabs, writes):
     assert list(plan.new_tabs) == new_tabs
     got = [(w.tab, w.row, w.column, w.headers[0], len(w.headers)) for w in plan.headers]
     assert got == writes
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [["id", "name"], ["AI-1", "Bot"]],
+        [["FY25 inventory"], ["id", "name", "team"], ["AI-1", "Bot", "Ops"]],
+        # one known header below a title is not enough to call it the header row
+        [["FY25 inventory"], ["Use case title", "Bureau", "Stage"], ["x", "y", "Pilot"]],
+        [[], ["Note: draft"], ["ID", "Name"], ["AI-1", "Bot"]],
+    ],
+)
+def test_init_sheet_writes_headers_on_the_row_parse_reads_them_from(rows):
+    (write,) = plan_init({"Initiatives": rows}).headers
+    portfolio = parse_workbook(raw_workbook({"Initiatives": rows}))
+    first_data_row = int(portfolio.initiatives["_row"].min())  # 1-based, right below
+    assert write.row == first_data_row - 2
 
 
 def test_a_header_write_names_its_range():

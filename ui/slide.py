@@ -25,6 +25,7 @@ import altair as alt
 import pandas as pd
 
 from portfolio import metrics, schema
+from portfolio.evidence import evidence_line
 from ui import format as fmt
 from ui import theme
 
@@ -278,7 +279,7 @@ def build(
         ),
         spacing=70,
     )
-    subtitle = f"As of {fmt.day(as_of)} · {scope} · {SOURCE_LINE}"
+    subtitle = f"As of {fmt.day(as_of)} · {scope} · {evidence_line(assessed)} · {SOURCE_LINE}"
     return alt.vconcat(tiles, panels, spacing=56).properties(
         title=alt.TitleParams(
             metrics.headline(assessed),
