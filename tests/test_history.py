@@ -102,6 +102,7 @@ def test_a_second_record_in_the_same_week_writes_nothing(file_spec, data_dir):
     assert _facts(stored) == THIS_WEEK
     assert {r["derived"] for r in stored} == {"no"}
     assert {r["recorded_at"] for r in stored} == {"2026-03-25T08:00:00Z"}
+    assert [r["evidence"] for r in stored] == ["check-in", "check-in"]  # the verdicts' own
     assert "already recorded" in second.describe()
 
 
@@ -329,9 +330,10 @@ def test_overlapping_runs_on_the_sheet_leave_one_row_per_initiative(
 
 VERDICT_ROWS = [
     ["id", "name", "team", "verdict", "evidence", "reason", "as_of"],
-    ["AI-1", "Reply bot", "Support", "unproven", "", "No usage logged yet; last updated 7 days ago",
+    ["AI-1", "Reply bot", "Support", "unproven", "check-in",
+     "No usage logged yet; last updated 7 days ago",
      "2026-03-25"],
-    ["AI-2", "Call notes", "Sales", "stalled", "", "Stage says Stalled", "2026-03-25"],
+    ["AI-2", "Call notes", "Sales", "stalled", "check-in", "Stage says Stalled", "2026-03-25"],
 ]  # fmt: skip
 
 
