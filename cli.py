@@ -10,6 +10,9 @@
     python cli.py history record [--as-of YYYY-MM-DD] [--source SRC] [--backfill]
     python cli.py slide --out FILE.png [--source SRC] [--as-of YYYY-MM-DD]
     python cli.py bench [--quick] [--json] [--size NAME] [--out FILE.json]
+    python cli.py import-usage FILE [FILE …] --format {events,github-copilot,m365-copilot}
+                               [--initiative ID] [--map VALUE=ID …] [--source NAME]
+                               [--workbook SRC] [--dry-run] [--json]
 
 `--source` takes what GROUNDTRUTH_SOURCE takes: a path to an .xlsx file, a CSV file or a
 folder of CSV files, `gsheets` or `sample`. Without it the source is chosen as the app
@@ -362,6 +365,32 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import_usage(args: argparse.Namespace) -> int:
+    """Weekly active users from the tools' exports, appended to Usage once (no identities)."""
+    from data_sources.config import read_secrets, resolve_source
+    from data_sources.errors import SourceError
+    from data_sources.usage_import import import_usage
+
+    try:
+        spec = resolve_source(secrets=read_secrets(), override=args.workbook)
+        result = import_usage(
+            args.files,
+            fmt=args.format,
+            spec=spec,
+            initiative=args.initiative,
+            maps=args.map or (),
+            source=args.source,
+            dry_run=args.dry_run,
+        )
+    except SourceError as error:
+        raise CommandError(str(error)) from None
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(result.describe()))
+    return EXIT_OK
+
+
 def _add_source(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--source",
@@ -435,6 +464,25 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--runs", type=int, help="runs per median (default: 5, 3 with --quick)")
     bench.add_argument("--out", help="where to write the JSON (default: tools/bench_results.json)")
     bench.set_defaults(handler=cmd_bench)
+
+    from data_sources.usage_import.run import FORMATS
+
+    usage = commands.add_parser(
+        "import-usage", help="weekly active users from usage exports, into Usage"
+    )
+    usage.add_argument("files", nargs="+", metavar="FILE", help="the exports to count")
+    usage.add_argument("--format", required=True, choices=FORMATS, help="what the files are")
+    usage.add_argument("--initiative", help="count every event for this initiative id")
+    usage.add_argument(
+        "--map", action="append", metavar="VALUE=ID", help="a tool or team value -> an id"
+    )
+    usage.add_argument("--source", help="the name in the source column (default: the files')")
+    usage.add_argument(
+        "--workbook", help="where Usage goes: an .xlsx, a CSV folder, 'gsheets' or 'sample'"
+    )
+    usage.add_argument("--dry-run", action="store_true", help="write nothing; print the rows")
+    usage.add_argument("--json", action="store_true", help="print a JSON report")
+    usage.set_defaults(handler=cmd_import_usage)
     return parser
 
 

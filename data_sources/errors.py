@@ -370,6 +370,13 @@ class OutboxUnavailable(SourceError):
     )
 
 
+class BadUsageFile(SourceError):
+    """A usage export for import-usage cannot be read: names the file, row and column."""
+
+    title = "The usage file cannot be read"
+    what_to_do = "Correct the file named and import it again; nothing was written."
+
+
 # -- usage from SQL ------------------------------------------------------------------------
 
 

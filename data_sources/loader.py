@@ -76,13 +76,16 @@ def snapshot_key(spec: SourceSpec) -> str:
 
 
 def _with_local_checkins(raw: RawWorkbook, spec: SourceSpec) -> RawWorkbook:
-    """The sample or a local file plus the check-ins and the status history saved for it on
-    this server (the Check in page and `history record` cannot write into them)."""
+    """The sample or a local file plus the check-ins, the status history and the imported
+    usage saved for it on this server (the Check in page, `history record` and
+    `import-usage` cannot write into them)."""
     from data_sources.checkins import merge_local_checkins
     from data_sources.history import merge_local_history
+    from data_sources.usage_import.store import merge_local_usage
 
     key = snapshot_key(spec)
-    return merge_local_history(merge_local_checkins(raw, key=key), key=key)
+    raw = merge_local_history(merge_local_checkins(raw, key=key), key=key)
+    return merge_local_usage(raw, key=key)
 
 
 def read_source(spec: SourceSpec) -> RawWorkbook:

@@ -46,7 +46,7 @@ def template_headers() -> dict[str, list[str]]:
     """Tab -> its header row in the template (Mapping: kind, field, from, to).
 
     >>> template_headers()["Usage"]
-    ['initiative_id', 'week', 'active_users', 'measured_hours_saved']
+    ['initiative_id', 'week', 'active_users', 'measured_hours_saved', 'source']
     """
     headers = {name: [c.name for c in table.columns] for name, table in schema.TABLES.items()}
     headers[schema.MAPPING] = list(mapping.HEADERS)
