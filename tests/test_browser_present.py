@@ -1,6 +1,6 @@
 """Presentation mode and shared links in a real Chromium against `streamlit run` (the sample).
 
-Every page of app.py is screenshotted presenting at 1920x1080 into tests/artifacts/
+Every page of the app (ui.page_list) is screenshotted presenting at 1920x1080 into tests/artifacts/
 (present-<page>.png) to be looked at for legibility; the Next link walks to the next page
 keeping present=1; a copied URL reproduces the page and its filters in a fresh tab.
 """

@@ -11,4 +11,3 @@ def test_the_page_list_names_every_page_script_once():
     listed = [page.path for page in page_list.PAGES]
     assert sorted(listed) == scripts
     assert [page.default for page in page_list.PAGES].count(True) == 1
-
