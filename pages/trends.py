@@ -15,6 +15,7 @@ import streamlit as st
 
 from portfolio import history, metrics, schema
 from portfolio.evidence import assess
+from portfolio.settings import compare_months
 from ui import charts, display, shell, upload
 from ui import format as fmt
 
@@ -117,7 +118,7 @@ else:
 # --- now against then -----------------------------------------------------------------------
 
 st.subheader("Now against then")
-months = int(portfolio.settings.get("compare_months") or schema.SETTINGS_DEFAULTS["compare_months"])
+months = compare_months(portfolio.settings)
 default_then = (as_of - pd.DateOffset(months=months)).date()
 then = st.date_input(
     "Compare with",
