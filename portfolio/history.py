@@ -335,7 +335,7 @@ def describe_status_run(
     week (`status_run`), the users of that week (or of the first logged week after it) and
     of the latest logged week up to `as_of`. None when no status is recorded.
     """
-    from portfolio.evidence import format_date, format_number
+    from portfolio.reasons import format_date, format_number
 
     as_of = pd.Timestamp(as_of)
     run = status_run(statuses, as_of=as_of)
