@@ -342,7 +342,7 @@ def describe_status_run(
     and now: `recent` (the evidence's recent mean, as the reasons quote it) when given, else
     the latest logged week up to `as_of`. None when no status is recorded.
     """
-    from portfolio.evidence import format_date, format_number
+    from portfolio.reasons import format_date, format_number
 
     as_of = pd.Timestamp(as_of)
     run = status_run(statuses, as_of=as_of)
