@@ -2,13 +2,14 @@
 
 Green on the deck, red inside. The key message counts them against all the green and says
 what they cost; the table lists each with its reasons, largest cost first; picking one shows
-its weekly active users up to the as-of date.
+its weekly active users up to the as-of date beside the status its deck reported week by week
+(StatusHistory): "Green since 9 Mar while weekly users fell from 225 to 18".
 """
 
 import pandas as pd
 import streamlit as st
 
-from portfolio import metrics, schema
+from portfolio import history, metrics, schema
 from ui import charts, display, shell, theme
 from ui import format as fmt
 
@@ -121,27 +122,49 @@ st.markdown(f"**{fmt.plain(row['name'])}** · " + " · ".join(f for f in facts i
 why, evidence = st.columns([2, 3])
 why.markdown("\n".join(f"- {fmt.plain(reason)}" for reason in row["reasons"]))
 
-if not view.portfolio.has(schema.USAGE):
+statuses = view.memo(
+    "watermelon_statuses",
+    lambda: history.status_weeks(view.portfolio.history, picked, as_of=view.as_of),
+    picked,
+)
+has_usage = view.portfolio.has(schema.USAGE)
+weeks = view.memo(
+    "watermelon_weeks",
+    lambda: history.weeks_with_status(
+        metrics.initiative_weeks(view.portfolio, picked, as_of=view.as_of), statuses
+    ),
+    picked,
+)
+story = history.describe_status_run(statuses, weeks, as_of=view.as_of, recent=row["recent_mean"])
+if story:
+    evidence.markdown(f"**{fmt.plain(story)}**")
+if not has_usage:
     evidence.caption(
         "With a Usage tab (initiative_id, week, active_users) this would show its weekly "
         "active users over time."
     )
-else:
-    weeks = view.memo(
-        "watermelon_weeks",
-        lambda: metrics.initiative_weeks(view.portfolio, picked, as_of=view.as_of),
-        picked,
+elif weeks.empty:
+    evidence.caption(
+        f"No usage logged for {fmt.plain(row['name'])} up to {fmt.day(view.as_of)}: "
+        "the verdict rests on the row's stage and dates."
     )
-    if weeks.empty:
-        evidence.caption(
-            f"No usage logged for {fmt.plain(row['name'])} up to {fmt.day(view.as_of)}: "
-            "the verdict rests on the row's stage and dates."
+else:
+    with evidence:
+        view.chart(
+            lambda: charts.weekly_evidence(weeks, title="Weekly active users"),
+            key="watermelons_usage",
+            title=f"Weekly active users: {row['name']}",
+            extra=(picked,),
         )
-    else:
-        with evidence:
-            view.chart(
-                lambda: charts.weekly_evidence(weeks, title="Weekly active users"),
-                key="watermelons_usage",
-                title=f"Weekly active users: {row['name']}",
-                extra=(picked,),
-            )
+if statuses.empty:
+    evidence.caption(
+        "With a StatusHistory tab (`cli.py history record` once a week, or `--backfill` from "
+        "CheckIns) this would show what the deck said week by week beside the usage."
+    )
+else:
+    derived = history.derived_weeks(statuses)
+    evidence.caption(
+        f"Shaded weeks: the status recorded in StatusHistory ({fmt.plural(len(statuses), 'week')}"
+        + (f", {derived} derived from check-ins" if derived else "")
+        + ")."
+    )

@@ -45,8 +45,10 @@ from portfolio.redact import redact_assessed, redact_portfolio
 CHECK_IN_PAGE = "check_in"
 CHECK_IN_PARAM = "initiative"
 # Verdicts a change is reported into, in the order the digest lists them.
-STALLED, REVERTED, ABANDONED = "stalled", "reverted", "abandoned"
-CHANGE_ORDER = (STALLED, REVERTED, ABANDONED, metrics.ADOPTED)
+STALLED, REVERTED = schema.Verdict.STALLED, schema.Verdict.REVERTED
+ABANDONED, ADOPTED = schema.Verdict.ABANDONED, schema.Verdict.ADOPTED
+GRASSROOTS = schema.Origin.GRASSROOTS
+CHANGE_ORDER = (STALLED, REVERTED, ABANDONED, ADOPTED)
 # Lines per list before "and N more": the digest is read in a minute.
 MAX_LISTED = 10
 
@@ -261,8 +263,8 @@ def _first_by_id(frame: pd.DataFrame) -> pd.DataFrame:
 def _ordered(rows: pd.DataFrame, verdict: str, *, names: bool) -> list[Item]:
     """Changed initiatives by team and name; among the adopted, grassroots first."""
     keyed = rows.assign(
-        _edge=(rows["origin"] != metrics.GRASSROOTS).fillna(True).astype(bool)
-        if verdict == metrics.ADOPTED
+        _edge=(rows["origin"] != GRASSROOTS).fillna(True).astype(bool)
+        if verdict == ADOPTED
         else False
     )
     keyed = keyed.sort_values(["_edge", "team", "name", "id"], kind="stable", na_position="last")

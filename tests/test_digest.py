@@ -182,6 +182,10 @@ def test_sheet_text_is_escaped_in_every_format(tmp_path, data_dir):
 
 
 def test_check_in_link_opens_the_check_in_page_on_the_initiative():
+    from portfolio.digest import CHECK_IN_PAGE
+    from ui.page_list import PAGES
+
+    assert CHECK_IN_PAGE in {page.url_path for page in PAGES if page.path == "pages/check_in.py"}
     assert check_in_link(None, "AI-1") is None
     assert check_in_link("https://gt.acme.example/", "AI 1&2") == (
         "https://gt.acme.example/check_in?initiative=AI+1%262"

@@ -8,18 +8,22 @@ names` says.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import streamlit as st
 
 from data_sources.errors import SourceError
 from notify.settings import DigestSettings, digest_settings
 from portfolio.digest import weekly_digest
 from ui import data, digest_text
-from ui import format as fmt
+
+if TYPE_CHECKING:
+    from ui.view import View
 
 LABEL = "Next weekly digest"
 
 
-def show_next_digest(view) -> None:  # view: ui.shell.View (imported by the caller)
+def show_next_digest(view: View) -> None:
     """The expander with the digest as Markdown, and where it goes in a caption."""
     try:
         settings = digest_settings(data.secrets())

@@ -25,7 +25,16 @@ from dataclasses import dataclass
 
 from notify.message import GOOGLE_CHAT, SLACK, TEAMS, Message
 from portfolio import metrics
-from portfolio.digest import ABANDONED, MAX_LISTED, REVERTED, STALLED, Digest, Item
+from portfolio.digest import (
+    ABANDONED,
+    ADOPTED,
+    GRASSROOTS,
+    MAX_LISTED,
+    REVERTED,
+    STALLED,
+    Digest,
+    Item,
+)
 from ui import format as fmt
 
 TITLE = "Ground Truth weekly digest"
@@ -33,7 +42,7 @@ CHANGE_LABELS = {
     STALLED: "Stalled",
     REVERTED: "Reverted",
     ABANDONED: "Abandoned",
-    metrics.ADOPTED: "Newly adopted",
+    ADOPTED: "Newly adopted",
 }
 NEW_MARK = "NEW"
 MORE = "… and {n} more in the app"
@@ -152,7 +161,7 @@ def _names(items: Sequence[Item], *, origin: bool) -> list[Span]:
     for i, item in enumerate(items[:MAX_LISTED]):
         spans += [_ours(", " if i else " "), _sheet(item.name or item.id), _ours(" (")]
         spans.append(_sheet(item.team))
-        if origin and item.origin == metrics.GRASSROOTS:
+        if origin and item.origin == GRASSROOTS:
             spans.append(_ours(", grassroots"))
         spans.append(_ours(")"))
     if len(items) > MAX_LISTED:
@@ -167,7 +176,7 @@ def _changes(digest: Digest) -> list[Block]:
     lines = [
         (
             _ours(f"{CHANGE_LABELS[verdict]} ({len(items):,}):", bold=True),
-            *_names(items, origin=verdict == metrics.ADOPTED),
+            *_names(items, origin=verdict == ADOPTED),
         )
         for verdict, items in digest.changes.items()
         if items
