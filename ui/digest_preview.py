@@ -16,6 +16,7 @@ from data_sources.errors import SourceError
 from notify.settings import DigestSettings, digest_settings
 from portfolio.digest import weekly_digest
 from ui import data, digest_text
+from ui import format as fmt
 
 if TYPE_CHECKING:
     from ui.view import View
