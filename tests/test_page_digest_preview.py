@@ -53,3 +53,13 @@ def test_presenting_takes_the_names_out_of_the_preview(tmp_path, monkeypatch):
         for word in person.split():
             if len(word) >= 3:
                 assert word.casefold() not in folded
+
+
+def test_a_digest_setting_that_cannot_work_is_named_in_the_preview(tmp_path, monkeypatch):
+    cwd = tmp_path / "cwd" / ".streamlit"
+    cwd.mkdir(parents=True)
+    (cwd / "secrets.toml").write_text('[groundtruth.digest]\nnames = "yes"\n')
+    at = run_app(tmp_path, monkeypatch, tabs=F.week2_tabs(), query={"as_of": F.WEEK2})
+    preview = next(e for e in at.expander if e.label == "Next weekly digest")
+    assert "names" in preview.warning[0].value and "true or false" in preview.warning[0].value
+    assert "Watermelons: 4, 4 new" in "\n".join(str(m.value) for m in preview.markdown)
