@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import html
 import math
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from notify.message import GOOGLE_CHAT, SLACK, TEAMS, Message
 from portfolio import metrics
+from portfolio import text as text_rules
 from portfolio.digest import (
     ABANDONED,
     ADOPTED,
@@ -73,14 +73,9 @@ def _ours(text: str, *, bold: bool = False) -> Span:
 
 
 def _sheet(text: str, *, bold: bool = False) -> Span:
-    # Control characters (an escape sequence pasted into a cell) never reach a terminal,
-    # an inbox or a chat; line breaks and tabs become spaces.
-    shown = "".join(" " if ch.isspace() else ch for ch in text if ch.isspace() or _shown(ch))
-    return Span(" ".join(shown.split()), sheet=True, bold=bold)
-
-
-def _shown(ch: str) -> bool:
-    return not unicodedata.category(ch).startswith("C")
+    # Line breaks become spaces and control characters go (portfolio.text): an escape
+    # sequence pasted into a cell never reaches a terminal, an inbox or a chat.
+    return Span(text_rules.strip(" ".join(text.split())), sheet=True, bold=bold)
 
 
 def _day(value: object, digest: Digest) -> str:
