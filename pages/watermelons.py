@@ -153,7 +153,7 @@ else:
         view.chart(
             lambda: charts.weekly_evidence(weeks, title="Weekly active users"),
             key="watermelons_usage",
-            title=f"Weekly active users: {row['name']}",
+            title=f"Weekly active users: {fmt.name_or_id(row['name'], row['id'])}",
             extra=(picked,),
         )
 if statuses.empty:
