@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from notify.message import GOOGLE_CHAT, SLACK, TEAMS, Message
-from portfolio import metrics
+from portfolio import evidence, metrics
 from portfolio import text as text_rules
 from portfolio.digest import (
     ABANDONED,
@@ -43,6 +43,13 @@ CHANGE_LABELS = {
     REVERTED: "Reverted",
     ABANDONED: "Abandoned",
     ADOPTED: "Newly adopted",
+}
+# What a verdict rests on (portfolio.evidence), in the digest's words.
+EVIDENCE_WORDS = {
+    evidence.TELEMETRY: "on telemetry",
+    evidence.TYPED: "on typed usage",
+    evidence.CHECK_IN: "on check-ins only",
+    evidence.NO_EVIDENCE: "on the row alone",
 }
 NEW_MARK = "NEW"
 MORE = "… and {n} more in the app"
@@ -126,7 +133,9 @@ def _melon_line(item: Item, digest: Digest) -> tuple[Span, ...]:
     spans += [_sheet(item.name or item.id, bold=True), _ours(" ("), _sheet(item.team)]
     if digest.has_cost and not math.isnan(item.annual_cost):
         spans.append(_ours(f", {fmt.money(item.annual_cost)} a year"))
-    spans += [_ours(f") — {item.verdict}: "), _sheet(item.reason), *_owner(item)]
+    rests = EVIDENCE_WORDS.get(item.evidence)
+    verdict = f"{item.verdict}, {rests}" if rests else item.verdict
+    spans += [_ours(f") — {verdict}: "), _sheet(item.reason), *_owner(item)]
     return tuple(spans)
 
 
