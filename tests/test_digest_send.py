@@ -301,7 +301,7 @@ def test_out_writes_markdown_or_html_and_refuses_other_files(setup, capsys):
     assert code == cli.EXIT_OK
     text = (setup.cwd / "digest.md").read_text(encoding="utf-8")
     assert text.startswith("# Ground Truth weekly digest: week of 9 Mar 2026")
-    assert "[check in](<https://gt.acme.example/check_in?initiative=AI-7>)" in text
+    assert "[check in](https://gt.acme.example/check_in?initiative=AI-7)" in text
     code, out = setup.run(capsys, "--out", "digest.pdf")
     assert code == cli.EXIT_USAGE and ".md or .html" in out
     assert not list(setup.data.glob("**/*.jsonl"))  # without --send nothing is recorded
@@ -346,3 +346,20 @@ def test_a_run_while_another_sends_sends_nothing(setup, capsys, webhook_receiver
     assert webhook_receiver.attempts == 0
     assert setup.run(capsys, "--as-of", F.WEEK1, "--send")[0] == cli.EXIT_OK
     assert len(webhook_receiver.posts) == 1
+
+
+@pytest.mark.parametrize("kind", ["google-chat", "teams"])
+def test_google_chat_and_teams_get_their_own_body(setup, capsys, webhook_receiver, kind):
+    setup.secrets(webhook=webhook_receiver.url)
+    secrets = setup.cwd / ".streamlit" / "secrets.toml"
+    secrets.write_text(secrets.read_text().replace('"slack"', f'"{kind}"'))
+    assert setup.run(capsys, "--as-of", F.WEEK1, "--send")[0] == cli.EXIT_OK
+    (body,) = webhook_receiver.bodies
+    if kind == "google-chat":
+        assert set(body) == {"text"}
+        assert "*Watermelons: 2, 2 new*" in body["text"]
+        assert "<https://gt.acme.example/check_in?initiative=AI-7|check in>" in body["text"]
+    else:
+        text = body["attachments"][0]["content"]["body"][0]["text"]
+        assert "**Watermelons: 2, 2 new**" in text
+        assert "[check in](https://gt.acme.example/check_in?initiative=AI-7)" in text

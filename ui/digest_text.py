@@ -52,6 +52,7 @@ EVIDENCE_WORDS = {
     evidence.NO_EVIDENCE: "on the row alone",
 }
 NEW_MARK = "NEW"
+_URL_SAFE = str.maketrans({" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E"})
 MORE = "… and {n} more in the app"
 # Google Chat reads <…> as a link or a mention and has no escape: look-alikes instead.
 _CHAT_ANGLES = str.maketrans({"<": "‹", ">": "›"})
@@ -247,8 +248,8 @@ def blocks(digest: Digest) -> list[Block]:
 
 def _markdown_span(span: Span) -> str:
     text = fmt.plain(span.text) if span.sheet else span.text.replace("$", "\\$")
-    if span.url:
-        return f"[{text}](<{span.url}>)"
+    if span.url:  # parentheses and spaces encoded: Teams' cards read no <…> destination
+        return f"[{text}]({span.url.translate(_URL_SAFE)})"
     return f"**{text}**" if span.bold and text else text
 
 
