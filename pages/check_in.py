@@ -14,12 +14,13 @@ from data_sources import checkins
 from data_sources.config import GSHEETS
 from data_sources.errors import SourceError
 from portfolio import schema
+from portfolio.digest import CHECK_IN_PARAM
 from ui import data, display, shell
 from ui import format as fmt
 
 RECENT_CHECKINS = 5
 PICK_KEY = "check_in_initiative"
-PICK_PARAM = "initiative"  # the picked initiative lives in the URL, so a link opens its form
+PICK_PARAM = CHECK_IN_PARAM  # the picked initiative lives in the URL: the digest links here
 FLASH_KEY = "check_in_flash"  # what the last send of the outbox did, shown after the rerun
 FORM_FLASH_KEY = "check_in_form_flash"  # what the last submit did, shown under the form
 DRAFT_KEY = "check_in_draft"  # (fields, CheckIn) of a queued check-in, resent with its id
