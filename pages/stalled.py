@@ -113,6 +113,7 @@ else:
             label="bar_label",
             title=title,
             color_title="Verdict",
+            as_of=view.as_of,
             tooltip=[
                 ("name", "Initiative"),
                 ("team", "Team"),

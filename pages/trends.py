@@ -71,7 +71,9 @@ else:
             )
         st.markdown(f"**{message}**")
         view.chart(
-            lambda: charts.weekly_line(total, title="Weekly active users, all initiatives"),
+            lambda: charts.weekly_line(
+                total, title="Weekly active users, all initiatives", as_of=as_of
+            ),
             key="trends_total",
             title="Weekly active users",
         )
@@ -106,6 +108,7 @@ else:
                     series="initiative",
                     label="initiative_id",
                     title="Weekly active users per initiative",
+                    as_of=as_of,
                 ),
                 key="trends_per_initiative",
                 title="Weekly active users per initiative",

@@ -151,7 +151,7 @@ elif weeks.empty:
 else:
     with evidence:
         view.chart(
-            lambda: charts.weekly_evidence(weeks, title="Weekly active users"),
+            lambda: charts.weekly_evidence(weeks, title="Weekly active users", as_of=view.as_of),
             key="watermelons_usage",
             title=f"Weekly active users: {row['name']}",
             extra=(picked,),
