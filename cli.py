@@ -1,7 +1,7 @@
 """Ground Truth from a terminal: doctor, verdicts and the other commands.
 
-    python cli.py doctor [--source SRC] [--json]
-    python cli.py verdicts [--source SRC] [--as-of YYYY-MM-DD] [--json]
+    python cli.py doctor [--source SRC] [--json] [--allow-stale]
+    python cli.py verdicts [--source SRC] [--as-of YYYY-MM-DD] [--json] [--allow-stale]
     python cli.py check-in --initiative ID --status S --stage S [--active-users N]
                            [--note TEXT] [--author NAME] [--source SRC]
     python cli.py outbox [--send] [--source SRC]
@@ -17,45 +17,132 @@
 `--source` takes what GROUNDTRUTH_SOURCE takes: a path to an .xlsx file, a CSV file or a
 folder of CSV files, `gsheets` or `sample`. Without it the source is chosen as the app
 chooses it, reading `.streamlit/secrets.toml` from the working directory.
-Bad input is reported in words and an exit code, never a traceback.
+Bad input is reported in words and an exit code, never a traceback. Everything printed goes
+through portfolio.text.escape: a cell's ESC, BEL or line break reaches the terminal as
+`\u001b`, `\u0007` or `\n`, never as itself.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import TextIO
+
+from portfolio.text import escape, escape_lines
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1  # doctor found an error in the sheet
 EXIT_USAGE = 2  # bad arguments or a source that cannot be read
 EXIT_STILL_PENDING = 3  # outbox --send: check-ins still wait (the sheet failed again)
+EXIT_RENDER = 4  # slide: the image could not be drawn (the message says why)
 
 
 class CommandError(Exception):
     """A failure to report in one line, with the fix, and exit non-zero."""
 
 
-def _read_portfolio(source: str | None):
-    """Read and parse the workbook the way the app does, without Streamlit."""
-    return _read_spec_and_portfolio(source)[1]
+class _Escaped:
+    """A text stream that writes every control character as an escape, line breaks aside."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(escape_lines(text))
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
 
 
-def _read_spec_and_portfolio(source: str | None):  # -> (SourceSpec, Portfolio)
+@contextlib.contextmanager
+def _escaped_output() -> Iterator[None]:
+    """stdout and stderr escaped (see _Escaped) while a command runs, whoever prints."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Escaped(sys.stdout), _Escaped(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def _cell(value: object) -> str:
+    """Sheet text on one line of a report: its line breaks too shown as escapes."""
+    return escape(str(value))
+
+
+def _read_portfolio(source: str | None, *, allow_stale: bool | None = None, notices=None):
+    """Read and parse the workbook the way the app does, without Streamlit.
+
+    `allow_stale` is None for a command without --allow-stale (the source or an error);
+    otherwise a source that fails falls back to its last good copy when it is True, and the
+    error names that copy and its age when it is False. `notices` gets the copy's age.
+    """
+    return _read_spec_and_portfolio(source, allow_stale=allow_stale, notices=notices)[1]
+
+
+def _read_raw(spec, *, allow_stale: bool | None, notices):  # -> RawWorkbook
+    """The source's workbook; or, when it fails, its last good copy as `allow_stale` says."""
+    import datetime as dt
+
+    from data_sources.loader import format_age, load_workbook, read_source
+
+    if allow_stale is None:
+        return read_source(spec)
+    started = dt.datetime.now(dt.UTC)
+    result = load_workbook(spec)  # reads, and keeps the copy fresh as the app does
+    if result.error is not None and not result.from_snapshot:
+        raise result.error
+    if not result.from_snapshot:
+        return result.raw
+    copy = result.raw
+    if copy.fetched_at >= started:
+        # The sheet was read; only the usage from SQL ([connections.usage]) is old or missing.
+        if not allow_stale:
+            raise CommandError(
+                f"{result.error.message} Add --allow-stale to go on with the usage's last good "
+                "copy, if any."
+            )
+        print(result.notice, file=notices or sys.stdout)
+        return copy
+    age = format_age(dt.datetime.now(dt.UTC) - copy.fetched_at)
+    when = f"{age} ({copy.fetched_at.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC)"
+    if not allow_stale:
+        raise CommandError(
+            f"{result.error.message} The last good copy of this source, read {when}, is kept "
+            "here: add --allow-stale to use it."
+        )
+    print(
+        f"Using the last good copy, read {when}: the source could not be read now. "
+        f"{result.error.message}",
+        file=notices or sys.stdout,
+    )
+    return copy
+
+
+def _read_spec_and_portfolio(
+    source: str | None, *, allow_stale: bool | None = None, notices=None
+):  # -> (SourceSpec, Portfolio)
     from data_sources.config import read_secrets, resolve_source
     from data_sources.errors import SourceError
-    from data_sources.loader import read_source
     from portfolio.mapping import from_secrets
     from portfolio.parse import parse_workbook
 
     try:
         secrets = read_secrets()
         spec = resolve_source(secrets=secrets, override=source)
-        raw = read_source(spec)
+        raw = _read_raw(spec, allow_stale=allow_stale, notices=notices)
     except SourceError as error:  # settings that cannot work, too: a message, not a traceback
         raise CommandError(str(error)) from None
     return spec, parse_workbook(raw, mapping=from_secrets(secrets))
+
+
+def _stale_args(args: argparse.Namespace) -> dict:
+    """--allow-stale, and where the copy's age goes: stderr when stdout is JSON."""
+    return {"allow_stale": args.allow_stale, "notices": sys.stderr if args.json else sys.stdout}
 
 
 def _json_default(value: object) -> object:
@@ -72,7 +159,7 @@ def _json_default(value: object) -> object:
 
 def cmd_doctor(args: argparse.Namespace) -> int:
     """Rows read per tab and every problem with its A1 reference; exit 1 on an error."""
-    portfolio = _read_portfolio(args.source)
+    portfolio = _read_portfolio(args.source, **_stale_args(args))
     problems = portfolio.problems
     if args.json:
         report = {
@@ -94,19 +181,19 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         }
         print(json.dumps(report, indent=2, default=_json_default, ensure_ascii=False))
     else:
-        print(f"Source: {portfolio.origin}")
+        print(f"Source: {_cell(portfolio.origin)}")
         for tab, count in portfolio.rows_read.items():
             blank = portfolio.blank_rows.get(tab, 0)
             skipped = f" ({blank} blank skipped)" if blank else ""
-            print(f"  {tab:<12} {count:>7,} rows{skipped}")
+            print(f"  {_cell(tab):<12} {count:>7,} rows{skipped}")
         for tab, columns in portfolio.unknown_columns.items():
             if columns:
-                print(f"  {tab}: unknown columns kept: {', '.join(columns)}")
+                print(f"  {_cell(tab)}: unknown columns kept: {_cell(', '.join(columns))}")
         if not problems:
             print("No problems: every cell was read.")
         for p in problems:
-            fix = f" — {p.fix}" if p.fix else ""
-            print(f"{p.severity.upper():<7} {p.cell}: {p.message}{fix}")
+            fix = f" — {_cell(p.fix)}" if p.fix else ""
+            print(f"{p.severity.upper():<7} {_cell(p.cell)}: {_cell(p.message)}{fix}")
         errors = len(portfolio.errors)
         print(f"{len(problems)} problems, {errors} errors.")
     return EXIT_PROBLEMS if portfolio.errors else EXIT_OK
@@ -140,7 +227,7 @@ def cmd_verdicts(args: argparse.Namespace) -> int:
     """One verdict per initiative with its reasons; JSON or a readable table."""
     from portfolio.evidence import assess
 
-    portfolio = _read_portfolio(args.source)
+    portfolio = _read_portfolio(args.source, **_stale_args(args))
     assessed = assess(portfolio, as_of=_as_of(args))
     records = [
         {**{f: row[f] for f in VERDICT_FIELDS}, "reasons": list(row["reasons"])}
@@ -153,11 +240,11 @@ def cmd_verdicts(args: argparse.Namespace) -> int:
         flag = " WATERMELON" if r["watermelon"] else ""
         status = r["reported_status"] if isinstance(r["reported_status"], str) else "—"
         print(
-            f"{r['id']:<10} {r['verdict']:<9} {status:<6} {r['evidence']:<9} "
-            f"{r['team']}: {r['name']}{flag}"
+            f"{_cell(r['id']):<10} {r['verdict']:<9} {_cell(status):<6} {r['evidence']:<9} "
+            f"{_cell(r['team'])}: {_cell(r['name'])}{flag}"
         )
         for reason in r["reasons"]:
-            print(f"{'':<12}- {reason}")
+            print(f"{'':<12}- {_cell(reason)}")
     return EXIT_OK
 
 
@@ -196,6 +283,9 @@ def cmd_check_in(args: argparse.Namespace) -> int:
         raise CommandError(str(error)) from None
     if known is None:
         print("warning: the initiative ids could not be read, so the id was not checked.")
+    left_out = checkins.removed_notice(note=args.note, author=args.author)
+    if left_out:
+        print(f"note: {left_out}")
     print(f"checkin_id: {checkin.checkin_id}")
     print(f"status: {delivery.status} ({delivery.where})")
     if delivery.error is not None:
@@ -220,11 +310,11 @@ def cmd_outbox(args: argparse.Namespace) -> int:
         for entry in waiting:
             c = entry.item
             print(
-                f"  {c.checkin_id}  {c.initiative_id}  {c.reported_status}/{c.stage}  "
-                f"queued {entry.queued_at}, {entry.attempts} attempt(s)"
+                f"  {_cell(c.checkin_id)}  {_cell(c.initiative_id)}  {c.reported_status}/"
+                f"{c.stage}  queued {entry.queued_at}, {entry.attempts} attempt(s)"
             )
             if entry.last_error:
-                print(f"      last error: {entry.last_error}")
+                print(f"      last error: {_cell(entry.last_error)}")
         if not args.send or not waiting:
             return EXIT_OK
         report = checkins.send_pending(spec)
@@ -323,7 +413,7 @@ def cmd_slide(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from portfolio.redact import presented_verdicts
-    from ui import slide
+    from ui import rendering, slide
 
     out = Path(args.out)
     if out.suffix.lower() != ".png":
@@ -333,7 +423,11 @@ def cmd_slide(args: argparse.Namespace) -> int:
     portfolio = _read_portfolio(args.source)
     as_of = _as_of(args) or portfolio.as_of
     assessed = presented_verdicts(portfolio, as_of=as_of)
-    png = slide.render(assessed, as_of=as_of)
+    try:
+        png = slide.render(assessed, as_of=as_of)
+    except rendering.RenderError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_RENDER
     out.write_bytes(png)
     width, height = slide.png_size(png)
     print(f"Wrote {out} ({width}x{height}), as of {as_of:%Y-%m-%d}.")
@@ -398,6 +492,14 @@ def _add_source(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_allow_stale(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--allow-stale",
+        action="store_true",
+        help="when the source cannot be read, use its last good copy and say how old it is",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cli.py", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -405,12 +507,14 @@ def build_parser() -> argparse.ArgumentParser:
     doctor = commands.add_parser("doctor", help="check the workbook cell by cell")
     _add_source(doctor)
     doctor.add_argument("--json", action="store_true", help="print a JSON report")
+    _add_allow_stale(doctor)
     doctor.set_defaults(handler=cmd_doctor)
 
     verdicts = commands.add_parser("verdicts", help="each initiative's verdict and reasons")
     _add_source(verdicts)
     verdicts.add_argument("--as-of", help="compute as of this date (YYYY-MM-DD)")
     verdicts.add_argument("--json", action="store_true", help="print a JSON array")
+    _add_allow_stale(verdicts)
     verdicts.set_defaults(handler=cmd_verdicts)
 
     check_in = commands.add_parser("check-in", help="append a check-in to the CheckIns tab")
@@ -486,14 +590,40 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Options whose value is free text, which may start with "-" ("-1+1", "- fixed the macro").
+FREE_TEXT_OPTIONS = ("--note", "--author")
+_LONG_OPTION = re.compile(r"^--[A-Za-z]")
+
+
+def _attach_free_text(argv: Sequence[str]) -> list[str]:
+    """`--note -1+1` as `--note=-1+1`, which argparse reads as the note rather than an option.
+
+    A value that looks like a long option (`--note --author Dana`) is left for argparse.
+    """
+    out: list[str] = []
+    rest = list(argv)
+    while rest:
+        arg = rest.pop(0)
+        if (
+            arg in FREE_TEXT_OPTIONS
+            and rest
+            and rest[0].startswith("-")
+            and not _LONG_OPTION.match(rest[0])
+        ):
+            arg = f"{arg}={rest.pop(0)}"
+        out.append(arg)
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    handler: Callable[[argparse.Namespace], int] = args.handler
-    try:
-        return handler(args)
-    except CommandError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_USAGE
+    with _escaped_output():
+        args = build_parser().parse_args(_attach_free_text(sys.argv[1:] if argv is None else argv))
+        handler: Callable[[argparse.Namespace], int] = args.handler
+        try:
+            return handler(args)
+        except CommandError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return EXIT_USAGE
 
 
 if __name__ == "__main__":

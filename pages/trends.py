@@ -15,6 +15,7 @@ import streamlit as st
 
 from portfolio import history, metrics, schema
 from portfolio.evidence import assess
+from portfolio.settings import compare_months
 from ui import charts, display, shell, upload
 from ui import format as fmt
 
@@ -34,11 +35,12 @@ if filtered.empty:
     st.info(f"No initiatives match {scope} as of {fmt.day(as_of)}.")
     st.stop()
 ids = filtered["id"].astype(str).tolist()
-names = dict(zip(ids, filtered["name"].astype(str), strict=True))
+names = dict(zip(ids, fmt.names_or_ids(filtered), strict=True))
 
 
 def _label(initiative_id: str) -> str:
-    return f"{names.get(initiative_id, initiative_id)} ({initiative_id})"
+    name = names.get(initiative_id, initiative_id)
+    return name if name == initiative_id else f"{name} ({initiative_id})"
 
 
 # --- adoption over time ---------------------------------------------------------------------
@@ -120,7 +122,7 @@ else:
 # --- now against then -----------------------------------------------------------------------
 
 st.subheader("Now against then")
-months = int(portfolio.settings.get("compare_months") or schema.SETTINGS_DEFAULTS["compare_months"])
+months = compare_months(portfolio.settings)
 default_then = (as_of - pd.DateOffset(months=months)).date()
 then = st.date_input(
     "Compare with",

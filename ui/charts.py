@@ -9,6 +9,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from portfolio import metrics, schema
 from ui import axes, theme
 
 BAR_HEIGHT = 28  # px per category on horizontal bar charts
@@ -218,7 +219,7 @@ def survival_bars(
     long = pd.DataFrame(rows, columns=["group", "measure", "count", "label"])
     scale = alt.Scale(
         domain=[ALL_LABEL, ADOPTED_LABEL],
-        range=[theme.MUTED, theme.VERDICT_COLORS["adopted"]],
+        range=[theme.MUTED, theme.VERDICT_COLORS[schema.Verdict.ADOPTED]],
     )
     y = alt.Y("group:N", title=None, sort=order)  # the groups name themselves
     # The axis ends near the longest bar; the labels past it get their room from the
@@ -422,11 +423,11 @@ def weekly_evidence(
 # Survey frequencies as one blue ramp, darkest for Daily: an ordered scale reads as "more
 # often" without a legend lookup and stays readable with any colour-vision deficiency.
 FREQUENCY_COLORS = {
-    "Daily": "#0072B2",
-    "Weekly": "#56B4E9",
-    "Monthly": "#B9DDF1",
-    "Never": "#D4D4D4",
-    "Not answered": "#F1F1F1",
+    schema.Frequency.DAILY: "#0072B2",
+    schema.Frequency.WEEKLY: "#56B4E9",
+    schema.Frequency.MONTHLY: "#B9DDF1",
+    schema.Frequency.NEVER: "#D4D4D4",
+    metrics.NOT_ANSWERED: "#F1F1F1",
 }
 # Labels on the darkest segment are white, on the light ones near-black.
 LIGHT_TEXT = "white"
