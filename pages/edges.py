@@ -109,7 +109,7 @@ display.table(
     metrics.grassroots_adopted(assessed).drop(columns=["id"]),
     key="edges_grassroots",
     present=view.present,
-    file_name="grassroots-adopted.csv",
+    file_name=view.export_name("edges-grassroots-adopted"),
     column_config={
         "team": "Team",
         "name": "Initiative",

@@ -91,7 +91,12 @@ tabs = pd.DataFrame(
         for tab in schema.TABLES
     ]
 )
-display.table(tabs, key="sheet_health_tabs", present=view.present, file_name="tabs.csv")
+display.table(
+    tabs,
+    key="sheet_health_tabs",
+    present=view.present,
+    file_name=view.export_name("sheet-health-tabs"),
+)
 for tab, adds in TAB_ADDS.items():
     if tab in portfolio.tabs_present:
         continue
@@ -125,7 +130,7 @@ else:
                 group.drop(columns="tab"),
                 key=f"sheet_health_problems_{schema.normalize(tab)}",
                 present=view.present,
-                file_name=f"problems-{schema.normalize(tab)}.csv",
+                file_name=view.export_name(f"sheet-health-problems-{schema.normalize(tab)}"),
             )
 
 # --- unknown columns ------------------------------------------------------------------------
@@ -156,7 +161,7 @@ else:
         key="sheet_health_stale_teams",
         present=view.present,
         column_config={"share stale": st.column_config.NumberColumn(format="percent")},
-        file_name="stale-by-team.csv",
+        file_name=view.export_name("sheet-health-stale-by-team"),
     )
     filtered = view.filtered
     days = pd.to_numeric(filtered["days_since_activity"], errors="coerce").astype(float)
@@ -179,7 +184,7 @@ else:
         key="sheet_health_stale_rows",
         present=view.present,
         column_config={"row": st.column_config.NumberColumn("sheet row", format="%d")},
-        file_name="stale-rows.csv",
+        file_name=view.export_name("sheet-health-stale-rows"),
     )
 
 show_mapping_panel(view)

@@ -168,7 +168,7 @@ display.table(
     gone.drop(columns=["id"]),
     key="stalled",
     present=view.present,
-    file_name="stalled-and-reverted.csv",
+    file_name=view.export_name("stalled-and-reverted"),
     column_config={
         "name": "Initiative",
         "team": "Team",
