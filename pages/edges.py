@@ -116,7 +116,7 @@ display.table(
         "owner": "Owner",
         "area": "Area",
         "tool": "Tool",
-        "started": st.column_config.DateColumn("Started", format="D MMM YYYY"),
+        "started": st.column_config.DateColumn("Started", format=fmt.DATE_COLUMN),
         "recent_mean": st.column_config.NumberColumn("Weekly users now", format="%.0f"),
         "peak_users": st.column_config.NumberColumn("Peak weekly users", format="%.0f"),
         "annual_cost": st.column_config.NumberColumn("Annual cost", format="dollar", step=1),

@@ -157,10 +157,12 @@ else:
         "(Settings: stale_after_days). Ask each team to check in or update its rows."
     )
     display.table(
-        stale.rename(columns={"stale": "stale rows", "share": "share stale"}),
+        stale.assign(share=stale["share"] * fmt.PERCENT).rename(
+            columns={"stale": "stale rows", "share": "share stale"}
+        ),
         key="sheet_health_stale_teams",
         present=view.present,
-        column_config={"share stale": st.column_config.NumberColumn(format="percent")},
+        column_config={"share stale": st.column_config.NumberColumn(format=fmt.PERCENT_COLUMN)},
         file_name=view.export_name("sheet-health-stale-by-team"),
     )
     filtered = view.filtered
@@ -175,7 +177,7 @@ else:
             "name": quiet["name"].to_numpy(),
             "team": quiet["team"].to_numpy(),
             "owner": quiet["owner"].to_numpy(),
-            "last sign of life": pd.to_datetime(quiet["last_activity"]).dt.date.to_numpy(),
+            "last sign of life": pd.to_datetime(quiet["last_activity"]).to_numpy(),
             "days since": days.to_numpy()[is_quiet],
         }
     ).sort_values(["team", "days since"], ascending=[True, False], kind="stable")
@@ -183,7 +185,10 @@ else:
         rows,
         key="sheet_health_stale_rows",
         present=view.present,
-        column_config={"row": st.column_config.NumberColumn("sheet row", format="%d")},
+        column_config={
+            "row": st.column_config.NumberColumn("sheet row", format="%d"),
+            "last sign of life": st.column_config.DateColumn(format=fmt.DATE_COLUMN),
+        },
         file_name=view.export_name("sheet-health-stale-rows"),
     )
 
