@@ -14,12 +14,13 @@ from data_sources import checkins
 from data_sources.config import GSHEETS
 from data_sources.errors import SourceError
 from portfolio import schema
+from portfolio.digest import CHECK_IN_PARAM
 from ui import data, display, shell
 from ui import format as fmt
 
 RECENT_CHECKINS = 5
 PICK_KEY = "check_in_initiative"
-PICK_PARAM = "initiative"  # the picked initiative lives in the URL, so a link opens its form
+PICK_PARAM = CHECK_IN_PARAM  # the picked initiative lives in the URL: the digest links here
 FLASH_KEY = "check_in_flash"  # what the last send of the outbox did, shown after the rerun
 FORM_FLASH_KEY = "check_in_form_flash"  # what the last submit did, shown under the form
 DRAFT_KEY = "check_in_draft"  # (fields, CheckIn) of a queued check-in, resent with its id
@@ -250,6 +251,8 @@ if sent:
     except SourceError as error:
         st.error(fmt.plain(error.message), icon=":material/error:")
     else:
+        left_out = checkins.removed_notice(note=note, author=author)
+        left_out = f"\n\n{left_out}" if left_out else ""
         if delivery.written:
             st.session_state.pop(DRAFT_KEY, None)
             st.session_state[GENERATION_KEY] = generation + 1
@@ -264,7 +267,8 @@ if sent:
                     "check-in: pick a later as-of date in the sidebar to count it."
                     if later
                     else ""
-                ),
+                )
+                + left_out,
             )
             data.refresh()
         else:
@@ -275,6 +279,6 @@ if sent:
                 "queued",
                 f"Not in the sheet yet: {fmt.plain(reason)}\n\nYour check-in is kept on this "
                 "server and is sent once, automatically, when the sheet answers (or press "
-                "Send pending). The form still holds what you typed.",
+                "Send pending). The form still holds what you typed." + left_out,
             )
         st.rerun()

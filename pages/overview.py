@@ -13,6 +13,7 @@ from portfolio import evidence, metrics, schema
 from portfolio.settings import thresholds
 from ui import charts, presentation, shell, theme
 from ui import format as fmt
+from ui.digest_preview import show_next_digest
 
 view = shell.view()
 portfolio = view.portfolio
@@ -56,6 +57,7 @@ st.caption(
     f"{fmt.plain(portfolio.origin)}"
 )
 presentation.slide_button(view)  # the one-slide PNG for a board deck
+show_next_digest(view)  # what teams receive this week
 
 gap = metrics.theater_gap(assessed)
 cols = st.columns(4)

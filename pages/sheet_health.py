@@ -25,6 +25,9 @@ TAB_ADDS = {
     "status and stage (the Check in page creates this tab on the first check-in)",
     schema.DAILY_TOOLS: "Daily tools could set the tools people use every day against what "
     "the company pays for",
+    schema.STATUS_HISTORY: "Trends could compare with what the deck really said back then and "
+    "Watermelons could show each green week beside the usage (`cli.py history record` writes "
+    "it once a week)",
     schema.SETTINGS: "the as-of date, the mandate date and the thresholds could be set; until "
     "then the defaults are used",
 }

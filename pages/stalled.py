@@ -86,13 +86,10 @@ shown = dated.head(TIMELINE_MAX_ROWS).sort_values("started", kind="stable")
 if shown.empty:
     st.caption("None of them has a readable start date, so there is no timeline to draw.")
 else:
+    names = fmt.names_or_ids(shown)
     frame = shown.assign(
         # names are not unique keys; the id tells two rows of the same name apart
-        label_y=lambda f: (
-            f["name"]
-            .astype(str)
-            .where(~f["name"].duplicated(keep=False), f["name"].astype(str) + " (" + f["id"] + ")")
-        ),
+        label_y=names.where(~names.duplicated(keep=False), names + " (" + shown["id"] + ")"),
         verdict_label=lambda f: f["verdict"].map(theme.VERDICT_LABELS),
         lived=lambda f: [lifespan(d) for d in f["lived_days"]],
         went_back_to=lambda f: f["reverted_to"].fillna("—"),

@@ -35,11 +35,12 @@ if filtered.empty:
     st.info(f"No initiatives match {scope} as of {fmt.day(as_of)}.")
     st.stop()
 ids = filtered["id"].astype(str).tolist()
-names = dict(zip(ids, filtered["name"].astype(str), strict=True))
+names = dict(zip(ids, fmt.names_or_ids(filtered), strict=True))
 
 
 def _label(initiative_id: str) -> str:
-    return f"{names.get(initiative_id, initiative_id)} ({initiative_id})"
+    name = names.get(initiative_id, initiative_id)
+    return name if name == initiative_id else f"{name} ({initiative_id})"
 
 
 # --- adoption over time ---------------------------------------------------------------------

@@ -135,7 +135,7 @@ weeks = view.memo(
     ),
     picked,
 )
-story = history.describe_status_run(statuses, weeks, as_of=view.as_of)
+story = history.describe_status_run(statuses, weeks, as_of=view.as_of, recent=row["recent_mean"])
 if story:
     evidence.markdown(f"**{fmt.plain(story)}**")
 if not has_usage:
@@ -153,7 +153,7 @@ else:
         view.chart(
             lambda: charts.weekly_evidence(weeks, title="Weekly active users"),
             key="watermelons_usage",
-            title=f"Weekly active users: {row['name']}",
+            title=f"Weekly active users: {fmt.name_or_id(row['name'], row['id'])}",
             extra=(picked,),
         )
 if statuses.empty:

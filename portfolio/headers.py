@@ -69,6 +69,24 @@ def header_matches(row: Sequence[Cell], index: Mapping[str, str]) -> int:
     return len({index[k] for k in keys if k in index})
 
 
+def header_columns(header: Sequence[Cell], table: schema.Table) -> list[str | None]:
+    """The canonical column of `table` each header cell names (None for a foreign cell or
+    a repeat of a column named further left).
+
+    >>> header_columns(["Note", "UUID", "note"], schema.TABLES["CheckIns"])
+    ['note', 'checkin_id', None]
+    """
+    index = schema.header_index(table)
+    seen: set[str] = set()
+    out: list[str | None] = []
+    for cell in header:
+        name = index.get(schema.normalize(cell)) if isinstance(cell, str) else None
+        out.append(name if name is not None and name not in seen else None)
+        if name is not None:
+            seen.add(name)
+    return out
+
+
 def header_row(rows: Sequence[Sequence[Cell]], index: Mapping[str, str]) -> int:
     """The row holding the headers: of the first HEADER_SEARCH_ROWS rows, the first that
     matches the most known headers (row 0 unless a later row matches more, and at least
