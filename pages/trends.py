@@ -200,5 +200,5 @@ if not moves.changes.empty:
         ),
         key="trends_changes",
         present=view.present,
-        file_name="verdict-changes.csv",
+        file_name=view.export_name("trends-verdict-changes"),
     )

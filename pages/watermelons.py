@@ -77,7 +77,7 @@ display.table(
     melons.loc[:, TABLE_COLUMNS],
     key="watermelons",
     present=view.present,
-    file_name="watermelons.csv",
+    file_name=view.export_name("watermelons"),
     column_config={
         "id": st.column_config.TextColumn("ID", width="small"),
         "name": "Initiative",

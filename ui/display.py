@@ -130,6 +130,16 @@ def to_csv(frame: pd.DataFrame) -> bytes:
     return neutralize(frame).to_csv(index=False).encode("utf-8")
 
 
+def export_name(stem: str, as_of: object, *, ext: str = "csv") -> str:
+    """A download's file name: what it is (the page first) and the as-of date it shows.
+
+    export_name("watermelons", pd.Timestamp("2026-11-23")) -> 'watermelons-2026-11-23.csv';
+    a widget key works as the stem: "sheet_health_tabs" -> 'sheet-health-tabs-2026-11-23.csv'.
+    """
+    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "export"
+    return f"{slug}-{pd.Timestamp(as_of):%Y-%m-%d}.{ext}"
+
+
 def table(
     frame: pd.DataFrame,
     *,
@@ -287,6 +297,7 @@ def chart(
     title: str,
     stamp: str,
     cache: tuple | None = None,
+    file_name: str | None = None,
 ) -> None:
     """Show a chart in the shared theme with a PNG download made only when clicked.
 
@@ -308,7 +319,7 @@ def chart(
     st.download_button(
         "Download PNG",
         data=make,
-        file_name=f"{key}.png",
+        file_name=file_name or f"{key}.png",
         mime="image/png",
         key=f"{key}_png",
         on_click="ignore",
