@@ -96,6 +96,7 @@ if spec.kind == GSHEETS:
             ),
             key="check_in_pending",
             present=view.present,
+            file_name=view.export_name("check-in-waiting"),
         )
         if st.button("Send pending", key="check_in_send_pending", icon=":material/send:"):
             _settle(checkins.send_pending(spec))
@@ -168,7 +169,12 @@ else:
             "team": current["team"],
         }
     )
-    display.table(recent, key="check_in_recent", present=view.present)
+    display.table(
+        recent,
+        key="check_in_recent",
+        present=view.present,
+        file_name=view.export_name(f"check-in-{picked}"),
+    )
 
 # -- the form ------------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ Daily tools and Trends; pages use this package: `charts.survival_bars(...)`.
 from ui.charts.basic import bars, fit_height, stacked_bars, weekly_line
 from ui.charts.usage import FREQUENCY_COLORS, frequency_bars, heatmap, trend_lines
 from ui.charts.verdicts import (
+    TEXT_COLOR,
     bars_height,
     survival_bars,
     tally_bars,
@@ -18,6 +19,7 @@ from ui.charts.verdicts import (
 
 __all__ = [
     "FREQUENCY_COLORS",
+    "TEXT_COLOR",
     "bars",
     "bars_height",
     "fit_height",

@@ -8,8 +8,8 @@ import altair as alt
 import pandas as pd
 
 from portfolio import metrics, schema
-from ui import theme
-from ui.charts.basic import CHROME_HEIGHT, MIN_HEIGHT, fit_height
+from ui import axes, theme
+from ui.charts.basic import CHROME_HEIGHT, MIN_HEIGHT, fit_height, time_span
 
 # Survey frequencies as one blue ramp, darkest for Daily: an ordered scale reads as "more
 # often" without a legend lookup and stays readable with any colour-vision deficiency.
@@ -71,7 +71,7 @@ def frequency_bars(
     scale = alt.Scale(domain=frequencies, range=[FREQUENCY_COLORS[f] for f in frequencies])
     base = alt.Chart(frame, title=title).encode(
         y=alt.Y(f"{category}:N", title=category_title or "", sort=order),
-        x=alt.X("count:Q", title="Answers", stack="zero"),
+        x=alt.X("count:Q", title="Answers", stack="zero", axis=axes.count_axis()),
         order=alt.Order("_rank:Q"),
         tooltip=[
             alt.Tooltip(f"{category}:N", title=category_title or category),
@@ -87,7 +87,9 @@ def frequency_bars(
         text=alt.Text("_label:N"),
         color=_text_color(f"datum.frequency === '{frequencies[0]}'"),
     )
-    return alt.layer(bars, labels).properties(height=fit_height(len(order)))
+    return alt.layer(bars, labels).properties(
+        height=fit_height(len(order)), usermeta=axes.rows_meta(len(order))
+    )
 
 
 def heatmap(
@@ -141,7 +143,7 @@ def heatmap(
     )
     rows = len(y_sort) if y_sort else max(1, frame[y].nunique())
     return alt.layer(cells, text).properties(
-        height=max(MIN_HEIGHT, HEAT_CELL * rows) + CHROME_HEIGHT
+        height=max(MIN_HEIGHT, HEAT_CELL * rows) + CHROME_HEIGHT, usermeta=axes.rows_meta(rows)
     )
 
 
@@ -153,6 +155,7 @@ def trend_lines(
     series_title: str = "Initiative",
     label: str | None = None,
     height: int = TREND_HEIGHT,
+    as_of: object = None,
 ) -> alt.Chart:
     """Weekly active users, one coloured line per `series`, each labelled at its last point.
 
@@ -160,8 +163,9 @@ def trend_lines(
     e.g. the id), one row per series and week (aggregated).
     Each line is named at its last point, so the legend colours are not the only cue.
     """
-    x = alt.X("week:T", title="Week", axis=alt.Axis(format="%b %Y"))
-    y = alt.Y("active_users:Q", title="Weekly active users")
+    first, last = time_span(frame["week"], as_of)
+    x = axes.time_x("week", first=first, last=last, title="Week")
+    y = alt.Y("active_users:Q", title="Weekly active users", axis=axes.count_axis())
     color = alt.Color(
         f"{series}:N",
         title=series_title,

@@ -8,8 +8,8 @@ import altair as alt
 import pandas as pd
 
 from portfolio import schema
-from ui import theme
-from ui.charts.basic import BAR_HEIGHT
+from ui import axes, theme
+from ui.charts.basic import BAR_HEIGHT, time_span
 
 ALL_LABEL = "All initiatives"
 ADOPTED_LABEL = "Adopted"
@@ -22,8 +22,6 @@ STATUS_BAND_OPACITY = 0.18  # faint enough that the usage line stays the figure
 FRAME_HEIGHT = 160
 SMALL_HEIGHT = 200
 EVIDENCE_HEIGHT = 260
-# Share of the value axis kept free to the right of the longest bar for its label.
-LABEL_ROOM = 0.45
 TEXT_COLOR = "#333333"
 
 
@@ -54,18 +52,14 @@ def survival_bars(
         rows.append({"group": name, "measure": ALL_LABEL, "count": total, "label": label})
         rows.append({"group": name, "measure": ADOPTED_LABEL, "count": adopted, "label": ""})
     long = pd.DataFrame(rows, columns=["group", "measure", "count", "label"])
-    largest = max(1, int(long["count"].max())) if len(long) else 1
     scale = alt.Scale(
         domain=[ALL_LABEL, ADOPTED_LABEL],
         range=[theme.MUTED, theme.VERDICT_COLORS[schema.Verdict.ADOPTED]],
     )
     y = alt.Y("group:N", title=None, sort=order)  # the groups name themselves
-    x = alt.X(
-        "count:Q",
-        title="Initiatives",
-        stack=None,
-        scale=alt.Scale(domain=[0, largest * (1 + LABEL_ROOM)], nice=False),
-    )
+    # The axis ends near the longest bar; the labels past it get their room from the
+    # chart's autosize, which fits every mark.
+    x = alt.X("count:Q", title="Initiatives", stack=None, axis=axes.count_axis())
     base = alt.Chart(long, title=title)
     bars = base.mark_bar().encode(
         y=y,
@@ -88,7 +82,9 @@ def survival_bars(
         .mark_text(align="left", dx=4, color=TEXT_COLOR)
         .encode(y=y, x=x, text="label:N")
     )
-    return alt.layer(bars, labels).properties(height=bars_height(len(order)))
+    return alt.layer(bars, labels).properties(
+        height=bars_height(len(order)), usermeta=axes.rows_meta(len(order))
+    )
 
 
 def timeline(
@@ -103,12 +99,14 @@ def timeline(
     title: str,
     color_title: str | None = None,
     tooltip: list[tuple[str, str]] | None = None,
+    as_of: object = None,
 ) -> alt.Chart:
     """One bar per `category` from `start` to `end`, in the frame's order, with a text label.
 
-    A dot marks `end`, so an initiative that lived a single day still shows; the time axis
-    runs on past the last end to leave room for the labels. `tooltip` lists (column, title)
-    pairs; dates show as "2 Mar 2026".
+    A dot marks `end`, so an initiative that lived a single day still shows. The time axis
+    ends at `as_of` (else the last end); a label past it takes its room from the chart's
+    autosize. Every row is named: the chart is one BAR_HEIGHT per row tall. `tooltip` lists
+    (column, title) pairs; dates show as "2 Mar 2026".
     """
     order = frame[category].astype(str).tolist()
     tips = [
@@ -117,32 +115,30 @@ def timeline(
         else alt.Tooltip(f"{column}:N", title=name)
         for column, name in (tooltip or [(category, category)])
     ]
-    first = pd.to_datetime(frame[start]).min()
-    last = pd.to_datetime(frame[end]).max()
-    domain = alt.Undefined
-    if pd.notna(first) and pd.notna(last):
-        room = max(last - first, pd.Timedelta(days=1)) * LABEL_ROOM
-        domain = [first.isoformat(), (last + room).isoformat()]
-    x_scale = alt.Scale(domain=domain, nice=False)
+    first = pd.to_datetime(frame[start], errors="coerce").min()
+    _, last = time_span(frame[end], as_of)
+    x_scale = axes.time_scale(first, last)
     base = alt.Chart(frame, title=title).encode(
-        y=alt.Y(f"{category}:N", title="", sort=order),
-        color=alt.Color(
-            f"{color}:N",
-            scale=scale,
-            title=color_title or color,
-            legend=alt.Legend(orient="bottom"),
-        ),
+        y=alt.Y(f"{category}:N", title="", sort=order, axis=alt.Axis(labelOverlap=False)),
         tooltip=tips,
     )
+    color_enc = alt.Color(
+        f"{color}:N", scale=scale, title=color_title or color, legend=alt.Legend(orient="bottom")
+    )
     bars = base.mark_bar(height={"band": 0.6}).encode(
-        x=alt.X(f"{start}:T", title=None, scale=x_scale, axis=alt.Axis(format="%b %Y")),
+        x=alt.X(f"{start}:T", title=None, scale=x_scale, axis=axes.time_axis(first, last)),
         x2=f"{end}:T",
+        color=color_enc,
     )
-    dots = base.mark_point(filled=True, size=POINT_SIZE).encode(x=alt.X(f"{end}:T", scale=x_scale))
+    dots = base.mark_point(filled=True, size=POINT_SIZE, opacity=1).encode(
+        x=alt.X(f"{end}:T"), color=color_enc
+    )
     text = base.mark_text(align="left", dx=7, color=TEXT_COLOR).encode(
-        x=alt.X(f"{end}:T", scale=x_scale), text=f"{label}:N"
+        x=alt.X(f"{end}:T"), text=f"{label}:N"
     )
-    return alt.layer(bars, dots, text).properties(height=bars_height(len(order)))
+    return alt.layer(bars, dots, text).properties(
+        height=bars_height(len(order)), usermeta=axes.rows_meta(len(order))
+    )
 
 
 def tally_bars(
@@ -159,13 +155,7 @@ def tally_bars(
     The count axis ticks whole numbers only (a tally of 1s must not read 0.05, 0.10, ...).
     """
     order = frame[category].astype(str).tolist()
-    largest = max(1, int(frame[value].max())) if len(frame) else 1
-    x = alt.X(
-        f"{value}:Q",
-        title=value_title,
-        scale=alt.Scale(domain=[0, largest * (1 + LABEL_ROOM)], nice=False),
-        axis=alt.Axis(tickMinStep=1, format="d"),
-    )
+    x = alt.X(f"{value}:Q", title=value_title, axis=axes.count_axis())
     base = alt.Chart(frame, title=title or alt.Undefined).encode(
         y=alt.Y(f"{category}:N", title=None, sort=order),
         x=x,
@@ -178,7 +168,9 @@ def tally_bars(
     labels = base.mark_text(align="left", dx=4, color=TEXT_COLOR).encode(
         text=alt.Text(f"{value}:Q", format=",d")
     )
-    return alt.layer(bars, labels).properties(height=bars_height(len(order)))
+    return alt.layer(bars, labels).properties(
+        height=bars_height(len(order)), usermeta=axes.rows_meta(len(order))
+    )
 
 
 def weekly_evidence(
@@ -186,6 +178,7 @@ def weekly_evidence(
     *,
     title: str = "Weekly active users",
     height: int = EVIDENCE_HEIGHT,
+    as_of: object = None,
 ) -> alt.Chart:
     """One initiative's weekly active users (metrics.initiative_weeks: week, active_users, logged).
 
@@ -199,8 +192,9 @@ def weekly_evidence(
         kind=[LOGGED_LABEL if logged else SILENT_LABEL for logged in frame["logged"]]
     )
     kinds = [LOGGED_LABEL, SILENT_LABEL]
-    x = alt.X("week:T", title=None, axis=alt.Axis(format="%d %b"))
-    y = alt.Y("active_users:Q", title="Weekly active users")
+    first, last = time_span(frame["week"], as_of)
+    x = axes.time_x("week", first=first, last=last)
+    y = alt.Y("active_users:Q", title="Weekly active users", axis=axes.count_axis())
     line = alt.Chart(frame).mark_line(color=theme.NEUTRAL).encode(x=x, y=y)
     # Stroke and fill share one legend (same field, same title): a filled and a hollow dot.
     dots = (
@@ -236,7 +230,7 @@ def weekly_evidence(
     bands = (
         alt.Chart(frame)
         .transform_filter("isValid(datum.reported_status)")
-        .mark_rect(opacity=STATUS_BAND_OPACITY)
+        .mark_rect(opacity=STATUS_BAND_OPACITY, clip=True)
         .encode(
             x=x,
             x2="week_end:T",
