@@ -43,6 +43,24 @@ def money(value: object, *, currency: str = "$") -> str:
     return f"{sign}{currency}{amount:,.0f}"
 
 
+def dollars(value: object, *, currency: str = "$") -> str:
+    """Money in a table: whole units, thousands separated, never cents.
+
+    dollars(22800) -> '$22,800'; dollars(1234.56) -> '$1,235'; a missing value -> '—'.
+    """
+    if _missing(value):
+        return "—"
+    amount = float(value)
+    return f"{'-' if amount < 0 else ''}{currency}{abs(amount):,.0f}"
+
+
+def yes_no(value: object) -> str:
+    """yes_no(True) -> 'yes', yes_no(False) -> 'no'; a missing value -> '—'."""
+    if _missing(value):
+        return "—"
+    return "yes" if bool(value) else "no"
+
+
 def integer(value: object) -> str:
     """integer(12345) -> '12,345'; a missing value -> '—'."""
     if _missing(value):
