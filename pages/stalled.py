@@ -87,12 +87,7 @@ if shown.empty:
     st.caption("None of them has a readable start date, so there is no timeline to draw.")
 else:
     frame = shown.assign(
-        # names are not unique keys; the id tells two rows of the same name apart
-        label_y=lambda f: (
-            f["name"]
-            .astype(str)
-            .where(~f["name"].duplicated(keep=False), f["name"].astype(str) + " (" + f["id"] + ")")
-        ),
+        label_y=lambda f: f["label"],  # unique: a repeated name carries its id or row
         verdict_label=lambda f: f["verdict"].map(theme.VERDICT_LABELS),
         lived=lambda f: [lifespan(d) for d in f["lived_days"]],
         went_back_to=lambda f: f["reverted_to"].fillna("—"),
@@ -114,7 +109,7 @@ else:
             title=title,
             color_title="Verdict",
             tooltip=[
-                ("name", "Initiative"),
+                ("label", "Initiative"),
                 ("team", "Team"),
                 ("verdict_label", "Verdict"),
                 ("started", "Started"),
@@ -165,12 +160,12 @@ else:
 # --- every one of them ------------------------------------------------------------------
 st.subheader("Every one of them")
 display.table(
-    gone.drop(columns=["id"]),
+    gone.drop(columns=["id", "name"]),  # the label: a repeated name carries its id or row
     key="stalled",
     present=view.present,
     file_name="stalled-and-reverted.csv",
     column_config={
-        "name": "Initiative",
+        "label": "Initiative",
         "team": "Team",
         "owner": "Owner",
         "origin": "Origin",

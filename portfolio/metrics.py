@@ -687,8 +687,9 @@ def watermelon_summary(assessed: pd.DataFrame) -> WatermelonSummary:
 def watermelons(assessed: pd.DataFrame) -> pd.DataFrame:
     """Every watermelon (Green on the deck, stalled, reverted or abandoned in the evidence).
 
-    Largest annual cost first, blank costs last, then by name. Columns: id, name, team,
-    owner, tool, annual_cost, verdict, why (every reason, joined by "; "), reason (the first).
+    Largest annual cost first, blank costs last, then by name. Columns: id, name, label,
+    team, owner, tool, annual_cost, verdict, why (every reason, joined by "; "), reason (the
+    first).
 
     >>> watermelons(assessed)[["id", "annual_cost", "verdict"]]  # doctest: +SKIP
            id  annual_cost    verdict
@@ -700,6 +701,7 @@ def watermelons(assessed: pd.DataFrame) -> pd.DataFrame:
         {
             "id": melons["id"].to_numpy(),
             "name": melons["name"].to_numpy(),
+            "label": melons["label"].to_numpy(),
             "team": melons["team"].to_numpy(),
             "owner": melons["owner"].to_numpy(),
             "tool": melons["tool"].to_numpy(),
@@ -763,7 +765,7 @@ def not_real(assessed: pd.DataFrame) -> pd.DataFrame:
     check-in or week with users); `lived_months` is the same in months of 30.4 days, one
     decimal. Largest annual cost first, blank costs last, then by start date.
 
-    Columns: id, name, team, owner, origin, tool, verdict, started, last_activity,
+    Columns: id, name, label, team, owner, origin, tool, verdict, started, last_activity,
     lived_days, lived_months, reverted_to, annual_cost, reason.
 
     >>> not_real(assessed).loc[0, ["id", "lived_days", "lived_months"]].tolist()  # doctest: +SKIP
@@ -777,6 +779,7 @@ def not_real(assessed: pd.DataFrame) -> pd.DataFrame:
         {
             "id": rows["id"].to_numpy(),
             "name": rows["name"].to_numpy(),
+            "label": rows["label"].to_numpy(),
             "team": rows["team"].to_numpy(),
             "owner": rows["owner"].to_numpy(),
             "origin": rows["origin"].to_numpy(),
@@ -1011,10 +1014,10 @@ def top_by_peak(assessed: pd.DataFrame, *, n: int = DEFAULT_TOP_INITIATIVES) -> 
     ['AI-2', 'AI-1']
     """
     peak = pd.to_numeric(assessed["peak_users"], errors="coerce").astype(float)
-    used = pd.DataFrame({"id": assessed["id"].astype(str).to_numpy(), "peak": peak.to_numpy()})
-    used = used[used["peak"] > 0]
+    used = pd.DataFrame({"id": assessed["id"].to_numpy(dtype=object), "peak": peak.to_numpy()})
+    used = used[(used["peak"] > 0) & used["id"].notna()]  # no id, no usage; a repeat counts once
     ranked = used.sort_values(["peak", "id"], ascending=[False, True], kind="stable")
-    return ranked["id"].head(n).tolist()
+    return ranked["id"].astype(str).drop_duplicates().head(n).tolist()
 
 
 @dataclass(frozen=True)

@@ -101,3 +101,13 @@ def plain(text: object) -> str:
         return "—"
     flat = " ".join(str(text).split())
     return "".join(f"\\{ch}" if ch in _MARKDOWN_SPECIALS else ch for ch in flat)
+
+
+def with_team(name: object, team: object) -> str:
+    """An initiative with its team, as pickers list them: 'Invoice bot (Finance)'.
+
+    with_team("Invoice bot", None) -> 'Invoice bot'; names come from `assess` (`name` or
+    `label`), which already fall back to the id or the sheet row when the name is blank.
+    """
+    text = "—" if _missing(name) else str(name)
+    return text if _missing(team) or not str(team).strip() else f"{text} ({team})"

@@ -69,7 +69,7 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Parts of a name shorter than this are not hidden on their own ("Li" would eat words).
 MIN_NAME_PART = 3
 # Columns of free text that may mention a person by name, scrubbed when presenting.
-MENTION_COLUMNS = ("name", "reason", "reasons", "reverted_to", "tool", "area")
+MENTION_COLUMNS = ("name", "label", "reason", "reasons", "reverted_to", "tool", "area")
 FIRST_PAGE_LABEL = "Back to the start"
 
 

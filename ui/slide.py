@@ -21,6 +21,7 @@ import re
 import struct
 from typing import Any
 
+import numpy as np
 import altair as alt
 import pandas as pd
 
@@ -83,9 +84,10 @@ def top_watermelons(assessed: pd.DataFrame, *, limit: int = TOP_ITEMS) -> pd.Dat
     """
     melons = assessed[assessed["watermelon"].fillna(False).astype(bool)]
     cost = pd.to_numeric(melons["annual_cost"], errors="coerce").fillna(0.0)
-    order = cost.sort_values(ascending=False, kind="stable").index[:limit]
-    top = melons.loc[order]
-    costs = cost.loc[order]
+    # By position: ids may be blank or repeated, so they cannot pick rows.
+    order = np.argsort(-cost.to_numpy(dtype=float), kind="stable")[:limit]
+    top = melons.iloc[order]
+    costs = cost.iloc[order]
     return pd.DataFrame(
         {
             "label": _unique([_label(n, t) for n, t in zip(top["name"], top["team"], strict=True)]),
@@ -109,9 +111,9 @@ def working(assessed: pd.DataFrame, *, limit: int = TOP_ITEMS) -> pd.DataFrame:
         & (assessed["origin"] == GRASSROOTS).fillna(False)
     ]
     users = pd.to_numeric(adopted["recent_mean"], errors="coerce").fillna(0.0)
-    order = users.sort_values(ascending=False, kind="stable").index[:limit]
-    top = adopted.loc[order]
-    used = users.loc[order]
+    order = np.argsort(-users.to_numpy(dtype=float), kind="stable")[:limit]
+    top = adopted.iloc[order]
+    used = users.iloc[order]
     return pd.DataFrame(
         {
             "label": _unique([_label(n, t) for n, t in zip(top["name"], top["team"], strict=True)]),
