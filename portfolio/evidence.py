@@ -349,7 +349,18 @@ def assess(portfolio: Portfolio, *, as_of: pd.Timestamp | None = None) -> pd.Dat
         # groupby("id") and merge(on="id") ambiguous.
         index=pd.Index(ids.to_numpy()),
     )
-    text_columns = ("id", "name", "label", "row_name", "team", "area", "origin", "tool", "owner", "reverted_to")
+    text_columns = (
+        "id",
+        "name",
+        "label",
+        "row_name",
+        "team",
+        "area",
+        "origin",
+        "tool",
+        "owner",
+        "reverted_to",
+    )
     for col in (*text_columns, "reported_status", "stage", "row_status", "row_stage", "verdict"):
         out[col] = out[col].astype("string")
 

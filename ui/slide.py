@@ -21,8 +21,8 @@ import re
 import struct
 from typing import Any
 
-import numpy as np
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from portfolio import metrics, schema
