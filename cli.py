@@ -7,8 +7,12 @@
     python cli.py outbox [--send] [--source SRC]
     python cli.py template OUT.xlsx [--force]
     python cli.py init-sheet [--dry-run]
+    python cli.py history record [--as-of YYYY-MM-DD] [--source SRC] [--backfill]
     python cli.py slide --out FILE.png [--source SRC] [--as-of YYYY-MM-DD]
     python cli.py bench [--quick] [--json] [--size NAME] [--out FILE.json]
+    python cli.py import-usage FILE [FILE …] --format {events,github-copilot,m365-copilot}
+                               [--initiative ID] [--map VALUE=ID …] [--source NAME]
+                               [--workbook SRC] [--dry-run] [--json]
 
 `--source` takes what GROUNDTRUTH_SOURCE takes: a path to an .xlsx file, a CSV file or a
 folder of CSV files, `gsheets` or `sample`. Without it the source is chosen as the app
@@ -35,19 +39,23 @@ class CommandError(Exception):
 
 def _read_portfolio(source: str | None):
     """Read and parse the workbook the way the app does, without Streamlit."""
+    return _read_spec_and_portfolio(source)[1]
+
+
+def _read_spec_and_portfolio(source: str | None):  # -> (SourceSpec, Portfolio)
     from data_sources.config import read_secrets, resolve_source
     from data_sources.errors import SourceError
     from data_sources.loader import read_source
     from portfolio.mapping import from_secrets
     from portfolio.parse import parse_workbook
 
-    secrets = read_secrets()
-    spec = resolve_source(secrets=secrets, override=source)
     try:
+        secrets = read_secrets()
+        spec = resolve_source(secrets=secrets, override=source)
         raw = read_source(spec)
-    except SourceError as error:
+    except SourceError as error:  # settings that cannot work, too: a message, not a traceback
         raise CommandError(str(error)) from None
-    return parse_workbook(raw, mapping=from_secrets(secrets))
+    return spec, parse_workbook(raw, mapping=from_secrets(secrets))
 
 
 def _json_default(value: object) -> object:
@@ -114,6 +122,7 @@ VERDICT_FIELDS = (
     "stage",
     "verdict",
     "watermelon",
+    "evidence",
 )
 
 
@@ -147,7 +156,10 @@ def cmd_verdicts(args: argparse.Namespace) -> int:
             status = r["reported_status"] if isinstance(r["reported_status"], str) else "—"
             ident = r["id"] if isinstance(r["id"], str) else "—"
             team = r["team"] if isinstance(r["team"], str) else "—"
-            print(f"{ident:<10} {r['verdict']:<9} {status:<6} {team}: {r['label']}{flag}")
+            print(
+                f"{ident:<10} {r['verdict']:<9} {status:<6} {r['evidence']:<9} "
+                f"{team}: {r['label']}{flag}"
+            )
             for reason in r["reasons"]:
                 print(f"{'':<12}- {reason}")
     return _sheet_errors(portfolio)
@@ -224,14 +236,14 @@ def cmd_outbox(args: argparse.Namespace) -> int:
             return EXIT_OK
         waiting = checkins.pending(spec)
         print(f"{len(waiting)} check-in(s) waiting for Google Sheet {spec.location}.")
-        for item in waiting:
-            c = item.checkin
+        for entry in waiting:
+            c = entry.item
             print(
                 f"  {c.checkin_id}  {c.initiative_id}  {c.reported_status}/{c.stage}  "
-                f"queued {item.queued_at}, {item.attempts} attempt(s)"
+                f"queued {entry.queued_at}, {entry.attempts} attempt(s)"
             )
-            if item.last_error:
-                print(f"      last error: {item.last_error}")
+            if entry.last_error:
+                print(f"      last error: {entry.last_error}")
         if not args.send or not waiting:
             return EXIT_OK
         report = checkins.send_pending(spec)
@@ -272,7 +284,8 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_init_sheet(args: argparse.Namespace) -> int:
-    """Add the template's missing tabs and headers to the configured Google Sheet."""
+    """Add the template's missing tabs and headers to the configured Google Sheet, and put
+    drop-down lists (a warning, not a rejection) on its vocabulary columns."""
     from data_sources.config import GSHEETS, read_secrets, resolve_source
     from data_sources.errors import SourceError
     from data_sources.google_sheet import GoogleSheetSource
@@ -292,6 +305,35 @@ def cmd_init_sheet(args: argparse.Namespace) -> int:
         print("Nothing to add: every template tab and header is already there.")
     for line in plan.describe():
         print(f"{'Would add' if args.dry_run else 'Added'} {line}")
+    for dropdown in plan.dropdowns:
+        print(f"{'Would set' if args.dry_run else 'Set'} {dropdown.describe()}")
+    return EXIT_OK
+
+
+def cmd_history_record(args: argparse.Namespace) -> int:
+    """Append this week's status, stage and verdict of every initiative to StatusHistory and,
+    on a Google Sheet, rewrite the Verdicts tab."""
+    from data_sources.errors import SourceError
+    from data_sources.history import record_history
+    from portfolio.evidence import assess
+
+    spec, portfolio = _read_spec_and_portfolio(args.source)
+    as_of = _as_of(args) or portfolio.as_of
+    assessed = assess(portfolio, as_of=as_of)
+    try:
+        result = record_history(
+            spec, assessed, as_of=as_of, backfill=args.backfill, portfolio=portfolio
+        )
+    except SourceError as error:
+        raise CommandError(str(error)) from None
+    if result.created:
+        print("Added the StatusHistory tab to the sheet.")
+    print(result.describe())
+    if result.verdicts is not None:
+        made = "Added and wrote" if result.verdicts.created else "Rewrote"
+        print(f"{made} the Verdicts tab: {result.verdicts.rows} initiatives.")
+    if result.verdicts_error is not None:
+        raise CommandError(f"The Verdicts tab was not written: {result.verdicts_error}")
     return EXIT_OK
 
 
@@ -299,8 +341,8 @@ def cmd_slide(args: argparse.Namespace) -> int:
     """The one-slide PNG (1920x1080) for a board deck, with no names of people."""
     from pathlib import Path
 
-    from portfolio.evidence import assess
-    from ui import presentation, slide
+    from portfolio.redact import presented_verdicts
+    from ui import slide
 
     out = Path(args.out)
     if out.suffix.lower() != ".png":
@@ -309,9 +351,7 @@ def cmd_slide(args: argparse.Namespace) -> int:
         raise CommandError(f'The folder "{out.parent}" does not exist: create it or pick another.')
     portfolio = _read_portfolio(args.source)
     as_of = _as_of(args) or portfolio.as_of
-    # As the app does: verdicts of the sheet as it is, then people replaced by their team.
-    _, pattern = presentation.redact_portfolio(portfolio)
-    assessed = presentation.redact_assessed(assess(portfolio, as_of=as_of), pattern)
+    assessed = presented_verdicts(portfolio, as_of=as_of)
     png = slide.render(assessed, as_of=as_of)
     out.write_bytes(png)
     width, height = slide.png_size(png)
@@ -341,6 +381,32 @@ def cmd_bench(args: argparse.Namespace) -> int:
     else:
         print(bench.format_report(report))
         print(f"Wrote {out}")
+    return EXIT_OK
+
+
+def cmd_import_usage(args: argparse.Namespace) -> int:
+    """Weekly active users from the tools' exports, appended to Usage once (no identities)."""
+    from data_sources.config import read_secrets, resolve_source
+    from data_sources.errors import SourceError
+    from data_sources.usage_import import import_usage
+
+    try:
+        spec = resolve_source(secrets=read_secrets(), override=args.workbook)
+        result = import_usage(
+            args.files,
+            fmt=args.format,
+            spec=spec,
+            initiative=args.initiative,
+            maps=args.map or (),
+            source=args.source,
+            dry_run=args.dry_run,
+        )
+    except SourceError as error:
+        raise CommandError(str(error)) from None
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(result.describe()))
     return EXIT_OK
 
 
@@ -390,6 +456,18 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--dry-run", action="store_true", help="only say what would be added")
     init.set_defaults(handler=cmd_init_sheet)
 
+    history = commands.add_parser("history", help="what the deck said each week")
+    history_commands = history.add_subparsers(dest="history_command", required=True)
+    record = history_commands.add_parser(
+        "record", help="append this week's statuses and verdicts to StatusHistory (once a week)"
+    )
+    record.add_argument("--as-of", help="record the week of this date (YYYY-MM-DD)")
+    record.add_argument(
+        "--backfill", action="store_true", help="also derive past weeks from CheckIns"
+    )
+    _add_source(record)
+    record.set_defaults(handler=cmd_history_record)
+
     slide = commands.add_parser("slide", help="the one-slide PNG for a board deck")
     _add_source(slide)
     slide.add_argument("--out", required=True, help="where to write the PNG (1920x1080)")
@@ -405,6 +483,25 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--runs", type=int, help="runs per median (default: 5, 3 with --quick)")
     bench.add_argument("--out", help="where to write the JSON (default: tools/bench_results.json)")
     bench.set_defaults(handler=cmd_bench)
+
+    from data_sources.usage_import.run import FORMATS
+
+    usage = commands.add_parser(
+        "import-usage", help="weekly active users from usage exports, into Usage"
+    )
+    usage.add_argument("files", nargs="+", metavar="FILE", help="the exports to count")
+    usage.add_argument("--format", required=True, choices=FORMATS, help="what the files are")
+    usage.add_argument("--initiative", help="count every event for this initiative id")
+    usage.add_argument(
+        "--map", action="append", metavar="VALUE=ID", help="a tool or team value -> an id"
+    )
+    usage.add_argument("--source", help="the name in the source column (default: the files')")
+    usage.add_argument(
+        "--workbook", help="where Usage goes: an .xlsx, a CSV folder, 'gsheets' or 'sample'"
+    )
+    usage.add_argument("--dry-run", action="store_true", help="write nothing; print the rows")
+    usage.add_argument("--json", action="store_true", help="print a JSON report")
+    usage.set_defaults(handler=cmd_import_usage)
     return parser
 
 

@@ -20,17 +20,18 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from gspread.exceptions import NoValidUrlKeyFound
 from gspread.utils import extract_id_from_url
 
-from data_sources.errors import NotConfigured, scrub
+from data_sources.errors import SOURCE_ENV, NotConfigured, remove_key_material
 from data_sources.retry import RetryPolicy
+from data_sources.sql_usage import SECTION as USAGE_SECTION
+from data_sources.sql_usage import SqlUsageSettings
 
-SOURCE_ENV = "GROUNDTRUTH_SOURCE"
 SECRETS_RELATIVE = Path(".streamlit") / "secrets.toml"
 GROUNDTRUTH_SECTION = "groundtruth"
 CONNECTIONS_SECTION = "connections"
@@ -86,7 +87,7 @@ def read_secrets(cwd: Path | None = None, *, home: Path | None = None) -> dict[s
                     "Fix the line named in the details; a multi-line private_key needs "
                     'triple quotes (""") or \\n instead of line breaks.'
                 ),
-                detail=scrub(exc),
+                detail=remove_key_material(exc),
             ) from None
         except (OSError, UnicodeDecodeError) as exc:
             raise NotConfigured(
@@ -192,13 +193,29 @@ def _gsheets_section(secrets: Mapping[str, Any]) -> Mapping[str, Any]:
 @dataclass(frozen=True)
 class SourceSpec:
     """The chosen source: `kind`, where (`location`: a path or a spreadsheet key), and how
-    long a read stays fresh (`ttl_seconds`). `gsheets` is set when kind is "gsheets"."""
+    long a read stays fresh (`ttl_seconds`). `gsheets` is set when kind is "gsheets";
+    `usage` when `[connections.usage]` puts the Usage tab in a SQL database."""
 
     kind: SourceKind
     location: str | None = None
     gsheets: GSheetsSettings | None = None
     ttl_seconds: int = DEFAULT_TTL_SECONDS
     policy: RetryPolicy = field(default_factory=RetryPolicy)
+    usage: SqlUsageSettings | None = None
+
+
+def _usage(secrets: Mapping[str, Any]) -> SqlUsageSettings | None:
+    """`[connections.usage]`, when present: Usage read from SQL instead of the sheet."""
+    connections = secrets.get(CONNECTIONS_SECTION) or {}
+    section = connections.get(USAGE_SECTION) if isinstance(connections, Mapping) else None
+    if section is None:
+        return None
+    if not isinstance(section, Mapping):
+        raise NotConfigured(
+            title="[connections.usage] in .streamlit/secrets.toml is not a table",
+            what_to_do='Write it as a section: [connections.usage] then url = "…" on its own line.',
+        )
+    return SqlUsageSettings.from_section(section)
 
 
 def _ttl(secrets: Mapping[str, Any]) -> int:
@@ -259,13 +276,22 @@ def resolve_source(
     override: str | None = None,
 ) -> SourceSpec:
     """Choose the source: override, then GROUNDTRUTH_SOURCE, then [groundtruth] source,
-    then a configured [connections.gsheets], else the bundled sample.
+    then a configured [connections.gsheets], else the bundled sample. A
+    `[connections.usage]` section rides along with whichever it is (`spec.usage`).
 
     >>> resolve_source(secrets={}, env={}).kind
     'sample'
     >>> resolve_source(secrets={}, env={"GROUNDTRUTH_SOURCE": "sample"}, override="x.xlsx").kind
     'file'
     """
+    usage = _usage(secrets)
+    spec = _sheet_spec(secrets=secrets, env=env, override=override)
+    return spec if usage is None else replace(spec, usage=usage)
+
+
+def _sheet_spec(
+    *, secrets: Mapping[str, Any], env: Mapping[str, str], override: str | None
+) -> SourceSpec:
     ttl = _ttl(secrets)
     policy = _policy(secrets)
     configured = (secrets.get(GROUNDTRUTH_SECTION) or {}).get("source")

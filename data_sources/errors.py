@@ -1,8 +1,10 @@
 """What can go wrong when reading or writing a workbook, in words a sheet owner can act on.
 
 One base, `SourceError`, with a `title` (what happened), a `what_to_do` (the fix) and an
-optional `detail` (what the server said). Every text passes through `scrub`, so private-key
-material never reaches a page, a log or a snapshot notice, whatever an exception carried.
+optional `detail` (what the server said); every subclass lives here (the Sheets API, local
+and uploaded files, writing check-ins). Every text passes through `remove_key_material`, so
+private-key material never reaches a page, a log or a snapshot notice, whatever an exception
+carried.
 
 >>> err = SheetNotShared.for_account("ground-truth@acme.iam.gserviceaccount.com")
 >>> str(err)  # doctest: +NORMALIZE_WHITESPACE
@@ -13,8 +15,11 @@ material never reaches a page, a log or a snapshot notice, whatever an exception
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 SEPARATOR = " — "
+SOURCE_ENV = "GROUNDTRUTH_SOURCE"
+FIX_SOURCE = f"set {SOURCE_ENV} to an .xlsx file or a folder of CSV files"
 REDACTED = "[redacted]"
 # PEM lines are 64 characters and a DER key pasted on one line is ~1,600. Spreadsheet keys
 # (44) and e-mail addresses stay below this, so they survive in messages.
@@ -74,14 +79,16 @@ def _redact_key_like(match: re.Match[str]) -> str:
     return REDACTED if looks_like_key(match.group()) else match.group()
 
 
-def scrub(text: object) -> str:
+def remove_key_material(text: object) -> str:
     """Remove private-key material and tokens from any text before it is shown or stored.
 
     PEM blocks, `private_key` values, bearer tokens and long runs that read like base64
     (`looks_like_key`) are replaced by "[redacted]"; everything else, file paths included,
     is kept so the message still says what went wrong.
 
-    >>> scrub('{"client_email": "a@b.iam", "private_key": "-----BEGIN PRIVATE KEY-----\\\\nMIIE"}')
+    >>> remove_key_material(
+    ...     '{"client_email": "a@b.iam", "private_key": "-----BEGIN PRIVATE KEY-----\\\\nMIIE"}'
+    ... )
     '{"client_email": "a@b.iam", "private_key": "[redacted]"}'
     """
     out = str(text)
@@ -133,10 +140,10 @@ class SourceError(Exception):
             title = head.strip()
             if sep and what_to_do is None:
                 what_to_do = _capitalized(tail.strip())
-        self.title = scrub(title or type(self).title)
-        self.what_to_do = scrub(what_to_do or type(self).what_to_do)
+        self.title = remove_key_material(title or type(self).title)
+        self.what_to_do = remove_key_material(what_to_do or type(self).what_to_do)
         # Server texts span lines; the message is read as one line.
-        self.detail = " ".join(scrub(detail).split()) if detail else ""
+        self.detail = " ".join(remove_key_material(detail).split()) if detail else ""
         self.status = status
         super().__init__(self.message)
 
@@ -190,6 +197,27 @@ class SheetNotShared(SourceError):
     def for_account(cls, client_email: str, *, detail: str | None = None) -> SheetNotShared:
         """The error naming the address to share the sheet with."""
         return cls(title=f"The sheet is not shared with {client_email}", detail=detail, status=403)
+
+
+class CannotEdit(SheetNotShared):
+    """403 on a write other than a check-in: the service account may read but not edit."""
+
+    title = "The service account may not edit the sheet"
+    what_to_do = "Open the sheet, click Share and give the service account the Editor role."
+
+    @classmethod
+    def for_account(
+        cls, client_email: str, *, needed_for: str, detail: str | None = None
+    ) -> CannotEdit:
+        """The error naming the address to give the Editor role to, and what needs it."""
+        who = client_email or "the service account"
+        return cls(
+            title=f"{who} may read the sheet but not edit it",
+            what_to_do=f"Open the sheet, click Share and give {who} the Editor role, so "
+            f"that {needed_for}; then run it again.",
+            detail=detail,
+            status=403,
+        )
 
 
 class SheetNotFound(SourceError):
@@ -248,3 +276,115 @@ class BadResponse(SourceError):
 
     title = "Google Sheets sent an answer that could not be read"
     what_to_do = "Reload; a proxy or an unstable network can cut answers short."
+
+
+# -- reading a local or uploaded file -----------------------------------------------------
+
+
+# Stands for the path while key material is removed (no character of it can be in a key).
+_PATH_MARK = "\x00path\x00"
+
+
+class FileSourceError(SourceError):
+    """A local or uploaded workbook could not be read; the message says what to do.
+
+    >>> str(FileSourceError("No workbook at /srv/gt/ai.xlsx — fix it", path="/srv/gt/ai.xlsx"))
+    'No workbook at /srv/gt/ai.xlsx — fix it'
+    """
+
+    title = "The workbook file could not be read"
+    what_to_do = f"Check the file, or {FIX_SOURCE}."
+
+    def __init__(self, message: str, *, path: str | Path = "") -> None:
+        # The path is what a person needs to fix this and is never a secret, but
+        # remove_key_material() takes a long one (/home/ana/ground-truth/data_2026/...) for
+        # key material and redacts it; so it is kept out and put back afterwards.
+        text = str(path)
+        super().__init__(message.replace(text, _PATH_MARK) if text else message)
+        if text:
+            self.title = self.title.replace(_PATH_MARK, text)
+            self.what_to_do = self.what_to_do.replace(_PATH_MARK, text)
+            self.args = (self.message,)
+
+
+class WorkbookNotFoundError(FileSourceError):
+    """The path does not exist, or a folder holds no CSV files."""
+
+
+class UnsupportedFileError(FileSourceError):
+    """The file is of a kind Ground Truth cannot read (e.g. .xls, .pdf)."""
+
+
+class UnreadableFileError(FileSourceError):
+    """The file exists but is damaged, locked or not what its name says."""
+
+
+# -- writing check-ins ---------------------------------------------------------------------
+
+
+class InvalidCheckIn(SourceError):
+    """The check-in as typed cannot be written; `problems` maps each field to what to fix."""
+
+    title = "The check-in is not complete"
+    what_to_do = "Correct the fields named and send it again."
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        self.problems = dict(problems)
+        super().__init__(
+            title="The check-in is not complete: " + "; ".join(self.problems.values()),
+            what_to_do="Correct these and send it again; nothing was written.",
+        )
+
+
+class SheetReadOnly(SheetNotShared):
+    """403 on a write: the service account may read the sheet but not edit it."""
+
+    title = "The service account may not edit the sheet"
+    what_to_do = (
+        "Open the sheet, click Share and give the service account the Editor role; "
+        "check-ins typed meanwhile are kept on this server and sent then."
+    )
+
+    @classmethod
+    def for_account(cls, client_email: str, *, detail: str | None = None) -> SheetReadOnly:
+        """The error naming the address to give the Editor role to."""
+        who = client_email or "the service account"
+        return cls(
+            title=f"{who} may read the sheet but not edit it",
+            what_to_do=(
+                f"Open the sheet, click Share and give {who} the Editor role; check-ins "
+                "typed meanwhile are kept on this server and sent then."
+            ),
+            detail=detail,
+            status=403,
+        )
+
+
+class OutboxUnavailable(SourceError):
+    """The local outbox or check-ins file cannot be written (permissions, full disk)."""
+
+    title = "Check-ins cannot be saved on this server"
+    what_to_do = (
+        "Make the data folder writable (or point GROUNDTRUTH_DATA_DIR at one that is) and "
+        "send again; the form still holds what you typed."
+    )
+
+
+class BadUsageFile(SourceError):
+    """A usage export for import-usage cannot be read: names the file, row and column."""
+
+    title = "The usage file cannot be read"
+    what_to_do = "Correct the file named and import it again; nothing was written."
+
+
+# -- usage from SQL ------------------------------------------------------------------------
+
+
+class UsageDatabaseError(SourceError):
+    """The SQL usage source ([connections.usage]) cannot be reached or its query failed."""
+
+    title = "The usage database could not be read"
+    what_to_do = (
+        "Check that the database is up and that url, events_table or query in "
+        "[connections.usage] are right, then reload."
+    )

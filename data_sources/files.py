@@ -20,7 +20,13 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from data_sources.errors import SourceError
+from data_sources.errors import (  # noqa: F401  (the file errors, re-exported)
+    FIX_SOURCE,
+    FileSourceError,
+    UnreadableFileError,
+    UnsupportedFileError,
+    WorkbookNotFoundError,
+)
 from portfolio.model import Cell, RawWorkbook
 from portfolio.schema import INITIATIVES
 
@@ -33,46 +39,6 @@ CONVERTIBLE_SUFFIXES = (".xls", ".ods", ".numbers", ".xlsb")
 CSV_ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 # Excel in many European locales writes ";" between fields; some exports use tabs.
 CSV_DELIMITERS = (",", ";", "\t")
-SOURCE_ENV = "GROUNDTRUTH_SOURCE"
-FIX_SOURCE = f"set {SOURCE_ENV} to an .xlsx file or a folder of CSV files"
-
-
-# Stands for the path while the message is scrubbed (no character of it can be in a key).
-_PATH_MARK = "\x00path\x00"
-
-
-class FileSourceError(SourceError):
-    """A local or uploaded workbook could not be read; the message says what to do.
-
-    >>> str(FileSourceError("No workbook at /srv/gt/ai.xlsx — fix it", path="/srv/gt/ai.xlsx"))
-    'No workbook at /srv/gt/ai.xlsx — fix it'
-    """
-
-    title = "The workbook file could not be read"
-    what_to_do = f"Check the file, or {FIX_SOURCE}."
-
-    def __init__(self, message: str, *, path: str | Path = "") -> None:
-        # The path is what a person needs to fix this and is never a secret, but scrub()
-        # takes a long one (/home/ana/ground-truth/data_2026/...) for key material and
-        # redacts it; so it is kept out of the scrubbing and put back afterwards.
-        text = str(path)
-        super().__init__(message.replace(text, _PATH_MARK) if text else message)
-        if text:
-            self.title = self.title.replace(_PATH_MARK, text)
-            self.what_to_do = self.what_to_do.replace(_PATH_MARK, text)
-            self.args = (self.message,)
-
-
-class WorkbookNotFoundError(FileSourceError):
-    """The path does not exist, or a folder holds no CSV files."""
-
-
-class UnsupportedFileError(FileSourceError):
-    """The file is of a kind Ground Truth cannot read (e.g. .xls, .pdf)."""
-
-
-class UnreadableFileError(FileSourceError):
-    """The file exists but is damaged, locked or not what its name says."""
 
 
 def _now() -> dt.datetime:

@@ -47,7 +47,7 @@ from data_sources.errors import (
     SheetTimeout,
     SourceError,
     TabMissing,
-    scrub,
+    remove_key_material,
 )
 from data_sources.files import gc_paused
 from data_sources.retry import RetryingHTTPClient, RetryPolicy
@@ -64,6 +64,7 @@ BATCH_GET_PARAMS = {
     "majorDimension": "ROWS",
 }
 METADATA_FIELDS = "properties.title,sheets.properties.title,sheets.properties.sheetType"
+SHEET_ID_FIELDS = "sheets.properties.title,sheets.properties.sheetId,sheets.properties.sheetType"
 APPEND_PARAMS = {"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"}
 GRID = "GRID"  # chart sheets (sheetType OBJECT) have no cells to read
 BAD_RANGE = "Unable to parse range"
@@ -174,6 +175,57 @@ class GoogleSheetSource:
                 return int(answer["updates"]["updatedRows"])
             except (KeyError, TypeError, ValueError):
                 raise BadResponse(detail="values:append answered without updates") from None
+
+    def append_rows_at(self, tab: str, rows: list[list[Cell]]) -> str:
+        """Append rows like `append_rows`; returns the A1 range they landed in
+        ("'StatusHistory'!A5:I7"), so a writer can check them against a later read.
+
+        >>> source.append_rows_at("StatusHistory", [["2026-03-09", "AI-001"]])  # doctest: +SKIP
+        "'StatusHistory'!A5:B5"
+        """
+        if not rows:
+            return ""
+        with self._mapped_errors(tab=tab):
+            answer = self._client().values_append(
+                self.spreadsheet_key,
+                absolute_range_name(tab),
+                params=dict(APPEND_PARAMS),
+                body={"majorDimension": "ROWS", "values": rows},
+            )
+            try:
+                return str(answer["updates"]["updatedRange"])
+            except (KeyError, TypeError):
+                raise BadResponse(detail="values:append answered without updates") from None
+
+    def clear_range(self, range_name: str) -> None:
+        """Empty the cells of an A1 range (values:clear): formats and validation stay."""
+        with self._mapped_errors(tab=range_name.rsplit("!", 1)[0].strip("'")):
+            self._client().values_clear(self.spreadsheet_key, range_name)
+
+    def batch_update(self, requests: list[dict[str, Any]]) -> dict[str, Any]:
+        """Send `spreadsheets.batchUpdate` requests (addSheet, setDataValidation, …) at once;
+        Google applies all of them or none. Returns the API's answer."""
+        if not requests:
+            return {}
+        with self._mapped_errors():
+            answer = self._client().batch_update(self.spreadsheet_key, {"requests": requests})
+            return answer if isinstance(answer, dict) else {}
+
+    def sheet_ids(self) -> dict[str, int]:
+        """Tab title -> sheetId (one metadata request, not cached): batchUpdate requests
+        address a tab by its id, which survives renames."""
+        with self._mapped_errors():
+            meta = self._client().fetch_sheet_metadata(
+                self.spreadsheet_key, params={"fields": SHEET_ID_FIELDS}
+            )
+        try:
+            return {
+                str(sheet["properties"]["title"]): int(sheet["properties"]["sheetId"])
+                for sheet in meta.get("sheets", [])
+                if sheet["properties"].get("sheetType", GRID) == GRID
+            }
+        except (AttributeError, KeyError, TypeError, ValueError):
+            raise BadResponse(detail="the spreadsheet metadata has no sheet ids") from None
 
     def tab_titles(self) -> tuple[str, ...]:
         """The spreadsheet's grid tabs in sheet order (one metadata request, then cached)."""
@@ -298,7 +350,7 @@ class GoogleSheetSource:
                 raise SheetTimeout(detail=f"no answer from {self.settings.token_uri}") from None
             raise _unreachable(self.settings.token_uri, exc) from None
         except GoogleAuthError as exc:
-            raise BadCredentials(detail=scrub(exc)) from None
+            raise BadCredentials(detail=remove_key_material(exc)) from None
         except (json.JSONDecodeError, requests.exceptions.JSONDecodeError) as exc:
             raise BadResponse(detail=f"invalid JSON ({exc})") from None
 
@@ -368,7 +420,7 @@ def build_credentials(settings: GSheetsSettings) -> Credentials:
     try:
         return Credentials.from_service_account_info(info, scopes=list(SCOPES))
     except (ValueError, TypeError, IndexError) as exc:
-        message = scrub(exc)
+        message = remove_key_material(exc)
         if "missing fields" in message:
             fields = message.rsplit("missing fields", 1)[1].strip(" .")
             raise BadCredentials.for_field(fields, "is missing") from None
@@ -406,7 +458,7 @@ def _tabs_from(payload: Any, tabs: tuple[str, ...]) -> dict[str, list[list[Cell]
 
 def _api_message(exc: APIError) -> str:
     error = exc.error if isinstance(exc.error, dict) else {}
-    return scrub(error.get("message") or exc.response.reason or "")
+    return remove_key_material(error.get("message") or exc.response.reason or "")
 
 
 def _is_bad_range(exc: APIError) -> bool:
@@ -417,13 +469,13 @@ def _unreachable(where: str, exc: Exception) -> SheetsUnavailable:
     return SheetsUnavailable(
         title=f"Cannot reach {where}",
         what_to_do="Check the network (or the proxy in api_base_url) and reload.",
-        detail=scrub(exc),
+        detail=remove_key_material(exc),
     )
 
 
 def _from_refresh_error(exc: RefreshError, settings: GSheetsSettings) -> SourceError:
     """The token endpoint refused or failed: bad key, deleted key, or an outage."""
-    detail = scrub(exc.args[0] if exc.args else exc)
+    detail = remove_key_material(exc.args[0] if exc.args else exc)
     if exc.retryable:
         return SheetsUnavailable(
             title=f"The token service {settings.token_uri} failed", detail=detail

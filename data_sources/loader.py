@@ -76,19 +76,35 @@ def snapshot_key(spec: SourceSpec) -> str:
 
 
 def _with_local_checkins(raw: RawWorkbook, spec: SourceSpec) -> RawWorkbook:
-    """The sample or a local file plus the check-ins saved for it on this server (the Check
-    in page cannot write into them)."""
+    """The sample or a local file plus the check-ins, the status history and the imported
+    usage saved for it on this server (the Check in page, `history record` and
+    `import-usage` cannot write into them)."""
     from data_sources.checkins import merge_local_checkins
+    from data_sources.history import merge_local_history
+    from data_sources.usage_import.store import merge_local_usage
 
-    return merge_local_checkins(raw, key=snapshot_key(spec))
+    key = snapshot_key(spec)
+    raw = merge_local_history(merge_local_checkins(raw, key=key), key=key)
+    return merge_local_usage(raw, key=key)
 
 
 def read_source(spec: SourceSpec) -> RawWorkbook:
     """Read the workbook from the spec's source now; raises a SourceError on failure.
 
+    With `[connections.usage]` (`spec.usage`) the Usage tab comes from SQL instead.
+
     >>> read_source(SourceSpec("sample")).kind     # doctest: +SKIP
     'sample'
     """
+    raw = _read_sheet(spec)
+    if spec.usage is None:
+        return raw
+    from data_sources import sql_usage
+
+    return sql_usage.in_place_of_usage(raw, sql_usage.read_for(spec.usage, raw), spec.usage)
+
+
+def _read_sheet(spec: SourceSpec) -> RawWorkbook:
     if spec.kind == SAMPLE:
         from data_sources.sample import read_sample
 
@@ -136,21 +152,61 @@ def load_workbook(
     for tests of the age wording.
     """
     directory = data_dir if data_dir is not None else snapshot.default_directory()
+    current = now or dt.datetime.now(dt.UTC)
     key = snapshot_key(spec)
     try:
-        raw = read_source(spec)
+        raw = _read_sheet(spec)
     except SourceError as error:
         copy = snapshot.load(key, directory=directory) if spec.kind in SNAPSHOT_KINDS else None
         if copy is None:
             return LoadResult(raw=None, notice=None, error=error, from_snapshot=False)
-        current = now or dt.datetime.now(dt.UTC)
         age = format_age(current - copy.fetched_at)
         notice = f"Showing the copy from {age}: {error.message}"
-        return LoadResult(raw=copy, notice=notice, error=error, from_snapshot=True)
-    if spec.kind in SNAPSHOT_KINDS:
-        try:
-            snapshot.save(raw, directory=directory, key=key)
-        except (OSError, TypeError, ValueError) as exc:
-            # A copy that cannot be written must not hide data that was read fine.
-            _LOG.warning("Could not save the snapshot %s: %s", key, exc)
-    return LoadResult(raw=raw)
+        result = LoadResult(raw=copy, notice=notice, error=error, from_snapshot=True)
+    else:
+        if spec.kind in SNAPSHOT_KINDS:
+            _save(raw, directory=directory, key=key)
+        result = LoadResult(raw=raw)
+    if spec.usage is None or result.raw is None:
+        return result
+    return _with_sql_usage(result, spec, directory=directory, now=current)
+
+
+def _save(raw: RawWorkbook, *, directory: Path, key: str) -> None:
+    try:
+        snapshot.save(raw, directory=directory, key=key)
+    except (OSError, TypeError, ValueError) as exc:
+        # A copy that cannot be written must not hide data that was read fine.
+        _LOG.warning("Could not save the snapshot %s: %s", key, exc)
+
+
+def _with_sql_usage(
+    result: LoadResult, spec: SourceSpec, *, directory: Path, now: dt.datetime
+) -> LoadResult:
+    """The sheet's tabs with Usage read from SQL; its own last good copy when SQL fails.
+
+    The SQL usage keeps a copy of its own, so a database that is down does not hold back a
+    sheet that answers (nor the other way round); the notice then says how old the usage is.
+    """
+    from data_sources import sql_usage
+
+    settings = spec.usage
+    assert settings is not None and result.raw is not None
+    key = sql_usage.snapshot_key(settings)
+    try:
+        cells = sql_usage.read_for(settings, result.raw)
+    except SourceError as error:
+        copy = snapshot.load(key, directory=directory)
+        cells = sql_usage.usage_cells_of(copy)
+        if copy is None or cells is None:
+            notice = f"No usage could be read, so no verdict rests on usage: {error.message}"
+        else:
+            notice = f"Showing usage from {format_age(now - copy.fetched_at)}: {error.message}"
+        raw = sql_usage.in_place_of_usage(result.raw, cells, settings)
+        notices = " ".join(n for n in (result.notice, notice) if n)
+        return LoadResult(raw=raw, notice=notices, error=result.error or error, from_snapshot=True)
+    _save(sql_usage.usage_workbook(cells, settings, fetched_at=now), directory=directory, key=key)
+    raw = sql_usage.in_place_of_usage(result.raw, cells, settings)
+    return LoadResult(
+        raw=raw, notice=result.notice, error=result.error, from_snapshot=result.from_snapshot
+    )

@@ -8,6 +8,13 @@ vocabulary column: stage, origin, reported_status, frequency, sanctioned, Mappin
 missing headers written to the right of what each existing tab uses. It only ever writes
 into empty cells, so nothing a team typed is overwritten.
 
+It also puts the same drop-down lists on the live sheet (`plan_dropdowns`): one
+`setDataValidation` rule of type ONE_OF_LIST per vocabulary column, from the row below its
+header to the bottom of the tab, all in one `spreadsheets.batchUpdate`. `strict` is false,
+so a word the list lacks is kept with a warning rather than rejected (the parser still reads
+synonyms such as "on hold" or 🟢, and nobody loses what they typed); `showCustomUi` shows the
+arrow. Setting a rule again replaces it, so running init-sheet twice changes nothing.
+
 >>> plan = plan_init({"Initiatives": [["id", "name"], ["AI-1", "Bot"]]})
 >>> plan.headers[0].a1, plan.headers[0].headers[:3], sorted(plan.new_tabs)[:2]
 ("'Initiatives'!C1", ('team', 'owner', 'origin'), ['CheckIns', 'DailyTools'])
@@ -19,9 +26,10 @@ import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from portfolio import mapping, schema
+from portfolio.headers import HEADER_SEARCH_ROWS, header_row
 from portfolio.model import Cell
 
 # Rows of the template that get the drop-down lists; a sheet can grow past them and the
@@ -32,23 +40,21 @@ HEADER_FILL = "DDE6F0"
 COLUMN_WIDTH = 18
 # The tab order of the template: the required tab first, the optional Mapping last.
 TEMPLATE_TABS = (*schema.TABLES, schema.MAPPING)
-# Like the parser: the header row is the row of the first few that has the most known
-# headers, so a title row above the headers is left alone.
-HEADER_SEARCH_ROWS = 10
 
 
 def template_headers() -> dict[str, list[str]]:
     """Tab -> its header row in the template (Mapping: kind, field, from, to).
 
     >>> template_headers()["Usage"]
-    ['initiative_id', 'week', 'active_users', 'measured_hours_saved']
+    ['initiative_id', 'week', 'active_users', 'measured_hours_saved', 'source']
     """
     headers = {name: [c.name for c in table.columns] for name, table in schema.TABLES.items()}
     headers[schema.MAPPING] = list(mapping.HEADERS)
     return headers
 
 
-def _choices(table: schema.Table, column: schema.Column) -> tuple[str, ...]:
+def choices(column: schema.Column) -> tuple[str, ...]:
+    """The words of a column's drop-down: its vocabulary, yes/no for a boolean, else none."""
     if column.vocabulary:
         return column.vocabulary
     if column.kind == schema.BOOLEAN:
@@ -87,13 +93,11 @@ def write_template(target: str | Path | io.BytesIO) -> None:
                 sheet.append([setting.key, None])
             continue
         if tab == schema.MAPPING:
-            choices = {0: mapping.KINDS}
+            lists = {0: mapping.KINDS}
         else:
             table = schema.TABLES[tab]
-            choices = {
-                j: words for j, c in enumerate(table.columns) if (words := _choices(table, c))
-            }
-        for j, words in choices.items():
+            lists = {j: words for j, c in enumerate(table.columns) if (words := choices(c))}
+        for j, words in lists.items():
             letter = get_column_letter(j + 1)
             rule = DataValidation(
                 type="list",
@@ -135,14 +139,55 @@ class HeaderWrite:
 
 
 @dataclass(frozen=True)
+class DropDown:
+    """One column's drop-down: in tab `tab`, 0-based column `column` below header row `row`."""
+
+    tab: str
+    field: str
+    column: int
+    row: int
+    words: tuple[str, ...]
+
+    def describe(self) -> str:
+        letter = schema.a1_column(self.column)
+        words = ", ".join(self.words)
+        return f"drop-down {self.tab}!{letter}{self.row + 2}:{letter} for {self.field} ({words})"
+
+    def request(self, sheet_id: int) -> dict[str, Any]:
+        """The batchUpdate request that sets it: a warning, not a rejection, with the arrow."""
+        return {
+            "setDataValidation": {
+                "range": {
+                    "sheetId": sheet_id,
+                    "startRowIndex": self.row + 1,
+                    "startColumnIndex": self.column,
+                    "endColumnIndex": self.column + 1,
+                },
+                "rule": {
+                    "condition": {
+                        "type": "ONE_OF_LIST",
+                        "values": [{"userEnteredValue": word} for word in self.words],
+                    },
+                    "inputMessage": f"One of: {', '.join(self.words)}",
+                    "strict": False,
+                    "showCustomUi": True,
+                },
+            }
+        }
+
+
+@dataclass(frozen=True)
 class InitPlan:
-    """What init-sheet adds: new tabs (with their header rows) and headers for existing tabs."""
+    """What init-sheet adds: new tabs (with their header rows), headers for existing tabs,
+    and the drop-downs it sets (again) on every vocabulary column."""
 
     new_tabs: dict[str, list[str]] = field(default_factory=dict)
     headers: list[HeaderWrite] = field(default_factory=list)
+    dropdowns: list[DropDown] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
+        """No tab or header to add (the drop-downs are set in any case)."""
         return not self.new_tabs and not self.headers
 
     def describe(self) -> list[str]:
@@ -154,17 +199,6 @@ class InitPlan:
 
 def _filled(cell: Cell) -> bool:
     return cell is not None and str(cell).strip() != ""
-
-
-def _header_row(rows: Sequence[Sequence[Cell]], index: Mapping[str, str]) -> int:
-    best, best_count = 0, 0
-    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        count = len(
-            {index[k] for k in (schema.normalize(c) for c in row if _filled(c)) if k in index}
-        )
-        if count > best_count:
-            best, best_count = i, count
-    return best
 
 
 def plan_init(tabs: Mapping[str, Sequence[Sequence[Cell]]]) -> InitPlan:
@@ -189,9 +223,9 @@ def plan_init(tabs: Mapping[str, Sequence[Sequence[Cell]]]) -> InitPlan:
         index = schema.header_index(schema.TABLES[tab])
         for header, target in sheet_mapping.columns.get(tab, {}).items():
             index[schema.normalize(header)] = target
-        header_row = _header_row(rows, index)
+        header_at = header_row(rows, index)
         have = {
-            index.get(schema.normalize(c)) for c in (rows[header_row] if rows else []) if _filled(c)
+            index.get(schema.normalize(c)) for c in (rows[header_at] if rows else []) if _filled(c)
         }
         have |= set(sheet_mapping.defaults.get(tab, {}))
         missing = tuple(h for h in headers if h not in have)
@@ -201,8 +235,63 @@ def plan_init(tabs: Mapping[str, Sequence[Sequence[Cell]]]) -> InitPlan:
             (max((j + 1 for j, c in enumerate(row) if _filled(c)), default=0) for row in rows),
             default=0,
         )
-        plan.headers.append(HeaderWrite(sheet_name, header_row, width, missing))
+        plan.headers.append(HeaderWrite(sheet_name, header_at, width, missing))
+    plan.dropdowns.extend(plan_dropdowns(_as_planned(tabs, plan), sheet_mapping=sheet_mapping))
     return plan
+
+
+def _as_planned(
+    tabs: Mapping[str, Sequence[Sequence[Cell]]], plan: InitPlan
+) -> dict[str, list[list[Cell]]]:
+    """The header rows the sheet will have once `plan` is applied (data rows left out)."""
+    out = {name: [list(row) for row in rows[:HEADER_SEARCH_ROWS]] for name, rows in tabs.items()}
+    for tab, headers in plan.new_tabs.items():
+        out[tab] = [list(headers)]
+    for write in plan.headers:
+        rows = out[write.tab]
+        while len(rows) <= write.row:
+            rows.append([])
+        row = rows[write.row]
+        row.extend([None] * (write.column - len(row)))
+        row[write.column : write.column + len(write.headers)] = list(write.headers)
+    return out
+
+
+def plan_dropdowns(
+    tabs: Mapping[str, Sequence[Sequence[Cell]]],
+    *,
+    sheet_mapping: mapping.ColumnMapping | None = None,
+) -> list[DropDown]:
+    """A drop-down for each vocabulary column whose header the sheet has (by any spelling, or
+    the sheet's Mapping), in the template's tabs; Settings is left alone.
+
+    >>> [d.describe() for d in plan_dropdowns({"Initiatives": [["id", "Status"]]})]
+    ['drop-down Initiatives!B2:B for reported_status (Green, Amber, Red)']
+    """
+    by_name = {schema.normalize(name): name for name in tabs}
+    out: list[DropDown] = []
+    for tab in TEMPLATE_TABS:
+        sheet_name = by_name.get(schema.normalize(tab))
+        if sheet_name is None or tab == schema.SETTINGS:
+            continue
+        if tab == schema.MAPPING:
+            index = {schema.normalize(h): h for h in mapping.HEADERS}  # as the Mapping reader
+            words = {"kind": tuple(mapping.KINDS)}
+        else:
+            table = schema.TABLES[tab]
+            index = schema.header_index(table)
+            words = {c.name: w for c in table.columns if (w := choices(c))}
+        for header, target in (sheet_mapping.columns if sheet_mapping else {}).get(tab, {}).items():
+            index[schema.normalize(header)] = target
+        rows = tabs[sheet_name]
+        row = header_row(rows, index)
+        seen: set[str] = set()
+        for j, cell in enumerate(rows[row] if rows else []):
+            name = index.get(schema.normalize(cell)) if _filled(cell) else None
+            if name in words and name not in seen:
+                seen.add(name)
+                out.append(DropDown(sheet_name, name, j, row, words[name]))
+    return out
 
 
 class _Writable(Protocol):
@@ -212,18 +301,23 @@ class _Writable(Protocol):
 
     def update_cells(self, range_name: str, rows: list[list[Cell]]) -> int: ...
 
+    def sheet_ids(self) -> dict[str, int]: ...
+
+    def batch_update(self, requests: list[dict[str, Any]]) -> dict[str, Any]: ...
+
 
 def init_sheet(source: _Writable, *, dry_run: bool = False) -> InitPlan:
     """Add the template's missing tabs and headers to a Google Sheet; return what was done.
 
     Reads the sheet once, adds the missing tabs in one batchUpdate, then writes each header
-    row with a values update into cells that are empty. `dry_run` only plans.
+    row with a values update into cells that are empty, then sets every drop-down in one
+    more batchUpdate (addressed by sheetId, read once). `dry_run` only plans.
 
     >>> init_sheet(GoogleSheetSource(settings)).describe()      # doctest: +SKIP
     ['tab Mapping with headers kind, field, from, to']
     """
     plan = plan_init(source.fetch().tabs)
-    if dry_run or plan.empty:
+    if dry_run:
         return plan
     if plan.new_tabs:
         source.add_tabs(list(plan.new_tabs))
@@ -231,4 +325,7 @@ def init_sheet(source: _Writable, *, dry_run: bool = False) -> InitPlan:
             source.update_cells(HeaderWrite(tab, 0, 0, tuple(headers)).a1, [headers])
     for write in plan.headers:
         source.update_cells(write.a1, [list(write.headers)])
+    if plan.dropdowns:
+        ids = source.sheet_ids()
+        source.batch_update([d.request(ids[d.tab]) for d in plan.dropdowns if d.tab in ids])
     return plan

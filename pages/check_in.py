@@ -85,9 +85,9 @@ if spec.kind == GSHEETS:
         display.table(
             pd.DataFrame(
                 {
-                    "initiative": [p.checkin.initiative_id for p in waiting],
-                    "status": [p.checkin.reported_status for p in waiting],
-                    "stage": [p.checkin.stage for p in waiting],
+                    "initiative": [p.item.initiative_id for p in waiting],
+                    "status": [p.item.reported_status for p in waiting],
+                    "stage": [p.item.stage for p in waiting],
                     "queued (UTC)": [p.queued_at.replace("T", " ").rstrip("Z") for p in waiting],
                     "attempts": [p.attempts for p in waiting],
                     "last error": [p.last_error for p in waiting],

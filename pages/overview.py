@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from portfolio import metrics, schema
+from portfolio import evidence, metrics, schema
 from portfolio.evidence import thresholds
 from ui import charts, presentation, shell, theme
 from ui import format as fmt
@@ -79,6 +79,15 @@ for col, row in zip(verdict_cols, verdicts.itertuples(index=False), strict=True)
         theme.VERDICT_LABELS[row.verdict],
         f"{fmt.integer(row.count)} ({fmt.percent(row.share)})",
     )
+
+evidence_counts = evidence.evidence_counts(assessed)
+st.markdown(f"**{evidence.evidence_line(assessed)}**")
+st.caption(
+    "Telemetry is usage read from the tools (imported, or from SQL). The others rest on "
+    f"usage typed into the sheet: {fmt.integer(evidence_counts[evidence.TYPED])} · "
+    f"check-ins only: {fmt.integer(evidence_counts[evidence.CHECK_IN])} · "
+    f"the row's stage and dates alone: {fmt.integer(evidence_counts[evidence.NO_EVIDENCE])}."
+)
 
 left, right = st.columns(2)
 with left:

@@ -28,8 +28,6 @@ TAB_ADDS = {
     schema.SETTINGS: "the as-of date, the mandate date and the thresholds could be set; until "
     "then the defaults are used",
 }
-# Problem values that may be a person's words; not shown when presenting.
-PRIVATE_COLUMNS = frozenset({*display.PERSON_COLUMNS, *display.FREE_TEXT_COLUMNS})
 # Tabs with more problems than this start folded, so one bad tab does not bury the others.
 FOLD_AFTER = 20
 
@@ -110,12 +108,8 @@ else:
             "cell": [p.cell for p in problems],
             "severity": [p.severity for p in problems],
             "problem": [p.message for p in problems],
-            "value as typed": [
-                ""
-                if p.raw is None or (view.present and p.column in PRIVATE_COLUMNS)
-                else str(p.raw)
-                for p in problems
-            ],
+            # When presenting, the View's problems quote no person (portfolio.redact).
+            "value as typed": ["" if p.raw is None else str(p.raw) for p in problems],
             "how to fix": [p.fix for p in problems],
             "tab": [p.tab for p in problems],
         }

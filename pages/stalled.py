@@ -178,5 +178,8 @@ display.table(
         "reverted_to": "Went back to",
         "annual_cost": st.column_config.NumberColumn("Annual cost", format="dollar", step=1),
         "reason": st.column_config.TextColumn("Why", width="large"),
+        "evidence": st.column_config.TextColumn(
+            "Evidence", help="What the verdict rests on: telemetry, typed, check-in or none."
+        ),
     },
 )

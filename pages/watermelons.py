@@ -15,7 +15,7 @@ from ui import format as fmt
 PICK_KEY = "watermelons_pick"
 PICK_PARAM = "initiative"  # the picked watermelon lives in the URL, so a link shows it
 # The reasons come before the owner and the id: they are what the reader came for.
-TABLE_COLUMNS = ["name", "team", "tool", "annual_cost", "verdict", "why", "owner", "id"]
+TABLE_COLUMNS = ["name", "team", "tool", "annual_cost", "verdict", "evidence", "why", "owner", "id"]
 
 view = shell.view()
 assessed = view.filtered
@@ -85,6 +85,9 @@ display.table(
         "tool": "Tool",
         "annual_cost": st.column_config.NumberColumn("Annual cost", format="dollar", step=1),
         "verdict": "Verdict",
+        "evidence": st.column_config.TextColumn(
+            "Evidence", help="What the verdict rests on: telemetry, typed, check-in or none."
+        ),
         "why": st.column_config.TextColumn("Why we think so", width="large"),
     },
 )

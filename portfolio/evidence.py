@@ -15,7 +15,9 @@ How the evidence is read (every interpretation lives here, so the pages can quot
   overrides the row's status; the same, separately, for the stage. A check-in that leaves
   one of them blank means "no change". `row_status` / `row_stage` keep what the row says.
 - **Weekly observations.** Usage rows of the same initiative and week are one observation:
-  the largest `active_users` of them, the mean of their `measured_hours_saved`. A row
+  the largest `active_users` of them, the mean of their `measured_hours_saved`. Which rows
+  count is settled at parse by `portfolio.usage_sources`: per telemetry source the latest
+  row of a week wins, and a week with telemetry ignores the typed `active_users`. A row
   whose `active_users` is blank is counted in `usage_rows` but is no observation.
   Usage for ids that are not in Initiatives is ignored. A check-in's `active_users` is not
   usage evidence: the Usage tab is (a check-in still counts as a sign of life).
@@ -54,6 +56,18 @@ Precedence, first match wins:
 A **watermelon** is an initiative whose effective status is Green and whose verdict is in
 `schema.NOT_REAL`; its first reason then starts with "Reported Green, but ...".
 
+**Evidence strength** (`evidence`) says what a verdict rests on, the strongest first:
+
+- `telemetry`: at least one counted usage row up to `as_of` (one with `active_users`) came
+  from a tool, not a person: its `source` names telemetry (`usage_sources.is_telemetry`:
+  imported with `cli.py import-usage`, or read from SQL through `[connections.usage]`).
+- `typed`: it has counted usage up to `as_of`, all of it typed into the sheet (a blank
+  `source`, or one that names no tool). A typed row of a week with telemetry does not count.
+  A watermelon whose verdict reads the usage numbers (collapsed, tried once, a pilot that
+  never grew) and rests on typed usage only says so at the end of its first reason.
+- `check-in`: no usage, but at least one check-in up to the end of the `as_of` day.
+- `none`: neither: the verdict rests on the row's own stage and dates.
+
 >>> assessed = assess(portfolio)                                   # doctest: +SKIP
 >>> assessed.loc["AI-014", ["verdict", "watermelon"]].tolist()  # doctest: +SKIP
 ['reverted', True]
@@ -71,7 +85,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from portfolio import schema
+from portfolio import schema, usage_sources
 from portfolio.labels import initiative_labels
 from portfolio.model import Portfolio
 
@@ -124,6 +138,7 @@ COLUMNS = (
     "usage_rows",
     "verdict",
     "watermelon",
+    "evidence",
     "reasons",
     "reason",
     "_row",  # the sheet row of the initiative: a unique key even where ids repeat
@@ -140,6 +155,14 @@ RULE_PILOT = "pilot that never grew"
 RULE_NO_USAGE = "no usage yet"
 RULE_ZERO_USAGE = "usage all at zero"
 RULE_PARTIAL = "not yet sustained"
+
+# What a verdict rests on (`evidence`), strongest first; the rule is in the docstring.
+TELEMETRY = "telemetry"
+TYPED = "typed"
+CHECK_IN = "check-in"
+NO_EVIDENCE = "none"
+EVIDENCE = (TELEMETRY, TYPED, CHECK_IN, NO_EVIDENCE)
+TYPED_ONLY = "; usage typed into the sheet, not measured by a tool"
 
 
 @dataclass(frozen=True)
@@ -225,6 +248,12 @@ def assess(portfolio: Portfolio, *, as_of: pd.Timestamp | None = None) -> pd.Dat
     status = checkin["status"].fillna(pd.Series(row_status.to_numpy(), dtype="string"))
     stage = checkin["stage"].fillna(pd.Series(row_stage.to_numpy(), dtype="string"))
     use = _spread(_usage_stats(portfolio.usage, distinct, as_of, t), spread)
+    measured_by = _spread(_usage_sources(portfolio.usage, distinct, as_of), spread)
+    evidence = np.select(
+        [measured_by["telemetry"], measured_by["typed"], checkin["last"].notna().to_numpy()],
+        [TELEMETRY, TYPED, CHECK_IN],
+        default=NO_EVIDENCE,
+    ).astype(object)
 
     # Evidence of life: start, honest update, check-in, a week with users.
     update_seen = last_update.where(last_update <= as_of).to_numpy()
@@ -344,6 +373,7 @@ def assess(portfolio: Portfolio, *, as_of: pd.Timestamp | None = None) -> pd.Dat
             "usage_rows": use["rows"],
             "verdict": verdict,
             "watermelon": watermelon.astype(bool),
+            "evidence": evidence,
         },
         # The index holds the ids but stays unnamed: a level also named "id" would make
         # groupby("id") and merge(on="id") ambiguous.
@@ -361,7 +391,15 @@ def assess(portfolio: Portfolio, *, as_of: pd.Timestamp | None = None) -> pd.Dat
         "owner",
         "reverted_to",
     )
-    for col in (*text_columns, "reported_status", "stage", "row_status", "row_stage", "verdict"):
+    for col in (
+        *text_columns,
+        "reported_status",
+        "stage",
+        "row_status",
+        "row_stage",
+        "verdict",
+        "evidence",
+    ):
         out[col] = out[col].astype("string")
 
     # Plain Python values: formatting numpy scalars one by one costs several times more.
@@ -385,6 +423,10 @@ def assess(portfolio: Portfolio, *, as_of: pd.Timestamp | None = None) -> pd.Dat
             strict=True,
         )
     ]
+    # Only the rules that read the numbers: a stage or a silence is not a typed number.
+    on_numbers = np.isin(rule, (RULE_REVERTED, RULE_TRIED, RULE_FADED, RULE_PILOT))
+    for i in np.flatnonzero(watermelon & on_numbers & (evidence == TYPED)):
+        reasons[i][0] += TYPED_ONLY
     out["reasons"] = pd.Series(reasons, index=out.index, dtype=object)
     out["reason"] = pd.Series([r[0] for r in reasons], index=out.index, dtype="string")
     out["_row"] = _column(ini, "_row", "Int64").astype("Int64").array
@@ -470,6 +512,46 @@ def _latest_checkins(checkins: pd.DataFrame, ids: pd.Index, as_of: pd.Timestamp)
         stated = ck.dropna(subset=[col]).drop_duplicates("code", keep="last")
         out[col].iloc[stated["code"].to_numpy()] = stated[col].to_numpy()
     return out
+
+
+def _usage_sources(usage: pd.DataFrame, ids: pd.Index, as_of: pd.Timestamp) -> dict:
+    """Per initiative (aligned to `ids`): whether its counted usage up to `as_of` holds a row
+    from a tool (`telemetry`, `usage_sources.is_telemetry`) and a row typed by hand (`typed`).
+    Rows that do not count (`usage_sources.resolve` blanked their users) are neither."""
+    n = len(ids)
+    out = {"telemetry": np.zeros(n, dtype=bool), "typed": np.zeros(n, dtype=bool)}
+    if usage is None or usage.empty or "initiative_id" not in usage.columns or n == 0:
+        return out
+    week = _dates(usage, "week").to_numpy()
+    code = _positions(ids, usage["initiative_id"])
+    users = _column(usage, "active_users", "Int64").notna().to_numpy()
+    counted = (code >= 0) & ~np.isnat(week) & (week <= as_of.to_datetime64()) & users
+    sourced = usage_sources.is_telemetry(_column(usage, usage_sources.SOURCE, "string"))
+    out["telemetry"] = np.bincount(code[counted & sourced], minlength=n) > 0
+    out["typed"] = np.bincount(code[counted & ~sourced], minlength=n) > 0
+    return out
+
+
+def evidence_counts(assessed: pd.DataFrame) -> dict[str, int]:
+    """How many verdicts rest on each kind of evidence, every kind present (0 when none).
+
+    >>> evidence_counts(pd.DataFrame({"evidence": ["telemetry", "typed", "telemetry"]}))
+    {'telemetry': 2, 'typed': 1, 'check-in': 0, 'none': 0}
+    """
+    counts = assessed["evidence"].value_counts() if "evidence" in assessed else pd.Series()
+    return {kind: int(counts.get(kind, 0)) for kind in EVIDENCE}
+
+
+def evidence_line(assessed: pd.DataFrame) -> str:
+    """The figure of Overview and the slide: "9 of 12 verdicts rest on telemetry".
+
+    >>> evidence_line(pd.DataFrame({"evidence": ["telemetry", "typed", "none"]}))
+    '1 of 3 verdicts rests on telemetry'
+    """
+    telemetry, total = evidence_counts(assessed)[TELEMETRY], len(assessed)
+    noun = "verdict" if total == 1 else "verdicts"
+    verb = "rests" if telemetry == 1 else "rest"
+    return f"{telemetry:,} of {total:,} {noun} {verb} on {TELEMETRY}"
 
 
 def _usage_stats(

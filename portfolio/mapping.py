@@ -36,9 +36,8 @@ When both exist, the secrets entries win over the Mapping tab's for the same hea
 or field. Mistakes in a mapping (an unknown field, a word that is not in the vocabulary)
 are `Problem`s on Sheet health, never exceptions.
 
-This module also suggests a mapping for the headers and words a sheet does not match yet
-(known synonyms first, then difflib similarity) and compares a portfolio before and after
-a mapping. No Streamlit, no I/O.
+This module also compares a portfolio before and after a mapping; portfolio.suggestions
+suggests one for the headers and words a sheet does not match yet. No Streamlit, no I/O.
 
 >>> mapping = read_mapping_rows([["kind", "field", "from", "to"],
 ...                              ["column", "name", "use_case_name", ""],
@@ -50,15 +49,13 @@ a mapping. No Streamlit, no I/O.
 from __future__ import annotations
 
 import csv
-import difflib
 import io
-import re
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from portfolio import schema
-from portfolio.model import Cell, Portfolio, Problem, RawWorkbook
+from portfolio.headers import header_matches, header_row
+from portfolio.model import Cell, Portfolio, Problem
 
 COLUMN = "column"
 VALUE = "value"
@@ -66,85 +63,10 @@ DEFAULT = "default"
 KINDS = (COLUMN, VALUE, DEFAULT)
 HEADERS = ("kind", "field", "from", "to")
 SECRETS_SOURCE = "[groundtruth.mapping]"
-# How many rows at the top of a Mapping tab may sit above its header row (a title, a note).
-HEADER_SEARCH_ROWS = 10
-# difflib ratios from which a header or a word is offered as a likely match; below them the
-# "closest headers" of an error message still list the best few, as hints. Headers need more:
-# short ones ("have_ato" vs "rag") share letters by chance.
-HEADER_CUTOFF = 0.75
-WORD_CUTOFF = 0.6
-CLOSEST_LIMIT = 3
-SYNONYM_SCORE = 1.0
 # A cell that Sheets would read as a formula when pasted is written with a leading
 # apostrophe, which Sheets swallows and the reader strips.
 _FORMULA_STARTS = ("=", "+", "-", "@")
 _TEXT_MARK = "'"
-
-# Headers that real inventories use for a template field, offered as suggestions (a person
-# confirms them) rather than accepted silently like the schema's aliases.
-COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "id": ("use case id", "identifier", "record id", "ticket", "inventory id", "number"),
-    "name": ("use case name", "project name", "initiative name", "use case title", "system"),
-    "team": ("agency", "bureau", "agency bureau", "office", "division", "unit", "business unit",
-             "organization", "org", "component", "owning office"),
-    "owner": ("contact email", "email", "point of contact", "poc", "product owner"),
-    "origin": ("contracting usage", "sourcing", "initiated by", "development type"),
-    "area": ("topic area", "category", "theme", "topic", "mission area"),
-    "tool": ("vendor name", "vendor", "system name", "technology", "model name", "ai technique"),
-    "reported_status": ("rag status", "status colour", "status color", "health status"),
-    "stage": ("development stage", "stage of development", "lifecycle stage", "status",
-              "maturity"),
-    "started": ("operational date", "date initiated", "initiation date", "launch date",
-                "go live date", "date implemented", "kickoff", "created"),
-    "last_update": ("last modified", "modified", "date updated", "reviewed on"),
-    "annual_cost": ("budget", "annual budget", "contract value", "license cost", "cost per year"),
-    "seats": ("licenses purchased", "licences purchased", "seat count"),
-    "target_users": ("users targeted", "expected users", "population"),
-    "notes": ("problem solved", "purpose", "summary", "benefits", "details"),
-}  # fmt: skip
-# Words of real inventories for the template's vocabularies, offered as suggestions.
-VALUE_SYNONYMS: dict[str, dict[str, str]] = {
-    "stage": {
-        "predeployment": "Idea",
-        "planned": "Idea",
-        "planning": "Idea",
-        "initiated": "Idea",
-        "concept": "Idea",
-        "development": "Pilot",
-        "indevelopment": "Pilot",
-        "acquisitionanddevelopment": "Pilot",
-        "testing": "Pilot",
-        "implementation": "Rollout",
-        "implementationandassessment": "Rollout",
-        "deploying": "Rollout",
-        "deployed": "Adopted",
-        "operational": "Adopted",
-        "operationandmaintenance": "Adopted",
-        "inuse": "Adopted",
-        "decommissioned": "Abandoned",
-        "discontinued": "Abandoned",
-        "sunset": "Abandoned",
-        "retired": "Abandoned",
-    },
-    "reported_status": {
-        "complete": "Green",
-        "healthy": "Green",
-        "delayed": "Amber",
-        "minorissues": "Amber",
-        "critical": "Red",
-        "majorissues": "Red",
-    },
-    "origin": {
-        "vendorpurchased": "Vendor",
-        "contracted": "Vendor",
-        "purchased": "Vendor",
-        "inhousedevelopment": "Grassroots",
-        "inhouse": "Grassroots",
-        "required": "Mandate",
-        "executiveorder": "Mandate",
-    },
-}
-
 
 # --- the mapping -------------------------------------------------------------------------
 
@@ -250,12 +172,9 @@ def _strip_mark(cell: Cell) -> str:
 
 def _header_row(rows: Sequence[Sequence[Cell]]) -> int | None:
     """Index of the `kind, field, from, to` row among the first rows, or None (headerless)."""
-    wanted = {schema.normalize(h) for h in HEADERS}
-    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        found = {schema.normalize(_strip_mark(c)) for c in row} & wanted
-        if len(found) == len(wanted):
-            return i
-    return None
+    index = {schema.normalize(h): h for h in HEADERS}
+    at = header_row(rows, index)
+    return at if rows and header_matches(rows[at], index) == len(HEADERS) else None
 
 
 _REQUIRED_HINT = ", ".join(schema.TABLES[schema.INITIATIVES].required_columns)
@@ -504,197 +423,14 @@ def rows_text(rows: Iterable[MappingRow], *, delimiter: str = "\t") -> str:
     return buffer.getvalue()
 
 
-# --- suggestions -------------------------------------------------------------------------
-
-
-def _similarity(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, schema.normalize(a), schema.normalize(b)).ratio()
-
-
-def header_score(column: schema.Column, header: str) -> tuple[float, str]:
-    """(score, why) for `header` holding `column`: 1.0 for a known synonym, else difflib.
-
-    >>> header_score(schema.TABLES["Initiatives"].column("team"), "agency")
-    (1.0, 'known synonym')
-    """
-    key = schema.normalize(header)
-    if key in {schema.normalize(s) for s in COLUMN_SYNONYMS.get(column.name, ())}:
-        return SYNONYM_SCORE, "known synonym"
-    best = max(_similarity(header, s) for s in (column.name, *column.aliases))
-    return best, f"similar name ({best:.0%})"
-
-
-def closest_headers(column: schema.Column, headers: Iterable[str], *, limit: int = CLOSEST_LIMIT):
-    """The headers most like `column`, best first (synonyms, then similarity), at most `limit`.
-
-    >>> team = schema.TABLES["Initiatives"].column("team")
-    >>> closest_headers(team, ["agency_name", "agency", "id", "agency_bureau"])
-    ['agency', 'agency_bureau', 'agency_name']
-    """
-    scored = [(header_score(column, h)[0], i, h) for i, h in enumerate(headers) if h]
-    scored.sort(key=lambda item: (-item[0], item[1]))
-    return [h for score, _, h in scored[:limit] if score > 0]
-
-
-def _word_score(column: schema.Column, word: str) -> tuple[str | None, float, str]:
-    key = schema.normalize(word)
-    known = VALUE_SYNONYMS.get(column.name, {}).get(key)
-    if known:
-        return known, SYNONYM_SCORE, "known synonym"
-    spellings = schema.vocabulary_index(column)
-    matches = difflib.get_close_matches(key, list(spellings), n=1, cutoff=WORD_CUTOFF)
-    if not matches:
-        return None, 0.0, ""
-    score = difflib.SequenceMatcher(None, key, matches[0]).ratio()
-    return spellings[matches[0]], score, f"similar word ({score:.0%})"
-
-
-def suggest(portfolio: Portfolio, *, raw: RawWorkbook | None = None) -> list[MappingRow]:
-    """Mapping rows for what the sheet does not match yet, most useful first.
-
-    Columns: each template column the sheet lacks, from its unknown headers (a known synonym,
-    else the most similar header above the cutoff; each header used once). Values: each
-    distinct unreadable word of a vocabulary column (from the problems), with how many cells
-    say it (counted over every row when `raw`, the cells it was parsed from, is given).
-    Defaults: a required vocabulary column that no header fills gets its first word,
-    to be checked by a person.
-    """
-    rows: list[MappingRow] = []
-    for tab in (t for t in schema.TABLES if t != schema.SETTINGS):
-        if tab not in portfolio.tabs_present:
-            continue
-        table = schema.TABLES[tab]
-        present = portfolio.columns_present.get(tab, frozenset())
-        free = [h for h in portfolio.unknown_columns.get(tab, []) if not h.startswith("column ")]
-        candidates = []
-        for column in table.columns:
-            if column.name in present:
-                continue
-            for header in free:
-                score, why = header_score(column, header)
-                if score >= HEADER_CUTOFF:
-                    candidates.append((score, column.required, column.name, header, why))
-        candidates.sort(key=lambda c: (-c[0], not c[1]))
-        used: set[str] = set()
-        mapped: set[str] = set()
-        for _, _, name, header, why in candidates:
-            if header in used or name in mapped:
-                continue
-            used.add(header)
-            mapped.add(name)
-            rows.append(MappingRow(COLUMN, field_name(tab, name), header, "", why))
-        for column in table.columns:
-            if column.required and column.vocabulary and column.name not in present | mapped:
-                rows.append(
-                    MappingRow(
-                        DEFAULT,
-                        field_name(tab, column.name),
-                        "",
-                        column.vocabulary[0],
-                        f"no column looks like {column.name}; every row gets this value",
-                    )
-                )
-    rows.extend(_value_suggestions(portfolio, raw))
-    return rows
-
-
-def suggest_for(raw: RawWorkbook, *, current: ColumnMapping | None = None) -> list[MappingRow]:
-    """Suggestions for a whole workbook: columns first, then the words read under them.
-
-    Words can only be judged once their column is found, so the sheet is parsed again with
-    the current mapping plus the suggested column rows, and the unreadable words of that
-    second reading are suggested too. `current` is a mapping given outside the sheet
-    (secrets); the sheet's own Mapping tab is always applied.
-    """
-    # Imported here: parse imports this module for ColumnMapping.
-    from portfolio.parse import parse_workbook
-
-    first = suggest(parse_workbook(raw, mapping=current), raw=raw)
-    columns = [r for r in first if r.kind == COLUMN]
-    if not columns:
-        return first
-    trial = merge(current or ColumnMapping(), from_rows(columns))
-    second = suggest(parse_workbook(raw, mapping=trial), raw=raw)
-    # A default is offered only if the columns found leave the field empty.
-    kept = [r for r in first if r.kind != VALUE and (r.kind == COLUMN or r in second)]
-    return [*kept, *(r for r in second if r.kind == VALUE)]
-
-
-_CELL_REF = re.compile(r"^(?P<sheet>.+)!(?P<col>[A-Z]+)(?P<row>\d+)$")
-
-
-def _column_index(letters: str) -> int:
-    index = 0
-    for letter in letters:
-        index = index * 26 + (ord(letter) - ord("A") + 1)
-    return index - 1
-
-
-def _frame(portfolio: Portfolio, tab: str):
+def tab_frame(portfolio: Portfolio, tab: str):
+    """The typed frame of a data tab of the portfolio (None for Settings, Mapping)."""
     return {
         schema.INITIATIVES: portfolio.initiatives,
         schema.USAGE: portfolio.usage,
         schema.CHECKINS: portfolio.checkins,
         schema.DAILY_TOOLS: portfolio.daily_tools,
     }.get(tab)
-
-
-def _word_counts(
-    portfolio: Portfolio, raw: RawWorkbook | None, tab: str, column: schema.Column, cell: str
-) -> Counter[str] | None:
-    """Every unreadable word of a column counted over all its rows, read back from the raw
-    cells (the problems list stops after a few hundred cells); None when it cannot be."""
-    found = _CELL_REF.match(cell)
-    frame = _frame(portfolio, tab)
-    if raw is None or found is None or frame is None or found["sheet"] not in raw.tabs:
-        return None
-    rows = raw.tabs[found["sheet"]]
-    j = _column_index(found["col"])
-    known = schema.vocabulary_index(column)
-    counts: Counter[str] = Counter()
-    for sheet_row, value in zip(frame["_row"].tolist(), frame[column.name].isna(), strict=True):
-        row = rows[sheet_row - 1] if sheet_row - 1 < len(rows) else []
-        text = str(row[j]).strip() if j < len(row) and row[j] is not None else ""
-        if value and text and schema.normalize(text) not in known:
-            counts[text] += 1
-    return counts
-
-
-def _value_suggestions(portfolio: Portfolio, raw: RawWorkbook | None = None) -> list[MappingRow]:
-    counts: Counter[tuple[str, str]] = Counter()
-    spelled: dict[tuple[str, str], str] = {}
-    columns: dict[str, schema.Column] = {}
-    counted: set[tuple[str, str]] = set()  # (tab, column) counted from the raw cells
-    for p in portfolio.problems:
-        table = schema.TABLES.get(p.tab)
-        if table is None or p.column is None or p.raw is None:
-            continue
-        if p.column not in {c.name for c in table.columns}:
-            continue
-        column = table.column(p.column)
-        if not column.vocabulary or (p.tab, column.name) in counted:
-            continue
-        columns[column.name] = column
-        whole = _word_counts(portfolio, raw, p.tab, column, p.cell)
-        if whole is not None:
-            counted.add((p.tab, column.name))
-            for word, count in whole.items():
-                key = (column.name, schema.normalize(word))
-                counts[key] += count
-                spelled.setdefault(key, word)
-            continue
-        key = (column.name, schema.normalize(p.raw))
-        counts[key] += 1
-        spelled.setdefault(key, str(p.raw).strip())
-    rows = []
-    for (name, folded), count in counts.most_common():
-        word = spelled[name, folded]
-        target, _score, why = _word_score(columns[name], word)
-        cells = f"{count:,} cell{'s' if count != 1 else ''}"
-        rows.append(
-            MappingRow(VALUE, name, word, target or "", f"{why}, {cells}" if why else cells)
-        )
-    return rows
 
 
 # --- effect of a mapping -----------------------------------------------------------------
@@ -726,7 +462,7 @@ def account(portfolio: Portfolio, tab: str = schema.INITIATIVES) -> RowAccount:
     >>> account(portfolio)                                    # doctest: +SKIP
     RowAccount(tab='Initiatives', sheet_rows=3611, shown=3611, blank=0, incomplete=2480)
     """
-    frame = _frame(portfolio, tab)
+    frame = tab_frame(portfolio, tab)
     shown = 0 if frame is None else len(frame)
     blank = portfolio.blank_rows.get(tab, 0)
     incomplete = 0
@@ -790,18 +526,15 @@ __all__ = [
     "MappingRow",
     "RowAccount",
     "account",
-    "closest_headers",
     "effect",
     "field_name",
     "from_rows",
     "from_secrets",
     "from_settings",
-    "header_score",
     "merge",
     "missing_required",
     "read_mapping_rows",
     "resolve_field",
     "rows_text",
-    "suggest",
-    "suggest_for",
+    "tab_frame",
 ]

@@ -688,8 +688,8 @@ def watermelons(assessed: pd.DataFrame) -> pd.DataFrame:
     """Every watermelon (Green on the deck, stalled, reverted or abandoned in the evidence).
 
     Largest annual cost first, blank costs last, then by name. Columns: id, name, label,
-    team, owner, tool, annual_cost, verdict, why (every reason, joined by "; "), reason (the
-    first).
+    team, owner, tool, annual_cost, verdict, evidence (what it rests on), why (every reason,
+    joined by "; "), reason (the first).
 
     >>> watermelons(assessed)[["id", "annual_cost", "verdict"]]  # doctest: +SKIP
            id  annual_cost    verdict
@@ -709,6 +709,7 @@ def watermelons(assessed: pd.DataFrame) -> pd.DataFrame:
                 dtype=float
             ),
             "verdict": melons["verdict"].to_numpy(),
+            "evidence": melons["evidence"].to_numpy(),
             "why": [REASON_JOINER.join(r) for r in melons["reasons"]],
             "reason": melons["reason"].to_numpy(),
         }
@@ -766,7 +767,7 @@ def not_real(assessed: pd.DataFrame) -> pd.DataFrame:
     decimal. Largest annual cost first, blank costs last, then by start date.
 
     Columns: id, name, label, team, owner, origin, tool, verdict, started, last_activity,
-    lived_days, lived_months, reverted_to, annual_cost, reason.
+    lived_days, lived_months, reverted_to, annual_cost, reason, evidence (what it rests on).
 
     >>> not_real(assessed).loc[0, ["id", "lived_days", "lived_months"]].tolist()  # doctest: +SKIP
     ['AI-013', 91, 3.0]
@@ -794,6 +795,7 @@ def not_real(assessed: pd.DataFrame) -> pd.DataFrame:
                 dtype=float
             ),
             "reason": rows["reason"].to_numpy(),
+            "evidence": rows["evidence"].to_numpy(),
         }
     )
     return _by_cost(frame, "started")

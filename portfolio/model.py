@@ -66,7 +66,8 @@ class Portfolio:
     nullable `Int64`, choices `string` holding canonical words; a cell that could not be
     read is missing (NaN / NaT / <NA>) and has a Problem.
     A tab that is absent from the sheet is an empty frame with its canonical columns, and
-    its name is missing from `tabs_present`.
+    its name is missing from `tabs_present`. `history` is the StatusHistory tab (what the
+    deck said each week; `portfolio.history` reads it).
     """
 
     initiatives: pd.DataFrame
@@ -74,6 +75,7 @@ class Portfolio:
     checkins: pd.DataFrame
     daily_tools: pd.DataFrame
     settings: dict[str, object]
+    history: pd.DataFrame = field(default_factory=pd.DataFrame)
     problems: list[Problem] = field(default_factory=list)
     tabs_present: frozenset[str] = frozenset()
     # canonical columns that the sheet actually has, per tab

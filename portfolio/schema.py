@@ -15,6 +15,9 @@ CHECKINS = "CheckIns"
 DAILY_TOOLS = "DailyTools"
 SETTINGS = "Settings"
 MAPPING = "Mapping"
+STATUS_HISTORY = "StatusHistory"
+# Written whole by `cli.py history record` and never parsed: people read it, nobody types in it.
+VERDICTS_TAB = "Verdicts"
 
 # Value kinds a column can hold; parse.py has one column-wise reader per kind.
 TEXT = "text"
@@ -185,6 +188,12 @@ TABLES: dict[str, Table] = {
             Column("week", DATE, required=True, aliases=("week of", "week start", "date")),
             Column("active_users", INTEGER, required=True, aliases=("users", "wau", "active")),
             Column("measured_hours_saved", NUMBER, aliases=("hours saved", "measured savings")),
+            Column(
+                "source",
+                aliases=("data source", "imported from"),
+                doc="blank = typed by hand; events:…, github-copilot:…, m365-copilot:… = "
+                "imported telemetry (portfolio/usage_sources.py)",
+            ),
         ),
     ),
     CHECKINS: Table(
@@ -220,6 +229,22 @@ TABLES: dict[str, Table] = {
             Column("sanctioned", BOOLEAN, aliases=("approved", "official", "company paid")),
         ),
     ),
+    STATUS_HISTORY: Table(
+        STATUS_HISTORY,
+        doc="What the deck said each week: one row per initiative and week, appended by "
+        "cli.py history record.",
+        columns=(
+            Column("week", DATE, required=True, aliases=("week of", "week start")),
+            Column("initiative_id", required=True, aliases=("id", "initiative")),
+            _status("reported_status", aliases=("status", "rag")),
+            _stage("stage", aliases=("phase",)),
+            Column("verdict", CHOICE, vocabulary=VERDICTS),
+            Column("evidence", doc="what the verdict rests on (telemetry, typed, check-in, none)"),
+            Column("recent_users", NUMBER, aliases=("recent mean", "recent active users")),
+            Column("recorded_at", TIMESTAMP, aliases=("recorded",)),
+            Column("derived", BOOLEAN, doc="yes: backfilled from CheckIns, not recorded that week"),
+        ),
+    ),
     SETTINGS: Table(
         SETTINGS,
         doc="Key/value rows: as_of, mandate_date, stale_after_days and the thresholds.",
@@ -229,6 +254,13 @@ TABLES: dict[str, Table] = {
         ),
     ),
 }
+
+
+# A StatusHistory row is one initiative in one week: a second row for the pair is a repeat.
+HISTORY_KEY = ("week", "initiative_id")
+
+# The Verdicts tab, rewritten whole by `cli.py history record` beside the teams' tabs.
+VERDICTS_COLUMNS = ("id", "name", "team", "verdict", "evidence", "reason", "as_of")
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ temporary data folder, and runs from a temporary working directory so a develope
 
 from __future__ import annotations
 
+import ast
 import csv
 import json
 from pathlib import Path
@@ -16,31 +17,33 @@ from pathlib import Path
 import pandas as pd
 import streamlit.testing.v1.app_test as app_test_module
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
-from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
+
+from tools.apptest_navigation import (  # noqa: F401  (re-exported for tests)
+    NavigationPagesManager,
+    use_navigation_pages_manager,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
 APP_TIMEOUT_S = 60
 
 
-class NavigationPagesManager(PagesManager):
-    """A PagesManager that, like a real server once `st.navigation` has run, ignores pages/.
-
-    Streamlit 1.67's AppTest resets `PagesManager.uses_pages_directory` before every run, so
-    from the second run on, an app whose pages live in `pages/` is run the v1 way: the page
-    script alone, without app.py, hence without the shared sidebar. A real server sets the
-    flag to False for good as soon as app.py calls `st.navigation`; this does the same.
-    """
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-
-def use_navigation_pages_manager(monkeypatch) -> None:
-    """Make AppTest run app.py on every run (see NavigationPagesManager)."""
-    monkeypatch.setattr(app_test_module, "PagesManager", NavigationPagesManager)
+def app_pages() -> list[tuple[str, str]]:
+    """(script path, title) of every st.Page in app.py's PAGES, in order."""
+    tree = ast.parse(APP.read_text(encoding="utf-8"))
+    pages = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "Page"
+        ):
+            path = node.args[0].value
+            title = next(k.value.value for k in node.keywords if k.arg == "title")
+            pages.append((path, title))
+    return pages
 
 
 def write_csv_workbook(directory: Path, tabs: dict[str, list[list]]) -> Path:
@@ -111,3 +114,42 @@ def metric(at: AppTest, label: str) -> str:
         if element.label == label:
             return element.value
     raise AssertionError(f"no metric labelled {label!r}; have {[m.label for m in at.metric]}")
+
+
+class RecordingMediaFileManager(MediaFileManager):
+    """AppTest's media file manager, kept after the run so a test can press Download.
+
+    AppTest makes a new manager for each run and drops it at the end; this one remembers the
+    latest, so `downloads(at)` can run the deferred callables the page registered.
+    """
+
+    latest: MediaFileManager | None = None
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        RecordingMediaFileManager.latest = self
+
+
+def record_downloads(monkeypatch) -> None:
+    """Keep the run's media file manager (call before `run_app`), for `downloads()`."""
+    monkeypatch.setattr(app_test_module, "MediaFileManager", RecordingMediaFileManager)
+
+
+def downloads(at: AppTest) -> dict[str, bytes]:
+    """The bytes of every download button of the last run, made as a click would make them.
+
+    Keyed by the button's label and file name, e.g. "Download CSV: watermelons.csv".
+    """
+    manager = RecordingMediaFileManager.latest
+    assert manager is not None, "call record_downloads(monkeypatch) before run_app"
+    out = {}
+    for button in at.get("download_button"):
+        file_id = button.proto.deferred_file_id
+        if not file_id:
+            continue
+        url = manager.execute_deferred(file_id)
+        name = url.rsplit("/", 1)[1]
+        stored = manager.read_file(name.split(".", 1)[0])
+        assert stored is not None, url
+        out[f"{button.proto.label}: {stored.filename}"] = stored.content
+    return out

@@ -10,7 +10,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from tests.apptest_support import APP, APP_TIMEOUT_S, metric, texts
-from tests.fake_sheets import BATCH_GET, METADATA, TOKEN
+from tools.sheets_emulator import BATCH_GET, METADATA, TOKEN
 
 
 def _fresh_app() -> AppTest:

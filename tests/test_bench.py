@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.fake_sheets import BATCH_GET, METADATA, TOKEN, small_workbook
 from tools import bench
+from tools.sheets_emulator import BATCH_GET, METADATA, TOKEN, small_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 QUICK_TIMEOUT_S = 180

@@ -12,8 +12,8 @@ import urllib.parse
 
 import pytest
 
+from tests.apptest_support import app_pages
 from tests.browser_support import ARTIFACTS, wait_for_app, watch_console
-from tests.test_presentation import app_pages
 
 pytestmark = pytest.mark.browser
 

@@ -24,7 +24,7 @@ import pandas as pd
 import pytest
 
 from data_sources.files import read_upload
-from portfolio import mapping
+from portfolio import mapping, suggestions
 from portfolio.parse import parse_workbook
 from tests.apptest_support import ROOT, metric, run_app, write_csv_workbook
 
@@ -108,7 +108,7 @@ def test_the_federal_inventory_reads_through_a_mapping_with_every_row_accounted_
 @needs_federal
 def test_suggestions_for_the_federal_inventory_name_its_columns_and_stage_words():
     raw = read_upload(FEDERAL.name, FEDERAL.read_bytes())
-    rows = mapping.suggest_for(raw)
+    rows = suggestions.suggest_for(raw)
     columns = {r.field: r.source for r in rows if r.kind == "column"}
     assert columns["name"] == "use_case_name"
     assert columns["team"] == "agency"
@@ -218,7 +218,7 @@ def test_a_synthetic_export_with_long_quoted_multi_line_text(encoding):
 def test_suggestions_for_the_synthetic_export():
     rows, _ = _synthetic()
     raw = read_upload("x.csv", "\n".join(",".join(f'"{c}"' for c in r) for r in rows[:50]).encode())
-    suggested = {r.field: r.source for r in mapping.suggest_for(raw) if r.kind == "column"}
+    suggested = {r.field: r.source for r in suggestions.suggest_for(raw) if r.kind == "column"}
     assert suggested["name"] == "Use Case Title"
     assert suggested["team"] == "Owning Office"
     assert suggested["started"] == "Date Initiated"

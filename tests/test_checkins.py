@@ -4,6 +4,7 @@ local check-ins of the sample and file sources, and `cli.py check-in` / `cli.py 
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import datetime as dt
 import json
 import multiprocessing
@@ -20,7 +21,7 @@ from data_sources.loader import read_source
 from data_sources.sample import SAMPLE_DIR
 from portfolio.parse import parse_workbook
 from tests.conftest import raw_workbook
-from tests.fake_sheets import CLIENT_EMAIL, FakeSheets
+from tools.sheets_emulator import CLIENT_EMAIL, FakeSheets
 
 NOW = dt.datetime(2026, 6, 1, 9, 30, tzinfo=dt.UTC)
 KNOWN = {"AI-001", "AI-002", "AI-003"}
@@ -125,7 +126,7 @@ def test_every_problem_is_reported_at_once():
 
 def test_a_row_follows_the_sheet_header_whatever_its_order_and_spelling():
     checkin = _checkin(note="ok", checkin_id="c-1")
-    columns = checkins._columns_of(["Note", "UUID", "Status", "extra", "initiative"])
+    columns = checkins.columns_of(["Note", "UUID", "Status", "extra", "initiative"])
     assert columns == ["note", "checkin_id", "reported_status", None, "initiative_id"]
     assert checkin.row(columns) == ["ok", "c-1", "Green", "", "AI-001"]
 
@@ -270,6 +271,27 @@ def test_a_503_queues_then_two_sends_land_it_exactly_once(sheets_emulator, gshee
     assert rows[0][2:] == ["AI-002", "Sam", "Amber", "Rollout", 4, '=HYPERLINK("x")']
 
 
+@pytest.mark.parametrize("fault", ["503", "timeout"])
+def test_a_failed_append_is_queued_after_one_request(
+    fault, sheets_emulator, sheet_spec, tmp_path, monkeypatch
+):
+    # The write path sends once and leaves every retry to the outbox: a second append from
+    # the writer itself could land a row the first one had already written.
+    if fault == "503":
+        sheets_emulator.fail(503, endpoints={"append"})
+    else:
+        quick = dataclasses.replace(checkins.WRITE_POLICY, read_timeout=0.5, total_seconds=5.0)
+        monkeypatch.setattr("data_sources.checkins.sheet.WRITE_POLICY", quick)
+        checkins.forget_writers()
+        sheets_emulator.hang(2.0, times=1, endpoints={"append"})
+    delivery = checkins.submit(_checkin(checkin_id="c-once"), sheet_spec, data_dir=tmp_path)
+    assert delivery.status == checkins.QUEUED
+    assert sheets_emulator.count("append") == 1
+    assert [p.item.checkin_id for p in checkins.pending(sheet_spec, data_dir=tmp_path)] == [
+        "c-once"
+    ]
+
+
 def test_an_append_whose_answer_was_lost_is_not_sent_twice(sheets_emulator, sheet_spec, tmp_path):
     # The append lands, but the answer is cut: the writer cannot know, so it queues.
     sheets_emulator.truncate(times=1, endpoints={"append"})
@@ -365,7 +387,7 @@ def test_concurrent_outbox_writers_lose_nothing(tmp_path):
         thread.start()
     for thread in threads:
         thread.join()
-    ids = sorted(p.checkin.checkin_id for p in outbox.entries())
+    ids = sorted(p.item.checkin_id for p in outbox.entries())
     assert ids == [f"c-{n:02d}" for n in range(CONCURRENT_WRITERS)]
     assert not list((tmp_path / "outbox").glob(".tmp-*"))
 
@@ -384,7 +406,7 @@ def test_outbox_writers_in_several_processes_lose_nothing(tmp_path):
                 range(CONCURRENT_WRITERS),
             )
         )
-    ids = sorted(p.checkin.checkin_id for p in Outbox(tmp_path, "gsheets-x").entries())
+    ids = sorted(p.item.checkin_id for p in Outbox(tmp_path, "gsheets-x").entries())
     assert ids == [f"p-{n:02d}" for n in range(CONCURRENT_WRITERS)]
 
 
@@ -396,7 +418,7 @@ def test_a_damaged_outbox_line_is_kept_not_dropped(tmp_path):
     outbox.add(_checkin(checkin_id="c-3"), error="down")
     outbox.settle(sent={"c-1"})
     lines = outbox.path.read_text(encoding="utf-8").splitlines()
-    assert [p.checkin.checkin_id for p in outbox.entries()] == ["c-3"]
+    assert [p.item.checkin_id for p in outbox.entries()] == ["c-3"]
     assert '{"checkin": {"checkin_id": "c-2", "initi' in lines
 
 

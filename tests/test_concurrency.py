@@ -13,7 +13,7 @@ import threading
 from streamlit.testing.v1 import AppTest
 
 from tests.apptest_support import APP, metric, texts
-from tests.fake_sheets import BATCH_GET, METADATA, TOKEN, FakeSheets
+from tools.sheets_emulator import BATCH_GET, METADATA, TOKEN, FakeSheets
 
 SESSIONS = 20
 # Enough sessions to show sharing after the first read, few enough to keep the file quick.

@@ -204,8 +204,9 @@ REASON_CASES = [
         {"reverted_to": "Excel forecast model"},
         weekly([41, 30, 25], end=pd.Timestamp("2025-06-16")) + weekly([5, 5, 5, 5]),
         [
+            # the fixture's usage is typed (no source), and the first reason says so
             "Reported Green, but weekly active users fell 88% from a peak of 41 (week of 2 Jun)"
-            " to 5",
+            " to 5; usage typed into the sheet, not measured by a tool",
             "It had real use: 3 weeks at 50% of the peak or more",
             "People went back to Excel forecast model",
         ],
@@ -499,3 +500,28 @@ def test_format_number(value, text):
 )
 def test_format_date(date, text):
     assert format_date(pd.Timestamp(date), as_of=AS_OF) == text
+
+
+# Shares that do not multiply exactly in floating point: 25 * 0.55 = 13.750000000000002 and
+# 25 * 0.56 = 14.000000000000002, so a comparison without a tolerance would miss the threshold.
+INEXACT_SHARE_CASES = [
+    # peak 25; last 4 weeks 14, 14, 14, 13 -> mean 13.75 = exactly 55% of 25, >= 5 -> adopted
+    ("recent mean at exactly the share", 0.55, [25, 25, 25, 14, 14, 14, 13], "adopted"),
+    # peak 25; 25, 14, 14 are 3 weeks at >= 14 (56% of 25): real use; then 0 -> reverted,
+    # not a 1-week spike (which would read "tried once" -> abandoned)
+    ("weeks at exactly the share", 0.56, [0, 25, 14, 14, 0, 0, 0, 0], "reverted"),
+]
+
+
+@pytest.mark.parametrize(
+    ("label", "share", "series", "verdict"),
+    INEXACT_SHARE_CASES,
+    ids=[case[0] for case in INEXACT_SHARE_CASES],
+)
+def test_share_of_peak_holds_at_exactly_the_threshold(label, share, series, verdict):
+    portfolio = portfolio_from_frames(
+        initiatives=[initiative()],
+        usage=weekly(series),
+        settings={"adopted_share_of_peak": share},
+    )
+    assert one(portfolio).verdict == verdict

@@ -33,7 +33,7 @@ from data_sources.errors import (
 from data_sources.google_sheet import GoogleSheetSource
 from portfolio.parse import parse_workbook
 from tests.apptest_support import APP
-from tests.fake_sheets import CLIENT_EMAIL, emulator_key_pair
+from tools.sheets_emulator import CLIENT_EMAIL, emulator_key_pair
 
 EMULATOR_KEY_BODY = emulator_key_pair()[0].splitlines()[1]  # a line of the key's base64 body
 DOC_URL = "https://docs.google.com/document/d/1AbCdEfGhIjKlMnOp/edit"

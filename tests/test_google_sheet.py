@@ -25,7 +25,7 @@ from data_sources.errors import (
 )
 from data_sources.google_sheet import GoogleSheetSource, build_credentials
 from data_sources.retry import RetryingHTTPClient, RetryPolicy, retry_after_seconds
-from tests.fake_sheets import (
+from tools.sheets_emulator import (
     APPEND,
     BATCH_GET,
     CLIENT_EMAIL,

@@ -20,7 +20,7 @@ from data_sources.config import (
 from data_sources.errors import NotConfigured, SheetNotShared, SourceError
 from data_sources.loader import LoadResult, format_age, load_workbook
 from portfolio.model import RawWorkbook
-from tests.fake_sheets import BATCH_GET, CLIENT_EMAIL, SPREADSHEET_ID
+from tools.sheets_emulator import BATCH_GET, CLIENT_EMAIL, SPREADSHEET_ID
 
 KEY = "1AbC_dEf-123456789xyz"
 URL = f"https://docs.google.com/spreadsheets/d/{KEY}/edit#gid=0"

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from data_sources.files import read_upload
-from portfolio import mapping
+from portfolio import mapping, suggestions
 from portfolio.mapping import ColumnMapping, MappingRow
 from portfolio.model import ERROR
 from portfolio.parse import parse_workbook
@@ -285,7 +285,7 @@ def test_a_data_row_matching_one_header_word_does_not_move_the_header(make_raw):
 
 def test_suggestions_find_columns_then_the_words_under_them(make_raw):
     raw = _raw(make_raw, {"Initiatives": OWN})
-    rows = mapping.suggest_for(raw)
+    rows = suggestions.suggest_for(raw)
     columns = {r.field: r.source for r in rows if r.kind == "column"}
     assert columns == {
         "id": "Use Case ID",
@@ -306,7 +306,7 @@ def test_word_counts_cover_every_row_not_only_the_listed_problems(make_raw):
     header = ["id", "name", "team", "origin", "stage", "started"]
     body = [[f"A-{i}", "x", "Ops", "Vendor", "Deployed", "2025-01-01"] for i in range(700)]
     raw = make_raw({"Initiatives": [header, *body]})
-    [row] = [r for r in mapping.suggest_for(raw) if r.kind == "value"]
+    [row] = [r for r in suggestions.suggest_for(raw) if r.kind == "value"]
     assert (row.source, row.target, row.why) == ("Deployed", "Adopted", "known synonym, 700 cells")
 
 

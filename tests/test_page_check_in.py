@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from data_sources import checkins
 from tests.apptest_support import APP, APP_TIMEOUT_S, run_app, texts
-from tests.fake_sheets import CLIENT_EMAIL, FakeSheets
+from tools.sheets_emulator import CLIENT_EMAIL, FakeSheets
 
 PAGE = "pages/check_in.py"
 SAMPLE_INITIATIVES = Path(__file__).resolve().parent.parent / (

@@ -1,6 +1,6 @@
 """Pulling the sheet out from under a running dashboard: the viewer keeps the last good figures.
 
-The app runs under AppTest against the Sheets emulator (tests/fake_sheets.py), with a
+The app runs under AppTest against the Sheets emulator (tools/sheets_emulator.py), with a
 secrets.toml in a temporary working folder that shrinks the timeouts and the retry bound
 (`[groundtruth] read_timeout_seconds`, `retry_total_seconds`). For each fault — a 429 storm,
 500s, a hang past the timeout, truncated JSON, a 403 after a good load — the same figures
@@ -23,7 +23,7 @@ from data_sources.errors import NotConfigured
 from data_sources.retry import READ_TIMEOUT_SECONDS as READ_TIMEOUT_DEFAULT
 from data_sources.retry import TOTAL_SECONDS as TOTAL_DEFAULT
 from tests.apptest_support import APP, APP_TIMEOUT_S, texts
-from tests.fake_sheets import BATCH_GET, CLIENT_EMAIL, FakeSheets
+from tools.sheets_emulator import BATCH_GET, CLIENT_EMAIL, FakeSheets
 
 READ_TIMEOUT_SECONDS = 0.3
 RETRY_TOTAL_SECONDS = 0.8
@@ -33,7 +33,7 @@ FAST = f"""
 read_timeout_seconds = {READ_TIMEOUT_SECONDS}
 retry_total_seconds = {RETRY_TOTAL_SECONDS}
 """
-# SMALL_WORKBOOK (tests/fake_sheets.py): AI-001..003, none reported Green; costs 50,000 for
+# SMALL_WORKBOOK (tools/sheets_emulator.py): AI-001..003, none reported Green; costs 50,000 for
 # AI-001 (Pilot), 12,000.75 for AI-003 (Stalled), none for AI-002.
 GOOD_FIGURES = {"Initiatives": "3", "Green on the deck": "0"}
 NO_COPY = "No earlier copy of the workbook is saved on this server yet"

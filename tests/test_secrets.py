@@ -1,8 +1,9 @@
 """Secrets never reach a page, a log or an error message, and never reach git.
 
-scrub() removes key material but spares what a reader needs (file paths, sheet keys, URLs);
-a forced authentication failure — a malformed key, a key the token service refuses — leaves
-no key material in the error, the loader's notice, the logs or anywhere on the page.
+remove_key_material() removes key material but spares what a reader needs (file paths, sheet
+keys, URLs); a forced authentication failure — a malformed key, a key the token service
+refuses — leaves no key material in the error, the loader's notice, the logs or anywhere on
+the page.
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ from streamlit.testing.v1 import AppTest
 
 from data_sources import loader
 from data_sources.config import SourceSpec
-from data_sources.errors import REDACTED, BadCredentials, looks_like_key, scrub
+from data_sources.errors import REDACTED, BadCredentials, looks_like_key, remove_key_material
 from data_sources.google_sheet import GoogleSheetSource
 from tests.apptest_support import APP, APP_TIMEOUT_S, ROOT
-from tests.fake_sheets import FakeSheets, emulator_key_pair
+from tools.sheets_emulator import FakeSheets, emulator_key_pair
 
 # Random base64 made once for these tests (not a key of anything): a PEM body line, a
 # URL-safe token, a key pasted on one line without its BEGIN/END lines.
@@ -41,7 +42,7 @@ ONE_LINE_KEY = PEM_LINE * 20
 )
 def test_long_paths_survive_in_messages(path):
     text = f"Cannot read {path}.csv — export it as UTF-8 CSV"
-    assert scrub(text) == text
+    assert remove_key_material(text) == text
 
 
 @pytest.mark.parametrize(
@@ -56,14 +57,14 @@ def test_long_paths_survive_in_messages(path):
     ],
 )  # fmt: skip
 def test_key_material_is_still_redacted(text, expected):
-    assert scrub(text) == expected
+    assert remove_key_material(text) == expected
 
 
 def test_the_whole_body_of_a_real_key_is_redacted_without_its_pem_lines():
     private, _ = emulator_key_pair()
     body = "".join(line for line in private.splitlines() if not line.startswith("-----"))
     assert looks_like_key(body)
-    assert scrub(f"oops {body} oops") == f"oops {REDACTED} oops"
+    assert remove_key_material(f"oops {body} oops") == f"oops {REDACTED} oops"
 
 
 def key_lines(private_pem: str) -> list[str]:

@@ -1,1 +1,1 @@
-"""Developer tools that are not part of the app: the performance bench."""
+"""Developer tools that are not part of the app: the bench, the Sheets emulator, AppTest setup."""

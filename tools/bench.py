@@ -4,7 +4,7 @@
 
 For each size (small: 40 initiatives; large: 10,000 initiatives x 52 weeks; maximal: a
 workbook of about 10 million cells) it generates a seeded workbook with the sample
-generator, serves it from `tests/fake_sheets.py` over loopback HTTP, and measures, as
+generator, serves it from `tools/sheets_emulator.py` over loopback HTTP, and measures, as
 medians of several runs:
 
 - the requests one cold load sends (a fresh process: token, metadata, batchGet; a refresh
@@ -48,7 +48,6 @@ import time
 import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +84,7 @@ NOISY_LOGGERS = (
     "streamlit.runtime.caching.cache_data_api",
     "streamlit.runtime.scriptrunner_utils.script_run_context",
 )
-VALUES_GET = "valuesGet"  # the peer path's one-tab read, counted beside fake_sheets' endpoints
+VALUES_GET = "valuesGet"  # the peer path's one-tab read, counted beside the emulator's endpoints
 
 
 @dataclass(frozen=True)
@@ -118,14 +117,16 @@ def typed_workbook(tabs: dict[str, list[list[str]]]) -> dict[str, list[list[Any]
     >>> typed_workbook({"Usage": [["week", "active_users"], ["2026-03-02", "14"]]})["Usage"][1]
     [datetime.date(2026, 3, 2), 14]
     """
-    from tests.fake_sheets import _csv_cell  # "like typing into Sheets", shared with the emulator
+    from tools.sheets_emulator import (
+        csv_cell,  # "like typing into Sheets", as the emulator reads CSV
+    )
 
     seen: dict[str, Any] = {}
 
     def cell(text: str) -> Any:
         value = seen.get(text, seen)
         if value is seen:
-            value = seen[text] = _csv_cell(text)
+            value = seen[text] = csv_cell(text)
         return value
 
     return {tab: [[cell(c) for c in row] for row in rows] for tab, rows in tabs.items()}
@@ -146,41 +147,41 @@ def make_workbook(size: Size) -> dict[str, list[list[Any]]]:
 # -- the emulator, answering from rendered bytes -----------------------------------------
 
 
-def bench_sheets(tabs: dict[str, list[list[Any]]]):  # -> BenchSheets (tests.fake_sheets)
+def bench_sheets(tabs: dict[str, list[list[Any]]]):  # -> BenchSheets (tools.sheets_emulator)
     """A started emulator that renders each distinct read once and also serves `values.get`.
 
     `values.get` (one tab per request) is what gspread's `Worksheet.get_all_records` sends;
-    the Ground Truth source never uses it, so tests/fake_sheets.py does not serve it.
+    the Ground Truth source never uses it, so tools/sheets_emulator.py does not serve it.
     """
-    from tests import fake_sheets
+    from tools import sheets_emulator
 
     class Rendered:
         def __init__(self, body: bytes) -> None:
             self.body = body
 
-    class Handler(fake_sheets._Handler):
-        def _route(self, method: str, path: str) -> tuple[str, str | None, str | None]:
-            endpoint, sheet, target = super()._route(method, path)
+    class Handler(sheets_emulator.SheetsHandler):
+        def route(self, method: str, path: str) -> tuple[str, str | None, str | None]:
+            endpoint, sheet, target = super().route(method, path)
             prefix = "/v4/spreadsheets/"
             if not endpoint and method == "GET" and path.startswith(prefix) and "/values/" in path:
                 sheet, _, target = path[len(prefix) :].partition("/values/")
                 return VALUES_GET, sheet, urllib.parse.unquote(target)
             return endpoint, sheet, target
 
-        def _answer(self, endpoint, sheet_id, target, query, raw_body):
+        def answer(self, endpoint, sheet_id, target, query, raw_body):
             sheets: BenchSheets = self.sheets  # type: ignore[assignment]
             readable = (
-                endpoint in (fake_sheets.BATCH_GET, VALUES_GET)
-                and sheets._authorized(self.headers.get("Authorization"))
+                endpoint in (sheets_emulator.BATCH_GET, VALUES_GET)
+                and sheets.authorized(self.headers.get("Authorization"))
                 and sheet_id == sheets.spreadsheet_id
             )
             if not readable:
-                return super()._answer(endpoint, sheet_id, target, query, raw_body)
+                return super().answer(endpoint, sheet_id, target, query, raw_body)
             return sheets.rendered(endpoint, target, query)
 
-        def _send(self, status, document, *, headers=None, truncate=False) -> None:
+        def send_document(self, status, document, *, headers=None, truncate=False) -> None:
             if not isinstance(document, Rendered):
-                super()._send(status, document, headers=headers, truncate=truncate)
+                super().send_document(status, document, headers=headers, truncate=truncate)
                 return
             self.send_response(status)
             self.send_header("Content-Type", "application/json; charset=UTF-8")
@@ -188,24 +189,14 @@ def bench_sheets(tabs: dict[str, list[list[Any]]]):  # -> BenchSheets (tests.fak
             self.end_headers()
             self.wfile.write(document.body)
 
-    class BenchSheets(fake_sheets.FakeSheets):
+    class BenchSheets(sheets_emulator.FakeSheets):
+        handler_class = Handler
+        thread_name = "bench-sheets"
+
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._rendered: dict[tuple, tuple[int, Rendered]] = {}
             self._render_lock = threading.Lock()
-
-        def start(self) -> BenchSheets:
-            handler = functools.partial(Handler, self)
-            self._server = ThreadingHTTPServer((self._host, self._port), handler)
-            self._server.daemon_threads = True
-            self._thread = threading.Thread(
-                target=self._server.serve_forever,
-                kwargs={"poll_interval": fake_sheets.SHUTDOWN_POLL_SECONDS},
-                name="bench-sheets",
-                daemon=True,
-            )
-            self._thread.start()
-            return self
 
         def load(self, tabs: dict[str, list[list[Any]]]) -> None:
             """Serve another workbook from the same address (secrets stay valid)."""
@@ -219,11 +210,11 @@ def bench_sheets(tabs: dict[str, list[list[Any]]]):  # -> BenchSheets (tests.fak
                 hit = self._rendered.get(key)
                 if hit is None:
                     if endpoint == VALUES_GET:
-                        status, document = self._batch_get({**query, "ranges": [target or ""]})
+                        status, document = self.batch_get({**query, "ranges": [target or ""]})
                         if status == 200:
                             document = document["valueRanges"][0]
                     else:
-                        status, document = self._batch_get(query)
+                        status, document = self.batch_get(query)
                     hit = self._rendered[key] = (status, Rendered(json.dumps(document).encode()))
             return hit
 
@@ -457,11 +448,11 @@ def measure_app(sheets, runs: int) -> dict[str, Any]:
     """Cold first page (empty cache) and the warm rerun of every page, under AppTest.
 
     Every run goes through app.py once, as on a server: AppTest alone would first run the
-    page script by itself, which then reroutes through app.py (tests/apptest_support.py).
+    page script by itself, which then reroutes through app.py (tools/apptest_navigation.py).
     """
     import pytest
 
-    from tests.apptest_support import use_navigation_pages_manager
+    from tools.apptest_navigation import use_navigation_pages_manager
 
     with pytest.MonkeyPatch.context() as patch:
         use_navigation_pages_manager(patch)

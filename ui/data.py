@@ -55,8 +55,10 @@ def current_spec() -> SourceSpec:
 
 
 def spec_key(spec: SourceSpec) -> str:
-    """A stable cache key for a source, the same one its on-disk snapshot uses."""
-    return snapshot_key(spec)
+    """A stable cache key for a source: its on-disk snapshot's, plus the SQL usage's if any."""
+    if spec.usage is None:
+        return snapshot_key(spec)
+    return f"{snapshot_key(spec)}+{spec.usage.key}"
 
 
 def parse(raw: RawWorkbook, *, extra: ColumnMapping | None = None) -> Portfolio:

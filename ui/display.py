@@ -18,13 +18,10 @@ import pandas as pd
 import streamlit as st
 from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 
+from portfolio.redact import anonymize_table
 from ui import format as fmt
 from ui import theme
 
-# Columns that hold a person; in presentation mode they show the team instead.
-PERSON_COLUMNS = ("owner", "author")
-# Free text that may name people; left out in presentation mode.
-FREE_TEXT_COLUMNS = ("notes", "note")
 LONG_CELL_CHARS = 240
 PNG_SCALE = 2
 EXPORT_WIDTH = 800  # px (before the 2x scale) for a chart that takes the page's width on screen
@@ -35,22 +32,6 @@ PRESENT_MAX_HEIGHT = 560
 # Chart specs kept for every viewer: a few per page, for the recent views (filters, dates).
 CACHED_CHARTS = 256
 ChartBuilder = Callable[[], alt.TopLevelMixin]
-
-
-def anonymize(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with people replaced by their team and free-text notes left out.
-
-    An `owner` of "Dana Whitfield" in team "Finance" becomes "Finance team".
-    """
-    out = frame.drop(columns=[c for c in FREE_TEXT_COLUMNS if c in frame.columns])
-    for column in PERSON_COLUMNS:
-        if column not in out.columns:
-            continue
-        if "team" in out.columns:
-            out[column] = out["team"].astype("string") + " team"
-        else:
-            out = out.drop(columns=column)
-    return out
 
 
 def _text_columns(frame: pd.DataFrame):
@@ -163,7 +144,7 @@ def table(
     Cells longer than LONG_CELL_CHARS are cut in the table; the table then lets the viewer
     select a row, and shows that row's long cells in full underneath.
     """
-    shown = anonymize(frame) if present else frame
+    shown = anonymize_table(frame) if present else frame
     cells, cut = shorten(shown)
     event = st.dataframe(
         cells,

@@ -11,6 +11,8 @@
   use them for this session right away (an uploaded CSV has no Mapping tab);
 - the empty template workbook.
 
+When presenting, the suggestions are left out: they quote the sheet's own cells.
+
 Sheet text (headers, words) is shown in tables and code blocks, never as markdown.
 """
 
@@ -24,6 +26,7 @@ import streamlit as st
 from data_sources.template import template_bytes
 from portfolio import mapping, schema
 from portfolio.parse import parse_workbook
+from portfolio.suggestions import suggest_for
 from ui import data, upload
 from ui import format as fmt
 
@@ -120,6 +123,14 @@ def show_mapping_panel(view) -> None:
 
     if raw is None:
         return
+    if view.present:
+        # Suggestions quote the sheet's own words, and a cell can hold anyone's name.
+        st.caption(
+            "Suggested mapping rows quote the sheet's own cells, so they are not shown in "
+            "presentation mode."
+        )
+        _template_download()
+        return
     session_rows = upload.session_mapping()
     base = mapping.merge(
         mapping.from_secrets(data.secrets()) or mapping.ColumnMapping(),
@@ -127,7 +138,7 @@ def show_mapping_panel(view) -> None:
     )
     digest = hashlib.sha256(repr((view.source_key, base.rows())).encode()).hexdigest()
     suggestions = _cached(
-        _SUGGEST_STATE, digest[:DIGEST_CHARS], lambda: mapping.suggest_for(raw, current=base)
+        _SUGGEST_STATE, digest[:DIGEST_CHARS], lambda: suggest_for(raw, current=base)
     )
 
     st.subheader("Suggested mapping")
@@ -173,6 +184,10 @@ def show_mapping_panel(view) -> None:
             upload.use_session_mapping([])
             st.rerun()
 
+    _template_download()
+
+
+def _template_download() -> None:
     st.subheader("The template")
     st.download_button(
         "Download the empty template (.xlsx)",

@@ -7,7 +7,7 @@ it into PNG bytes of exactly SLIDE_WIDTH x SLIDE_HEIGHT with vl-convert: the com
 drawn as SVG, then placed, scaled to fit, on a white page of the slide's size.
 
 It reads only initiative names, teams and figures, never an owner or author; callers pass
-the redacted verdicts (ui.presentation) so a person's name inside an initiative's name is
+the redacted verdicts (portfolio.redact) so a person's name inside an initiative's name is
 hidden too. Nothing here imports Streamlit, so `cli.py slide` uses it as the page does.
 
 >>> png = render(assessed, as_of=pd.Timestamp("2026-06-02"))  # doctest: +SKIP
@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from portfolio import metrics, schema
+from portfolio.evidence import evidence_line
 from ui import format as fmt
 from ui import theme
 
@@ -280,7 +281,7 @@ def build(
         ),
         spacing=70,
     )
-    subtitle = f"As of {fmt.day(as_of)} · {scope} · {SOURCE_LINE}"
+    subtitle = f"As of {fmt.day(as_of)} · {scope} · {evidence_line(assessed)} · {SOURCE_LINE}"
     return alt.vconcat(tiles, panels, spacing=56).properties(
         title=alt.TitleParams(
             metrics.headline(assessed),

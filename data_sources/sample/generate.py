@@ -40,6 +40,8 @@ WEEKS = 52
 STORY_INITIATIVES = 40
 SURVEY_ANSWERS = 200
 DAYS_PER_WEEK = 7
+# The demo's Usage is typed by the teams: no `source` column (blank means typed by hand).
+USAGE_LEFT_OUT = ("source",)
 
 # Weekly counts wobble by up to this share around their curve, so charts look measured.
 NOISE = 0.08
@@ -650,7 +652,7 @@ def generate_workbook(
     window = week_starts(weeks=weeks)
     labels = [w.isoformat() for w in window]
     initiatives = [[c.name for c in TABLES[INITIATIVES].columns]]
-    usage = [[c.name for c in TABLES[USAGE].columns]]
+    usage = [[c.name for c in TABLES[USAGE].columns if c.name not in USAGE_LEFT_OUT]]
 
     for story in STORIES[:n_initiatives]:
         initiatives.append(_story_row(story))

@@ -1,0 +1,60 @@
+"""The check-ins kept on this server: those of a sample or local-file source, saved for
+good beside the data, and those waiting in the outbox for a sheet that failed.
+
+`checkins/<source>.jsonl` and `outbox/<source>.jsonl` in the data folder (data_sources.store).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from data_sources.checkins.model import CheckIn, checkin_or_none
+from data_sources.store import JSONL, JsonLines, Outbox, OutboxKind
+
+LOCAL_CHECKINS = "checkins"
+# A page load retries the outbox at most this often, so an outage is not hammered by reruns.
+OUTBOX_RETRY_SECONDS = 60
+
+# How the outbox holds a check-in: {"checkin": {...}, "queued_at": ..., "attempts": ...}.
+CHECKIN_OUTBOX: OutboxKind[CheckIn] = OutboxKind(
+    field="checkin",
+    encode=CheckIn.to_dict,
+    decode=checkin_or_none,
+    ident=lambda checkin: checkin.checkin_id,
+)
+
+
+class LocalCheckIns:
+    """The check-ins written for a sample or local-file source, beside the outbox.
+
+    >>> store = LocalCheckIns(Path("/tmp/gt-data"), "sample")    # doctest: +SKIP
+    >>> store.add(checkin), [c.checkin_id for c in store.all()]  # doctest: +SKIP
+    (True, ['5cbd…'])
+    """
+
+    def __init__(self, directory: Path, key: str) -> None:
+        self.file = JsonLines(directory / LOCAL_CHECKINS / f"{key}{JSONL}")
+
+    @property
+    def path(self) -> Path:
+        return self.file.path
+
+    def all(self) -> list[CheckIn]:
+        records, _ = self.file.read()
+        return [c for c in map(checkin_or_none, records) if c is not None]
+
+    def add(self, checkin: CheckIn) -> bool:
+        """Append the check-in unless its id is there already; True when it was added."""
+        with self.file.locked():
+            records, broken = self.file.read()
+            if any(r.get("checkin_id") == checkin.checkin_id for r in records):
+                return False
+            self.file.rewrite([*records, checkin.to_dict()], broken)
+        return True
+
+
+class CheckInOutbox(Outbox[CheckIn]):
+    """The check-ins that could not be written to one sheet yet, in arrival order."""
+
+    def __init__(self, directory: Path, key: str) -> None:
+        super().__init__(directory, key, CHECKIN_OUTBOX)

@@ -1,0 +1,223 @@
+"""Suggesting a mapping: the headers and words a sheet does not match yet, and what to map
+them to (known synonyms first, then difflib similarity), for a person to confirm.
+
+>>> suggest_for(raw)[0]                                     # doctest: +SKIP
+MappingRow(kind='column', field='team', source='agency', target='', why='known synonym')
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+
+from portfolio import schema
+from portfolio.headers import HEADER_CUTOFF, SYNONYM_SCORE, header_score
+from portfolio.mapping import (
+    COLUMN,
+    DEFAULT,
+    VALUE,
+    ColumnMapping,
+    MappingRow,
+    field_name,
+    from_rows,
+    merge,
+    tab_frame,
+)
+from portfolio.model import Portfolio, RawWorkbook
+from portfolio.parse import parse_workbook
+
+# difflib ratio from which a word is offered as a likely match.
+WORD_CUTOFF = 0.6
+
+# Words of real inventories for the template's vocabularies, offered as suggestions.
+VALUE_SYNONYMS: dict[str, dict[str, str]] = {
+    "stage": {
+        "predeployment": "Idea",
+        "planned": "Idea",
+        "planning": "Idea",
+        "initiated": "Idea",
+        "concept": "Idea",
+        "development": "Pilot",
+        "indevelopment": "Pilot",
+        "acquisitionanddevelopment": "Pilot",
+        "testing": "Pilot",
+        "implementation": "Rollout",
+        "implementationandassessment": "Rollout",
+        "deploying": "Rollout",
+        "deployed": "Adopted",
+        "operational": "Adopted",
+        "operationandmaintenance": "Adopted",
+        "inuse": "Adopted",
+        "decommissioned": "Abandoned",
+        "discontinued": "Abandoned",
+        "sunset": "Abandoned",
+        "retired": "Abandoned",
+    },
+    "reported_status": {
+        "complete": "Green",
+        "healthy": "Green",
+        "delayed": "Amber",
+        "minorissues": "Amber",
+        "critical": "Red",
+        "majorissues": "Red",
+    },
+    "origin": {
+        "vendorpurchased": "Vendor",
+        "contracted": "Vendor",
+        "purchased": "Vendor",
+        "inhousedevelopment": "Grassroots",
+        "inhouse": "Grassroots",
+        "required": "Mandate",
+        "executiveorder": "Mandate",
+    },
+}
+
+
+def _word_score(column: schema.Column, word: str) -> tuple[str | None, float, str]:
+    key = schema.normalize(word)
+    known = VALUE_SYNONYMS.get(column.name, {}).get(key)
+    if known:
+        return known, SYNONYM_SCORE, "known synonym"
+    spellings = schema.vocabulary_index(column)
+    matches = difflib.get_close_matches(key, list(spellings), n=1, cutoff=WORD_CUTOFF)
+    if not matches:
+        return None, 0.0, ""
+    score = difflib.SequenceMatcher(None, key, matches[0]).ratio()
+    return spellings[matches[0]], score, f"similar word ({score:.0%})"
+
+
+def suggest(portfolio: Portfolio, *, raw: RawWorkbook | None = None) -> list[MappingRow]:
+    """Mapping rows for what the sheet does not match yet, most useful first.
+
+    Columns: each template column the sheet lacks, from its unknown headers (a known synonym,
+    else the most similar header above the cutoff; each header used once). Values: each
+    distinct unreadable word of a vocabulary column (from the problems), with how many cells
+    say it (counted over every row when `raw`, the cells it was parsed from, is given).
+    Defaults: a required vocabulary column that no header fills gets its first word,
+    to be checked by a person.
+    """
+    rows: list[MappingRow] = []
+    for tab in (t for t in schema.TABLES if t != schema.SETTINGS):
+        if tab not in portfolio.tabs_present:
+            continue
+        table = schema.TABLES[tab]
+        present = portfolio.columns_present.get(tab, frozenset())
+        free = [h for h in portfolio.unknown_columns.get(tab, []) if not h.startswith("column ")]
+        candidates = []
+        for column in table.columns:
+            if column.name in present:
+                continue
+            for header in free:
+                score, why = header_score(column, header)
+                if score >= HEADER_CUTOFF:
+                    candidates.append((score, column.required, column.name, header, why))
+        candidates.sort(key=lambda c: (-c[0], not c[1]))
+        used: set[str] = set()
+        mapped: set[str] = set()
+        for _, _, name, header, why in candidates:
+            if header in used or name in mapped:
+                continue
+            used.add(header)
+            mapped.add(name)
+            rows.append(MappingRow(COLUMN, field_name(tab, name), header, "", why))
+        for column in table.columns:
+            if column.required and column.vocabulary and column.name not in present | mapped:
+                rows.append(
+                    MappingRow(
+                        DEFAULT,
+                        field_name(tab, column.name),
+                        "",
+                        column.vocabulary[0],
+                        f"no column looks like {column.name}; every row gets this value",
+                    )
+                )
+    rows.extend(_value_suggestions(portfolio, raw))
+    return rows
+
+
+def suggest_for(raw: RawWorkbook, *, current: ColumnMapping | None = None) -> list[MappingRow]:
+    """Suggestions for a whole workbook: columns first, then the words read under them.
+
+    Words can only be judged once their column is found, so the sheet is parsed again with
+    the current mapping plus the suggested column rows, and the unreadable words of that
+    second reading are suggested too. `current` is a mapping given outside the sheet
+    (secrets); the sheet's own Mapping tab is always applied.
+    """
+    first = suggest(parse_workbook(raw, mapping=current), raw=raw)
+    columns = [r for r in first if r.kind == COLUMN]
+    if not columns:
+        return first
+    trial = merge(current or ColumnMapping(), from_rows(columns))
+    second = suggest(parse_workbook(raw, mapping=trial), raw=raw)
+    # A default is offered only if the columns found leave the field empty.
+    kept = [r for r in first if r.kind != VALUE and (r.kind == COLUMN or r in second)]
+    return [*kept, *(r for r in second if r.kind == VALUE)]
+
+
+_CELL_REF = re.compile(r"^(?P<sheet>.+)!(?P<col>[A-Z]+)(?P<row>\d+)$")
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + (ord(letter) - ord("A") + 1)
+    return index - 1
+
+
+def _word_counts(
+    portfolio: Portfolio, raw: RawWorkbook | None, tab: str, column: schema.Column, cell: str
+) -> Counter[str] | None:
+    """Every unreadable word of a column counted over all its rows, read back from the raw
+    cells (the problems list stops after a few hundred cells); None when it cannot be."""
+    found = _CELL_REF.match(cell)
+    frame = tab_frame(portfolio, tab)
+    if raw is None or found is None or frame is None or found["sheet"] not in raw.tabs:
+        return None
+    rows = raw.tabs[found["sheet"]]
+    j = _column_index(found["col"])
+    known = schema.vocabulary_index(column)
+    counts: Counter[str] = Counter()
+    for sheet_row, value in zip(frame["_row"].tolist(), frame[column.name].isna(), strict=True):
+        row = rows[sheet_row - 1] if sheet_row - 1 < len(rows) else []
+        text = str(row[j]).strip() if j < len(row) and row[j] is not None else ""
+        if value and text and schema.normalize(text) not in known:
+            counts[text] += 1
+    return counts
+
+
+def _value_suggestions(portfolio: Portfolio, raw: RawWorkbook | None = None) -> list[MappingRow]:
+    counts: Counter[tuple[str, str]] = Counter()
+    spelled: dict[tuple[str, str], str] = {}
+    columns: dict[str, schema.Column] = {}
+    counted: set[tuple[str, str]] = set()  # (tab, column) counted from the raw cells
+    for p in portfolio.problems:
+        table = schema.TABLES.get(p.tab)
+        if table is None or p.column is None or p.raw is None:
+            continue
+        if p.column not in {c.name for c in table.columns}:
+            continue
+        column = table.column(p.column)
+        if not column.vocabulary or (p.tab, column.name) in counted:
+            continue
+        columns[column.name] = column
+        whole = _word_counts(portfolio, raw, p.tab, column, p.cell)
+        if whole is not None:
+            counted.add((p.tab, column.name))
+            for word, count in whole.items():
+                key = (column.name, schema.normalize(word))
+                counts[key] += count
+                spelled.setdefault(key, word)
+            continue
+        key = (column.name, schema.normalize(p.raw))
+        counts[key] += 1
+        spelled.setdefault(key, str(p.raw).strip())
+    rows = []
+    for (name, folded), count in counts.most_common():
+        word = spelled[name, folded]
+        target, _score, why = _word_score(columns[name], word)
+        cells = f"{count:,} cell{'s' if count != 1 else ''}"
+        rows.append(
+            MappingRow(VALUE, name, word, target or "", f"{why}, {cells}" if why else cells)
+        )
+    return rows

@@ -1,0 +1,306 @@
+"""Presenting hides a known name however it is written: in another letter case ("PRIYA NAIR
+hub"), with parts under three letters ("Li Na bot"), and inside a problem's quoted cell
+("ask Priya Nair" is not a date) — on every page, in every CSV export and on the slide.
+
+Each leak here was seen on a presenting screen before portfolio.redact matched names
+case-insensitively and whole-word, and hid names in problems.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pandas as pd
+import pytest
+
+from portfolio import redact
+from portfolio.evidence import assess
+from portfolio.model import RawWorkbook
+from portfolio.parse import parse_workbook
+from tests.apptest_support import (
+    app_pages,
+    downloads,
+    record_downloads,
+    run_app,
+    texts,
+    write_csv_workbook,
+)
+
+PAGES = app_pages()
+OWNER_A = "Priya Nair"
+OWNER_B = "Li Na"  # both parts under three letters
+TEAM_A = "Harbour Ops"
+TEAM_B = "Lighthouse Finance"
+# The people above as a reader could spot them, in any letter case, as whole words.
+LEAK = re.compile(rb"priya|nair|\bli\W{0,3}na\b", re.IGNORECASE)
+
+WEEKS = [
+    f"2026-0{m}-{d:02d}"
+    for m, d in ((2, 2), (2, 9), (2, 16), (2, 23), (3, 2), (3, 9), (3, 16), (3, 23), (3, 30))
+]
+
+
+def _usage(initiative: str, users: list[int]) -> list[list[str]]:
+    return [[initiative, week, str(n)] for week, n in zip(WEEKS, users, strict=True)]
+
+
+HEADER = [
+    "id",
+    "name",
+    "team",
+    "owner",
+    "origin",
+    "area",
+    "tool",
+    "reported_status",
+    "stage",
+    "started",
+    "last_update",
+    "annual_cost",
+    "reverted_to",
+    "Executive sponsor",
+]
+WORKBOOK = {
+    "Initiatives": [
+        HEADER,
+        # Green, but usage collapsed after real use: a reverted watermelon named after its
+        # owner in capitals.
+        [
+            "AI-1",
+            "PRIYA NAIR hub",
+            TEAM_A,
+            OWNER_A,
+            "Mandate",
+            "Support",
+            "Copilot",
+            "Green",
+            "Rollout",
+            "2026-01-05",
+            "2026-03-30",
+            "$50,000",
+            "",
+            "",
+        ],
+        # Green, stage Stalled: a stalled watermelon named after an owner with short parts,
+        # whose people went back to writing to her.
+        [
+            "AI-2",
+            "Li Na bot",
+            TEAM_B,
+            OWNER_B,
+            "Vendor",
+            "Finance",
+            "VendorGPT",
+            "Green",
+            "Stalled",
+            "2025-11-03",
+            "2026-01-10",
+            "$20,000",
+            "e-mail to li na",
+            "",
+        ],
+        # Adopted grassroots, named after a colleague, with a last_update that is a person's
+        # words rather than a date.
+        [
+            "AI-3",
+            "invoice helper by LI NA",
+            TEAM_B,
+            "Dana Whitfield",
+            "Grassroots",
+            "Finance",
+            "Python script",
+            "Amber",
+            "Adopted",
+            "2026-01-12",
+            f"ask {OWNER_A}",
+            "",
+            "",
+            OWNER_A,
+        ],
+        # A stage that is a person's words: a problem, and a word Sheet health would suggest
+        # mapping.
+        [
+            "AI-4",
+            "Ops digest",
+            TEAM_A,
+            "Dana Whitfield",
+            "Mandate",
+            "Ops",
+            "ChatGPT",
+            "Amber",
+            f"waiting on {OWNER_A}",
+            "2026-02-01",
+            "2026-03-20",
+            "",
+            "",
+            "",
+        ],
+    ],
+    "Usage": [
+        ["initiative_id", "week", "active_users"],
+        *_usage("AI-1", [40, 42, 41, 40, 3, 2, 2, 1, 0]),
+        *_usage("AI-2", [6, 9, 4, 2, 0, 0, 0, 0, 0]),
+        *_usage("AI-3", [12, 14, 15, 16, 15, 14, 15, 16, 15]),
+    ],
+    "CheckIns": [
+        [
+            "checkin_id",
+            "timestamp",
+            "initiative_id",
+            "author",
+            "reported_status",
+            "stage",
+            "active_users",
+            "note",
+        ],
+        ["c-1", "2026-03-20 10:00", "AI-3", "dana", "Amber", "Adopted", "15", "fine"],
+    ],
+    "Settings": [["key", "value"], ["as_of", "2026-03-31"], ["mandate_date", "2026-01-01"]],
+}
+
+
+def leaks(at) -> list[str]:
+    """Every place a fixture person shows in what the app sent to the browser.
+
+    Each element's whole message is searched as bytes: markdown, captions, labels, the
+    options of pickers, chart specs and their Arrow data, dataframes' Arrow data.
+    """
+    found = []
+    stack = [at._tree]
+    while stack:
+        node = stack.pop()
+        stack.extend((getattr(node, "children", None) or {}).values())
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            found.extend(
+                f"{getattr(node, 'type', '?')}: {m.group().decode(errors='replace')}"
+                for m in LEAK.finditer(proto.SerializeToString())
+            )
+    return found
+
+
+def _present(tmp_path, monkeypatch, page: str):
+    record_downloads(monkeypatch)
+    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK, page=page, query={"present": "1"})
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_the_walk_sees_the_names_when_not_presenting(tmp_path, monkeypatch):
+    # The same walk outside presentation mode finds every spelling, so an empty list below
+    # means the names were hidden, not missed.
+    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK, page="pages/watermelons.py")
+    found = " ".join(leaks(at))
+    assert "PRIYA" in found
+    assert "Li Na" in found
+
+
+@pytest.mark.parametrize(("path", "title"), PAGES, ids=[p for p, _ in PAGES])
+def test_presenting_page_shows_no_name_in_any_case(tmp_path, monkeypatch, path, title):
+    at = _present(tmp_path, monkeypatch, path)
+    assert title in [t.value for t in at.title]
+    assert leaks(at) == []
+
+
+@pytest.mark.parametrize(("path", "title"), PAGES, ids=[p for p, _ in PAGES])
+def test_presenting_csv_exports_hold_no_name(tmp_path, monkeypatch, path, title):
+    at = _present(tmp_path, monkeypatch, path)
+    files = {label: data for label, data in downloads(at).items() if label.endswith(".csv")}
+    assert {label: LEAK.findall(data) for label, data in files.items() if LEAK.search(data)} == {}
+
+
+def test_watermelons_keep_the_rest_of_their_names(tmp_path, monkeypatch):
+    at = _present(tmp_path, monkeypatch, "pages/watermelons.py")
+    names = set(at.dataframe[0].value["name"])
+    assert names == {f"{redact.HIDDEN_NAME} hub", f"{redact.HIDDEN_NAME} bot"}
+
+
+def test_trends_picker_offers_hidden_names(tmp_path, monkeypatch):
+    at = _present(tmp_path, monkeypatch, "pages/trends.py")
+    options = [o for box in at.multiselect for o in box.options if "hub" in o or "bot" in o]
+    assert options, [box.options for box in at.multiselect]
+    assert all(redact.HIDDEN_NAME in option for option in options)
+
+
+def test_check_in_picker_offers_hidden_names(tmp_path, monkeypatch):
+    at = _present(tmp_path, monkeypatch, "pages/check_in.py")
+    options = [o for box in at.selectbox for o in box.options]
+    assert any(f"{redact.HIDDEN_NAME} hub" in o for o in options), options
+    assert not any(LEAK.search(o.encode()) for o in options)
+
+
+def test_sheet_health_quotes_the_cell_without_the_name(tmp_path, monkeypatch):
+    at = _present(tmp_path, monkeypatch, "pages/sheet_health.py")
+    problems = pd.concat([frame.value for frame in at.dataframe if "problem" in frame.value])
+    row = problems.set_index("cell").loc["Initiatives!K4"]
+    assert row["problem"].startswith(f'"ask {redact.HIDDEN_NAME}" is not a date')
+    assert row["value as typed"] == f"ask {redact.HIDDEN_NAME}"
+    assert "Priya" not in texts(at)
+
+
+def test_sheet_health_suggests_no_mapping_while_presenting(tmp_path, monkeypatch):
+    # Suggested rows quote the sheet's own words, which may be anyone's: they wait until
+    # presentation mode is off.
+    at = _present(tmp_path, monkeypatch, "pages/sheet_health.py")
+    assert not at.data_editor
+    assert "not shown in presentation mode" in texts(at)
+    plain = run_app(tmp_path, monkeypatch, tabs=WORKBOOK, page="pages/sheet_health.py")
+    suggested = plain.data_editor[0].value  # the same sheet, not presenting
+    assert f"waiting on {OWNER_A}" in set(suggested["from"])
+
+
+def test_sheet_health_quotes_the_cell_when_not_presenting(tmp_path, monkeypatch):
+    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK, page="pages/sheet_health.py")
+    problems = pd.concat([frame.value for frame in at.dataframe if "problem" in frame.value])
+    row = problems.set_index("cell").loc["Initiatives!K4"]
+    assert row["problem"].startswith(f'"ask {OWNER_A}" is not a date')
+    assert row["value as typed"] == f"ask {OWNER_A}"
+
+
+# --- the slide, as cli.py slide draws it ----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def portfolio():
+    raw = RawWorkbook(tabs=WORKBOOK, origin="fixture", kind="file", fetched_at=datetime.now(UTC))
+    return parse_workbook(raw)
+
+
+AS_OF = pd.Timestamp("2026-03-31")
+
+
+def test_slide_verdicts_hide_every_spelling(portfolio):
+    shown = redact.presented_verdicts(portfolio, as_of=AS_OF).set_index("id")
+    assert shown.loc["AI-1", "name"] == f"{redact.HIDDEN_NAME} hub"
+    assert shown.loc["AI-2", "name"] == f"{redact.HIDDEN_NAME} bot"
+    assert shown.loc["AI-3", "name"] == f"invoice helper by {redact.HIDDEN_NAME}"
+    assert shown.loc["AI-2", "reverted_to"] == f"e-mail to {redact.HIDDEN_NAME}"
+
+
+def test_slide_spec_draws_no_name(portfolio):
+    from ui import slide
+
+    spec = slide.spec(redact.presented_verdicts(portfolio, as_of=AS_OF), as_of=AS_OF)
+    text = repr(spec).encode()
+    assert LEAK.findall(text) == []
+    assert b"[name hidden] hub" in text  # the watermelon is still on the slide, unnamed
+
+
+def test_cli_slide_draws_what_the_redacted_verdicts_draw(tmp_path, monkeypatch, capsys):
+    # The PNG of `cli.py slide` is the PNG of the slide built from verdicts whose names are
+    # hidden by hand: so no name reached what it drew.
+    import cli
+    from ui import slide
+
+    folder = write_csv_workbook(tmp_path / "workbook", WORKBOOK)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GROUNDTRUTH_DATA_DIR", str(tmp_path / "data"))
+    out = tmp_path / "deck.png"
+    assert cli.main(["slide", "--source", str(folder), "--out", str(out)]) == cli.EXIT_OK
+    raw = RawWorkbook(tabs=WORKBOOK, origin="fixture", kind="file", fetched_at=datetime.now(UTC))
+    hidden = assess(parse_workbook(raw), as_of=AS_OF).set_index("id")
+    hidden.loc["AI-1", "name"] = "[name hidden] hub"
+    hidden.loc["AI-2", "name"] = "[name hidden] bot"
+    hidden.loc["AI-3", "name"] = "invoice helper by [name hidden]"
+    assert out.read_bytes() == slide.render(hidden.reset_index(), as_of=AS_OF)
