@@ -113,7 +113,7 @@ st.caption(
 )
 
 answers = len(survey)
-daily_answers = int((survey["frequency"] == metrics.DAILY).sum())
+daily_answers = int((survey["frequency"] == schema.Frequency.DAILY).sum())
 cols = st.columns(5)
 cols[0].metric("Survey answers", fmt.integer(answers))
 cols[1].metric(

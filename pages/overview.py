@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from portfolio import evidence, metrics, schema
-from portfolio.evidence import thresholds
+from portfolio.settings import thresholds
 from ui import charts, presentation, shell, theme
 from ui import format as fmt
 
@@ -31,7 +31,7 @@ has_status = portfolio.has(schema.INITIATIVES, "reported_status") or portfolio.h
 )
 has_cost = portfolio.has(schema.INITIATIVES, "annual_cost")
 verdicts = metrics.verdict_counts(assessed)
-adopted = int(verdicts.loc[verdicts["verdict"] == metrics.ADOPTED, "count"].iloc[0])
+adopted = int(verdicts.loc[verdicts["verdict"] == schema.Verdict.ADOPTED, "count"].iloc[0])
 
 if has_status:
     st.subheader(metrics.headline(assessed))

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from portfolio import metrics, schema
-from portfolio.evidence import thresholds
+from portfolio.settings import thresholds
 from ui import display, shell
 from ui import format as fmt
 from ui.mapping_panel import show_mapping_panel

@@ -2,13 +2,14 @@
 
 Green on the deck, red inside. The key message counts them against all the green and says
 what they cost; the table lists each with its reasons, largest cost first; picking one shows
-its weekly active users up to the as-of date.
+its weekly active users up to the as-of date beside the status its deck reported week by week
+(StatusHistory): "Green since 9 Mar while weekly users fell from 225 to 18".
 """
 
 import pandas as pd
 import streamlit as st
 
-from portfolio import metrics, schema
+from portfolio import history, metrics, schema
 from ui import charts, display, shell, theme
 from ui import format as fmt
 
@@ -134,36 +135,56 @@ st.markdown(f"**{fmt.plain(row['name'])}** · " + " · ".join(f for f in facts i
 why, evidence = st.columns([2, 3])
 why.markdown("\n".join(f"- {fmt.plain(reason)}" for reason in row["reasons"]))
 
-if not view.portfolio.has(schema.USAGE):
+# Usage and StatusHistory name an initiative by id: a row without one has neither.
+key_id = picked_id or ""
+statuses = view.memo(
+    "watermelon_statuses",
+    lambda: history.status_weeks(view.portfolio.history, key_id, as_of=view.as_of),
+    key_id,
+)
+has_usage = view.portfolio.has(schema.USAGE)
+weeks = view.memo(
+    "watermelon_weeks",
+    lambda: history.weeks_with_status(
+        metrics.initiative_weeks(view.portfolio, key_id, as_of=view.as_of), statuses
+    ),
+    key_id,
+)
+story = history.describe_status_run(statuses, weeks, as_of=view.as_of)
+if story:
+    evidence.markdown(f"**{fmt.plain(story)}**")
+if not has_usage:
     evidence.caption(
         "With a Usage tab (initiative_id, week, active_users) this would show its weekly "
         "active users over time."
     )
-else:
-    weeks = (
-        view.memo(
-            "watermelon_weeks",
-            lambda: metrics.initiative_weeks(view.portfolio, picked_id, as_of=view.as_of),
-            picked_id,
-        )
-        if picked_id
-        else None
+elif picked_id is None:
+    evidence.caption(
+        f"{fmt.plain(row['name'])} has no id, so no usage can be logged for it: "
+        "the verdict rests on the row's stage and dates."
     )
-    if weeks is None:
-        evidence.caption(
-            f"{fmt.plain(row['name'])} has no id, so no usage can be logged for it: "
-            "the verdict rests on the row's stage and dates."
+elif weeks.empty:
+    evidence.caption(
+        f"No usage logged for {fmt.plain(row['name'])} up to {fmt.day(view.as_of)}: "
+        "the verdict rests on the row's stage and dates."
+    )
+else:
+    with evidence:
+        view.chart(
+            lambda: charts.weekly_evidence(weeks, title="Weekly active users"),
+            key="watermelons_usage",
+            title=f"Weekly active users: {row['name']}",
+            extra=(key_id,),
         )
-    elif weeks.empty:
-        evidence.caption(
-            f"No usage logged for {fmt.plain(row['name'])} up to {fmt.day(view.as_of)}: "
-            "the verdict rests on the row's stage and dates."
-        )
-    else:
-        with evidence:
-            view.chart(
-                lambda: charts.weekly_evidence(weeks, title="Weekly active users"),
-                key="watermelons_usage",
-                title=f"Weekly active users: {row['name']}",
-                extra=(picked_id,),
-            )
+if statuses.empty:
+    evidence.caption(
+        "With a StatusHistory tab (`cli.py history record` once a week, or `--backfill` from "
+        "CheckIns) this would show what the deck said week by week beside the usage."
+    )
+else:
+    derived = history.derived_weeks(statuses)
+    evidence.caption(
+        f"Shaded weeks: the status recorded in StatusHistory ({fmt.plural(len(statuses), 'week')}"
+        + (f", {derived} derived from check-ins" if derived else "")
+        + ")."
+    )

@@ -1,8 +1,8 @@
 """The evidence engine: one verdict per initiative, with the reasons in words (DESIGN.md section 2).
 
 `assess(portfolio)` returns one row per initiative, computed as of a date, and is the frame
-every page and portfolio figure reads. `thresholds(settings)` reads the rules' numbers from
-the Settings tab, falling back to `schema.SETTINGS_DEFAULTS`.
+every page and portfolio figure reads. The rules' numbers come from the Settings tab through
+`portfolio.settings.thresholds`, falling back to `schema.SETTINGS_DEFAULTS`.
 
 How the evidence is read (every interpretation lives here, so the pages can quote it):
 
@@ -79,7 +79,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -88,6 +88,7 @@ import pandas as pd
 from portfolio import schema, usage_sources
 from portfolio.labels import initiative_labels
 from portfolio.model import Portfolio
+from portfolio.settings import Thresholds, thresholds
 
 DAYS_PER_WEEK = 7
 ONE_DAY = pd.Timedelta(days=1)
@@ -99,10 +100,14 @@ PERCENT = 100
 DECIMALS_BELOW = 10
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-GREEN = "Green"
-PILOT = "Pilot"
+GREEN = schema.Status.GREEN
+PILOT = schema.Stage.PILOT
 # Stages that already say how it ended; they win over the usage evidence.
-STAGE_VERDICTS = {"Reverted": "reverted", "Abandoned": "abandoned", "Stalled": "stalled"}
+STAGE_VERDICTS = {
+    schema.Stage.REVERTED: schema.Verdict.REVERTED,
+    schema.Stage.ABANDONED: schema.Verdict.ABANDONED,
+    schema.Stage.STALLED: schema.Verdict.STALLED,
+}
 
 # The contract the pages code against: column order of `assess()`.
 COLUMNS = (
@@ -163,50 +168,6 @@ CHECK_IN = "check-in"
 NO_EVIDENCE = "none"
 EVIDENCE = (TELEMETRY, TYPED, CHECK_IN, NO_EVIDENCE)
 TYPED_ONLY = "; usage typed into the sheet, not measured by a tool"
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """The numbers behind the verdicts, read from Settings (defaults in schema.SETTINGS_SPEC).
-
-    >>> thresholds({"stale_after_days": 30}).stale_after_days
-    30
-    >>> thresholds({}).adopted_share_of_peak
-    0.5
-    """
-
-    stale_after_days: int
-    recent_weeks: int
-    adopted_share_of_peak: float
-    adopted_min_users: float
-    collapse_share_of_peak: float
-    real_use_min_weeks: int
-    real_use_min_peak: float
-    pilot_max_days: int
-
-
-def thresholds(settings: Mapping[str, object]) -> Thresholds:
-    """Read each threshold from `settings`; a missing or unreadable value takes its default.
-
-    >>> thresholds({"recent_weeks": "6", "collapse_share_of_peak": None}).recent_weeks
-    6
-    """
-    values: dict[str, float | int] = {}
-    for spec in schema.SETTINGS_SPEC:
-        if spec.key not in Thresholds.__dataclass_fields__:
-            continue
-        cast = int if spec.kind == schema.INTEGER else float
-        raw = settings.get(spec.key)
-        try:
-            value = cast(float(raw))  # float first so "45.0" reads as an integer setting
-        except (TypeError, ValueError):
-            value = cast(spec.default)
-        if isinstance(value, float) and math.isnan(value):
-            value = cast(spec.default)
-        values[spec.key] = value
-    # A window of 0 weeks would divide by zero; one week is the least that means anything.
-    values["recent_weeks"] = max(int(values["recent_weeks"]), 1)
-    return Thresholds(**values)  # type: ignore[arg-type]
 
 
 def assess(portfolio: Portfolio, *, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
@@ -317,15 +278,15 @@ def assess(portfolio: Portfolio, *, as_of: pd.Timestamp | None = None) -> pd.Dat
     ]
     rule = np.select(conditions, rules, default=RULE_NO_USAGE) if n else np.array([], dtype=object)
     verdict_of_rule = {
-        RULE_REVERTED: "reverted",
-        RULE_TRIED: "abandoned",
-        RULE_FADED: "abandoned",
-        RULE_ADOPTED: "adopted",
-        RULE_STALE: "stalled",
-        RULE_PILOT: "stalled",
-        RULE_NO_USAGE: "unproven",
-        RULE_ZERO_USAGE: "unproven",
-        RULE_PARTIAL: "unproven",
+        RULE_REVERTED: schema.Verdict.REVERTED,
+        RULE_TRIED: schema.Verdict.ABANDONED,
+        RULE_FADED: schema.Verdict.ABANDONED,
+        RULE_ADOPTED: schema.Verdict.ADOPTED,
+        RULE_STALE: schema.Verdict.STALLED,
+        RULE_PILOT: schema.Verdict.STALLED,
+        RULE_NO_USAGE: schema.Verdict.UNPROVEN,
+        RULE_ZERO_USAGE: schema.Verdict.UNPROVEN,
+        RULE_PARTIAL: schema.Verdict.UNPROVEN,
     }
     verdict = np.array(
         [
@@ -721,7 +682,7 @@ class _Facts:
     # Each builder takes the same arguments so `reasons` can dispatch without branching.
     def _stage(self, stage, reverted_to, peak, peak_week, recent, *_rest) -> list[str]:
         first = f"Stage says {stage}"
-        if reverted_to and stage in ("Reverted", "Abandoned"):
+        if reverted_to and stage in (schema.Stage.REVERTED, schema.Stage.ABANDONED):
             first += f"; people went back to {reverted_to}"
         found = [first]
         if peak > 0:

@@ -245,10 +245,10 @@ def _is_person_like(column: str | None) -> bool:
 
 def _unquoted(message: str, raw: object) -> str:
     """A problem's words without the value it quotes."""
-    text = "" if raw is None else str(raw)
-    if text.strip():
-        message = message.replace(text, HIDDEN_VALUE)
-    # A long value is quoted cut short; whatever is still in quotes goes too.
+    # Problems quote a cell in double quotes: the whole cell first (it may hold a quote
+    # itself), then whatever else is quoted (a long cell is quoted cut short).
+    if raw is not None and str(raw):
+        message = message.replace(f'"{raw}"', f'"{HIDDEN_VALUE}"')
     return _QUOTED.sub(f'"{HIDDEN_VALUE}"', message)
 
 

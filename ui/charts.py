@@ -9,6 +9,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from portfolio import metrics, schema
 from ui import theme
 
 BAR_HEIGHT = 28  # px per category on horizontal bar charts
@@ -139,6 +140,7 @@ ADOPTED_LABEL = "Adopted"
 LOGGED_LABEL = "Logged"
 SILENT_LABEL = "No row (counted as 0)"
 POINT_SIZE = 60
+STATUS_BAND_OPACITY = 0.18  # faint enough that the usage line stays the figure
 # With width="stretch" Streamlit fits the whole chart, title, axes and legend included, into
 # its height: the bars get what is left, so this much is added on top of BAR_HEIGHT per bar.
 FRAME_HEIGHT = 160
@@ -179,7 +181,7 @@ def survival_bars(
     largest = max(1, int(long["count"].max())) if len(long) else 1
     scale = alt.Scale(
         domain=[ALL_LABEL, ADOPTED_LABEL],
-        range=[theme.MUTED, theme.VERDICT_COLORS["adopted"]],
+        range=[theme.MUTED, theme.VERDICT_COLORS[schema.Verdict.ADOPTED]],
     )
     y = alt.Y("group:N", title=None, sort=order)  # the groups name themselves
     x = alt.X(
@@ -312,7 +314,10 @@ def weekly_evidence(
     """One initiative's weekly active users (metrics.initiative_weeks: week, active_users, logged).
 
     Weeks with a usage row are filled dots; weeks with none, read as 0, are hollow, so the
-    reader sees which zeros are silence rather than a logged 0.
+    reader sees which zeros are silence rather than a logged 0. With the columns of
+    `portfolio.history.weeks_with_status` (reported_status, week_end), each week recorded in
+    StatusHistory is a faint band in its status colour behind the line: green weeks beside
+    falling usage.
     """
     frame = frame.assign(
         kind=[LOGGED_LABEL if logged else SILENT_LABEL for logged in frame["logged"]]
@@ -347,7 +352,35 @@ def weekly_evidence(
             ],
         )
     )
-    return alt.layer(line, dots, title=title).properties(height=height)
+    if "reported_status" not in frame or not frame["reported_status"].notna().any():
+        return alt.layer(line, dots, title=title).properties(height=height)
+    # Weeks without a record are left out by a filter (not by a second dataset), so the
+    # chart keeps one table of rows.
+    statuses = [s for s in theme.STATUS_COLORS if s in set(frame["reported_status"].dropna())]
+    bands = (
+        alt.Chart(frame)
+        .transform_filter("isValid(datum.reported_status)")
+        .mark_rect(opacity=STATUS_BAND_OPACITY)
+        .encode(
+            x=x,
+            x2="week_end:T",
+            color=alt.Color(
+                "reported_status:N",
+                scale=alt.Scale(domain=statuses, range=[theme.STATUS_COLORS[s] for s in statuses]),
+                title="Reported",
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip("week:T", title="Week of", format="%d %b %Y"),
+                alt.Tooltip("reported_status:N", title="Reported status"),
+            ],
+        )
+    )
+    return (
+        alt.layer(bands, line, dots, title=title)
+        .resolve_scale(color="independent", fill="independent")
+        .properties(height=height)
+    )
 
 
 # --- Daily tools, Trends --------------------------------------------------------------------
@@ -355,11 +388,11 @@ def weekly_evidence(
 # Survey frequencies as one blue ramp, darkest for Daily: an ordered scale reads as "more
 # often" without a legend lookup and stays readable with any colour-vision deficiency.
 FREQUENCY_COLORS = {
-    "Daily": "#0072B2",
-    "Weekly": "#56B4E9",
-    "Monthly": "#B9DDF1",
-    "Never": "#D4D4D4",
-    "Not answered": "#F1F1F1",
+    schema.Frequency.DAILY: "#0072B2",
+    schema.Frequency.WEEKLY: "#56B4E9",
+    schema.Frequency.MONTHLY: "#B9DDF1",
+    schema.Frequency.NEVER: "#D4D4D4",
+    metrics.NOT_ANSWERED: "#F1F1F1",
 }
 # Labels on the darkest segment are white, on the light ones near-black.
 LIGHT_TEXT = "white"

@@ -48,8 +48,6 @@ PANEL_TITLE_SIZE = 26
 PANEL_TEXT_SIZE = 18
 EMPTY_TEXT_SIZE = 22
 LABEL_ROOM = 1.6  # the value axis reaches 1.6x the longest bar, leaving room for its label
-ADOPTED = "adopted"
-GRASSROOTS = "Grassroots"
 SOURCE_LINE = "Ground Truth · evidence, not status reports"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -108,8 +106,8 @@ def working(assessed: pd.DataFrame, *, limit: int = TOP_ITEMS) -> pd.DataFrame:
     `users` is the mean weekly active users of the recent weeks (the evidence of adoption).
     """
     adopted = assessed[
-        (assessed["verdict"] == ADOPTED).fillna(False)
-        & (assessed["origin"] == GRASSROOTS).fillna(False)
+        (assessed["verdict"] == schema.Verdict.ADOPTED).fillna(False)
+        & (assessed["origin"] == schema.Origin.GRASSROOTS).fillna(False)
     ]
     users = pd.to_numeric(adopted["recent_mean"], errors="coerce").fillna(0.0)
     order = np.argsort(-users.to_numpy(dtype=float), kind="stable")[:limit]
@@ -142,7 +140,7 @@ def verdicts_by_team(assessed: pd.DataFrame) -> pd.DataFrame:
 def figures(assessed: pd.DataFrame) -> list[tuple[str, str]]:
     """The four big numbers of the slide as (value, what it means), theater gap first."""
     gap = metrics.theater_gap(assessed)
-    adopted = int((assessed["verdict"] == ADOPTED).fillna(False).sum())
+    adopted = int((assessed["verdict"] == schema.Verdict.ADOPTED).fillna(False).sum())
     return [
         (
             fmt.percent(gap.share),
@@ -277,7 +275,7 @@ def build(
             value="users",
             value_title="Weekly active users",
             empty="No adopted grassroots initiative yet",
-            color=alt.value(theme.VERDICT_COLORS[ADOPTED]),
+            color=alt.value(theme.VERDICT_COLORS[schema.Verdict.ADOPTED]),
         ),
         spacing=70,
     )
