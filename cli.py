@@ -1,7 +1,7 @@
 """Ground Truth from a terminal: doctor, verdicts and the other commands.
 
-    python cli.py doctor [--source SRC] [--json]
-    python cli.py verdicts [--source SRC] [--as-of YYYY-MM-DD] [--json]
+    python cli.py doctor [--source SRC] [--json] [--allow-stale]
+    python cli.py verdicts [--source SRC] [--as-of YYYY-MM-DD] [--json] [--allow-stale]
     python cli.py check-in --initiative ID --status S --stage S [--active-users N]
                            [--note TEXT] [--author NAME] [--source SRC]
     python cli.py outbox [--send] [--source SRC]
@@ -37,25 +37,75 @@ class CommandError(Exception):
     """A failure to report in one line, with the fix, and exit non-zero."""
 
 
-def _read_portfolio(source: str | None):
-    """Read and parse the workbook the way the app does, without Streamlit."""
-    return _read_spec_and_portfolio(source)[1]
+def _read_portfolio(source: str | None, *, allow_stale: bool | None = None, notices=None):
+    """Read and parse the workbook the way the app does, without Streamlit.
+
+    `allow_stale` is None for a command without --allow-stale (the source or an error);
+    otherwise a source that fails falls back to its last good copy when it is True, and the
+    error names that copy and its age when it is False. `notices` gets the copy's age.
+    """
+    return _read_spec_and_portfolio(source, allow_stale=allow_stale, notices=notices)[1]
 
 
-def _read_spec_and_portfolio(source: str | None):  # -> (SourceSpec, Portfolio)
+def _read_raw(spec, *, allow_stale: bool | None, notices):  # -> RawWorkbook
+    """The source's workbook; or, when it fails, its last good copy as `allow_stale` says."""
+    import datetime as dt
+
+    from data_sources.loader import format_age, load_workbook, read_source
+
+    if allow_stale is None:
+        return read_source(spec)
+    started = dt.datetime.now(dt.UTC)
+    result = load_workbook(spec)  # reads, and keeps the copy fresh as the app does
+    if result.error is not None and not result.from_snapshot:
+        raise result.error
+    if not result.from_snapshot:
+        return result.raw
+    copy = result.raw
+    if copy.fetched_at >= started:
+        # The sheet was read; only the usage from SQL ([connections.usage]) is old or missing.
+        if not allow_stale:
+            raise CommandError(
+                f"{result.error.message} Add --allow-stale to go on with the usage's last good "
+                "copy, if any."
+            )
+        print(result.notice, file=notices or sys.stdout)
+        return copy
+    age = format_age(dt.datetime.now(dt.UTC) - copy.fetched_at)
+    when = f"{age} ({copy.fetched_at.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC)"
+    if not allow_stale:
+        raise CommandError(
+            f"{result.error.message} The last good copy of this source, read {when}, is kept "
+            "here: add --allow-stale to use it."
+        )
+    print(
+        f"Using the last good copy, read {when}: the source could not be read now. "
+        f"{result.error.message}",
+        file=notices or sys.stdout,
+    )
+    return copy
+
+
+def _read_spec_and_portfolio(
+    source: str | None, *, allow_stale: bool | None = None, notices=None
+):  # -> (SourceSpec, Portfolio)
     from data_sources.config import read_secrets, resolve_source
     from data_sources.errors import SourceError
-    from data_sources.loader import read_source
     from portfolio.mapping import from_secrets
     from portfolio.parse import parse_workbook
 
     try:
         secrets = read_secrets()
         spec = resolve_source(secrets=secrets, override=source)
-        raw = read_source(spec)
+        raw = _read_raw(spec, allow_stale=allow_stale, notices=notices)
     except SourceError as error:  # settings that cannot work, too: a message, not a traceback
         raise CommandError(str(error)) from None
     return spec, parse_workbook(raw, mapping=from_secrets(secrets))
+
+
+def _stale_args(args: argparse.Namespace) -> dict:
+    """--allow-stale, and where the copy's age goes: stderr when stdout is JSON."""
+    return {"allow_stale": args.allow_stale, "notices": sys.stderr if args.json else sys.stdout}
 
 
 def _json_default(value: object) -> object:
@@ -72,7 +122,7 @@ def _json_default(value: object) -> object:
 
 def cmd_doctor(args: argparse.Namespace) -> int:
     """Rows read per tab and every problem with its A1 reference; exit 1 on an error."""
-    portfolio = _read_portfolio(args.source)
+    portfolio = _read_portfolio(args.source, **_stale_args(args))
     problems = portfolio.problems
     if args.json:
         report = {
@@ -142,7 +192,7 @@ def cmd_verdicts(args: argparse.Namespace) -> int:
     """One verdict per initiative with its reasons; JSON or a readable table."""
     from portfolio.evidence import assess
 
-    portfolio = _read_portfolio(args.source)
+    portfolio = _read_portfolio(args.source, **_stale_args(args))
     assessed = assess(portfolio, as_of=_as_of(args))
     records = [
         {**{f: row[f] for f in VERDICT_FIELDS}, "reasons": list(row["reasons"])}
@@ -417,6 +467,14 @@ def _add_source(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_allow_stale(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--allow-stale",
+        action="store_true",
+        help="when the source cannot be read, use its last good copy and say how old it is",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cli.py", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -424,12 +482,14 @@ def build_parser() -> argparse.ArgumentParser:
     doctor = commands.add_parser("doctor", help="check the workbook cell by cell")
     _add_source(doctor)
     doctor.add_argument("--json", action="store_true", help="print a JSON report")
+    _add_allow_stale(doctor)
     doctor.set_defaults(handler=cmd_doctor)
 
     verdicts = commands.add_parser("verdicts", help="each initiative's verdict and reasons")
     _add_source(verdicts)
     verdicts.add_argument("--as-of", help="compute as of this date (YYYY-MM-DD)")
     verdicts.add_argument("--json", action="store_true", help="print a JSON array")
+    _add_allow_stale(verdicts)
     verdicts.set_defaults(handler=cmd_verdicts)
 
     check_in = commands.add_parser("check-in", help="append a check-in to the CheckIns tab")

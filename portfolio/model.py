@@ -25,13 +25,15 @@ class RawWorkbook:
 
     `origin` says where they came from in words ("Google Sheet 1AbC…", "sample workbook",
     "/data/portfolio.xlsx"); `kind` is one of "sample", "file", "gsheets", "upload";
-    `fetched_at` is when the source read them (UTC, timezone-aware).
+    `fetched_at` is when the source read them (UTC, timezone-aware). `problems` are what the
+    source could not read (a tab cut at a size limit); the parser lists them first.
     """
 
     tabs: dict[str, list[list[Cell]]]
     origin: str
     kind: str
     fetched_at: dt.datetime
+    problems: tuple[Problem, ...] = ()
 
     @property
     def cell_count(self) -> int:
