@@ -89,6 +89,7 @@ class TabReader:
         self.scanned = 0  # cells the source handed over, empty ones (padding) included
         self.stopped_at: int | None = None  # 1-based row that was not taken
         self.stop_width = 0  # how wide that row was
+        self.by_formatting = False  # stopped by empty formatted cells, not by the grid
         self._blank = 0  # empty rows since the last kept one, kept only if a filled one follows
 
     @property
@@ -108,17 +109,19 @@ class TabReader:
             return False
         self.scanned += len(values)
         number = len(self.rows) + self._blank + 1
-        if self.scanned > self.cap:
-            return self._stop(number, len(values))
-        used = len(values)
+        used = len(values)  # the scan below is bounded: `scanned` stops the tab at the cap
         while used and _empty(values[used - 1]):
             used -= 1
+        width = max(self.width, used)
+        if used and number * width > self.cap:
+            return self._stop(number, used)
+        if self.scanned > self.cap:
+            # Empty cells that carry formatting far out in many rows: a format bomb.
+            self.by_formatting = True
+            return self._stop(number, 0)
         if not used:
             self._blank += 1
             return True
-        width = max(self.width, used)
-        if number * width > self.cap:
-            return self._stop(number, used)
         if self._blank:
             self.rows.extend([] for _ in range(self._blank))
             self._blank = 0
@@ -230,7 +233,9 @@ it would pass 10,000,000 cells (1,048,576 rows × 16,384 columns), the limit per
 
     stop = reader.stopped_at or 1
     width = max(reader.width, reader.stop_width)
-    grid = f"({_rows(stop)} × {width:,} columns)"
+    grid = f"{_rows(stop)} × {width:,} columns"
+    if reader.by_formatting:
+        grid = "counting the empty cells that carry formatting"
     read = f"was read only to row {stop - 1:,}" if stop > 1 else "was not read"
     if rows_not_read is None:
         left = f"Row {stop:,} and the rest of the tab were not read."
@@ -243,11 +248,11 @@ it would pass 10,000,000 cells (1,048,576 rows × 16,384 columns), the limit per
         far = f", whose last cell is {a1_column(reader.stop_width - 1)}{stop},"
     if reader.by_workbook:
         because = (
-            f"the workbook would pass {limits.cells_per_workbook:,} cells {grid[:-1]} in this tab)"
-            ", the limit per workbook"
+            f"the workbook would pass {limits.cells_per_workbook:,} cells ({grid} in this tab), "
+            "the limit per workbook"
         )
     else:
-        because = f"it would pass {reader.cap:,} cells {grid}, the limit per tab"
+        because = f"it would pass {reader.cap:,} cells ({grid}), the limit per tab"
     return Problem(
         tab=reader.tab,
         cell=f"{reader.tab}!A{stop}",

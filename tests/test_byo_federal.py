@@ -27,6 +27,7 @@ from data_sources.files import read_upload
 from portfolio import mapping, suggestions
 from portfolio.parse import parse_workbook
 from tests.apptest_support import ROOT, metric, run_app, write_csv_workbook
+from ui import page_list
 
 FEDERAL = ROOT.parent / "shared" / "data" / "federal-ai-use-cases-2025.csv"
 needs_federal = pytest.mark.skipif(
@@ -54,16 +55,7 @@ FEDERAL_MAPPING = [
     ["default", "started", "", DEFAULT_START],
 ]
 TRENDS = "pages/trends.py"
-PAGES = [
-    "pages/overview.py",
-    "pages/watermelons.py",
-    "pages/stalled.py",
-    "pages/edges.py",
-    "pages/daily_tools.py",
-    "pages/trends.py",
-    "pages/sheet_health.py",
-    "pages/check_in.py",
-]
+PAGES = [page.path for page in page_list.PAGES]
 
 
 def _federal_records() -> list[dict[str, str]]:

@@ -7,7 +7,6 @@ of a chart's server time), so the validation happens here instead, on what the b
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from altair.utils.schemapi import validate_jsonschema
@@ -15,11 +14,9 @@ from altair.vegalite.v6.schema import core
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 from tests.apptest_support import run_app
-from ui import theme
+from ui import page_list, theme
 
-PAGES = sorted(
-    f"pages/{p.name}" for p in (Path(__file__).resolve().parent.parent / "pages").glob("*.py")
-)
+PAGES = [page.path for page in page_list.PAGES]
 # Pages whose charts need a pick or an upload first, so they draw none on arrival.
 WITHOUT_CHARTS = {"pages/check_in.py", "pages/sheet_health.py"}
 

@@ -162,6 +162,27 @@ def test_an_xlsx_tab_over_the_limit_keeps_what_fits_and_counts_the_rest():
     assert problem.fix == "To read it all, split the tab"
 
 
+def test_empty_formatted_cells_far_out_in_every_row_count_towards_the_limit():
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Usage"
+    for r in range(1, 9):
+        sheet.append([f"a{r}", f"b{r}"])
+        sheet.cell(row=r, column=12).font = Font(bold=True)  # empty, formatted, in column L
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    tabs, problems = files._load_xlsx(buffer, label="f.xlsx", fix="", limits=SMALL)
+
+    # each row hands over 12 cells: 24 fit in 30, the third row passes it
+    assert tabs["Usage"] == [["a1", "b1"], ["a2", "b2"]]
+    [problem] = problems
+    assert problem.message == (
+        "Usage was read only to row 2: with row 3 it would pass 30 cells (counting the empty "
+        "cells that carry formatting), the limit per tab. 6 rows (3 to 8) were not read."
+    )
+
+
 def test_the_workbook_limit_cuts_a_later_tab():
     data = _dense_xlsx({"Initiatives": 9, "Usage": 9})  # 27 cells each, 50 for both
 

@@ -97,7 +97,7 @@ def _account(portfolio) -> None:
 
 
 def show_mapping_panel(view) -> None:
-    """Draw the mapping section of Sheet health for `view` (a ui.shell.View)."""
+    """Draw the mapping section of Sheet health for `view` (a ui.view.View)."""
     portfolio = view.portfolio
     raw = view.loaded.raw
     st.header("Your own columns and words")
