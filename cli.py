@@ -17,24 +17,61 @@
 `--source` takes what GROUNDTRUTH_SOURCE takes: a path to an .xlsx file, a CSV file or a
 folder of CSV files, `gsheets` or `sample`. Without it the source is chosen as the app
 chooses it, reading `.streamlit/secrets.toml` from the working directory.
-Bad input is reported in words and an exit code, never a traceback.
+Bad input is reported in words and an exit code, never a traceback. Everything printed goes
+through portfolio.text.escape: a cell's ESC, BEL or line break reaches the terminal as
+`\u001b`, `\u0007` or `\n`, never as itself.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import TextIO
+
+from portfolio.text import escape, escape_lines
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1  # the sheet has an error (doctor; verdicts say so too)
 EXIT_USAGE = 2  # bad arguments or a source that cannot be read
 EXIT_STILL_PENDING = 3  # outbox --send: check-ins still wait (the sheet failed again)
+EXIT_RENDER = 4  # slide: the image could not be drawn (the message says why)
 
 
 class CommandError(Exception):
     """A failure to report in one line, with the fix, and exit non-zero."""
+
+
+class _Escaped:
+    """A text stream that writes every control character as an escape, line breaks aside."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(escape_lines(text))
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def _escaped_output() -> Iterator[None]:
+    """stdout and stderr escaped (see _Escaped) while a command runs, whoever prints."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Escaped(sys.stdout), _Escaped(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def _cell(value: object) -> str:
+    """Sheet text on one line of a report: its line breaks too shown as escapes."""
+    return escape(str(value))
 
 
 def _read_portfolio(source: str | None, *, allow_stale: bool | None = None, notices=None):
@@ -144,19 +181,19 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         }
         print(json.dumps(report, indent=2, default=_json_default, ensure_ascii=False))
     else:
-        print(f"Source: {portfolio.origin}")
+        print(f"Source: {_cell(portfolio.origin)}")
         for tab, count in portfolio.rows_read.items():
             blank = portfolio.blank_rows.get(tab, 0)
             skipped = f" ({blank} blank skipped)" if blank else ""
-            print(f"  {tab:<12} {count:>7,} rows{skipped}")
+            print(f"  {_cell(tab):<12} {count:>7,} rows{skipped}")
         for tab, columns in portfolio.unknown_columns.items():
             if columns:
-                print(f"  {tab}: unknown columns kept: {', '.join(columns)}")
+                print(f"  {_cell(tab)}: unknown columns kept: {_cell(', '.join(columns))}")
         if not problems:
             print("No problems: every cell was read.")
         for p in problems:
-            fix = f" — {p.fix}" if p.fix else ""
-            print(f"{p.severity.upper():<7} {p.cell}: {p.message}{fix}")
+            fix = f" — {_cell(p.fix)}" if p.fix else ""
+            print(f"{p.severity.upper():<7} {_cell(p.cell)}: {_cell(p.message)}{fix}")
         errors = len(portfolio.errors)
         print(f"{len(problems)} problems, {errors} errors.")
     return EXIT_PROBLEMS if portfolio.errors else EXIT_OK
@@ -207,11 +244,11 @@ def cmd_verdicts(args: argparse.Namespace) -> int:
             ident = r["id"] if isinstance(r["id"], str) else "—"
             team = r["team"] if isinstance(r["team"], str) else "—"
             print(
-                f"{ident:<10} {r['verdict']:<9} {status:<6} {r['evidence']:<9} "
-                f"{team}: {r['label']}{flag}"
+                f"{_cell(ident):<10} {r['verdict']:<9} {_cell(status):<6} {r['evidence']:<9} "
+                f"{_cell(team)}: {_cell(r['label'])}{flag}"
             )
             for reason in r["reasons"]:
-                print(f"{'':<12}- {reason}")
+                print(f"{'':<12}- {_cell(reason)}")
     return _sheet_errors(portfolio)
 
 
@@ -265,6 +302,9 @@ def cmd_check_in(args: argparse.Namespace) -> int:
         raise CommandError(str(error)) from None
     if known is None:
         print("warning: the initiative ids could not be read, so the id was not checked.")
+    left_out = checkins.removed_notice(note=args.note, author=args.author)
+    if left_out:
+        print(f"note: {left_out}")
     print(f"checkin_id: {checkin.checkin_id}")
     print(f"status: {delivery.status} ({delivery.where})")
     if delivery.error is not None:
@@ -289,11 +329,11 @@ def cmd_outbox(args: argparse.Namespace) -> int:
         for entry in waiting:
             c = entry.item
             print(
-                f"  {c.checkin_id}  {c.initiative_id}  {c.reported_status}/{c.stage}  "
-                f"queued {entry.queued_at}, {entry.attempts} attempt(s)"
+                f"  {_cell(c.checkin_id)}  {_cell(c.initiative_id)}  {c.reported_status}/"
+                f"{c.stage}  queued {entry.queued_at}, {entry.attempts} attempt(s)"
             )
             if entry.last_error:
-                print(f"      last error: {entry.last_error}")
+                print(f"      last error: {_cell(entry.last_error)}")
         if not args.send or not waiting:
             return EXIT_OK
         report = checkins.send_pending(spec)
@@ -392,7 +432,7 @@ def cmd_slide(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from portfolio.redact import presented_verdicts
-    from ui import slide
+    from ui import rendering, slide
 
     out = Path(args.out)
     if out.suffix.lower() != ".png":
@@ -402,7 +442,11 @@ def cmd_slide(args: argparse.Namespace) -> int:
     portfolio = _read_portfolio(args.source)
     as_of = _as_of(args) or portfolio.as_of
     assessed = presented_verdicts(portfolio, as_of=as_of)
-    png = slide.render(assessed, as_of=as_of)
+    try:
+        png = slide.render(assessed, as_of=as_of)
+    except rendering.RenderError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_RENDER
     out.write_bytes(png)
     width, height = slide.png_size(png)
     print(f"Wrote {out} ({width}x{height}), as of {as_of:%Y-%m-%d}.")
@@ -565,14 +609,40 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Options whose value is free text, which may start with "-" ("-1+1", "- fixed the macro").
+FREE_TEXT_OPTIONS = ("--note", "--author")
+_LONG_OPTION = re.compile(r"^--[A-Za-z]")
+
+
+def _attach_free_text(argv: Sequence[str]) -> list[str]:
+    """`--note -1+1` as `--note=-1+1`, which argparse reads as the note rather than an option.
+
+    A value that looks like a long option (`--note --author Dana`) is left for argparse.
+    """
+    out: list[str] = []
+    rest = list(argv)
+    while rest:
+        arg = rest.pop(0)
+        if (
+            arg in FREE_TEXT_OPTIONS
+            and rest
+            and rest[0].startswith("-")
+            and not _LONG_OPTION.match(rest[0])
+        ):
+            arg = f"{arg}={rest.pop(0)}"
+        out.append(arg)
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    handler: Callable[[argparse.Namespace], int] = args.handler
-    try:
-        return handler(args)
-    except CommandError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_USAGE
+    with _escaped_output():
+        args = build_parser().parse_args(_attach_free_text(sys.argv[1:] if argv is None else argv))
+        handler: Callable[[argparse.Namespace], int] = args.handler
+        try:
+            return handler(args)
+        except CommandError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return EXIT_USAGE
 
 
 if __name__ == "__main__":

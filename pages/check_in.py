@@ -257,6 +257,8 @@ if sent:
     except SourceError as error:
         st.error(fmt.plain(error.message), icon=":material/error:")
     else:
+        left_out = checkins.removed_notice(note=note, author=author)
+        left_out = f"\n\n{left_out}" if left_out else ""
         if delivery.written:
             st.session_state.pop(DRAFT_KEY, None)
             st.session_state[GENERATION_KEY] = generation + 1
@@ -271,7 +273,8 @@ if sent:
                     "check-in: pick a later as-of date in the sidebar to count it."
                     if later
                     else ""
-                ),
+                )
+                + left_out,
             )
             data.refresh()
         else:
@@ -282,6 +285,6 @@ if sent:
                 "queued",
                 f"Not in the sheet yet: {fmt.plain(reason)}\n\nYour check-in is kept on this "
                 "server and is sent once, automatically, when the sheet answers (or press "
-                "Send pending). The form still holds what you typed.",
+                "Send pending). The form still holds what you typed." + left_out,
             )
         st.rerun()

@@ -150,7 +150,7 @@ weeks = view.memo(
     ),
     key_id,
 )
-story = history.describe_status_run(statuses, weeks, as_of=view.as_of)
+story = history.describe_status_run(statuses, weeks, as_of=view.as_of, recent=row["recent_mean"])
 if story:
     evidence.markdown(f"**{fmt.plain(story)}**")
 if not has_usage:

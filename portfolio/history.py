@@ -33,6 +33,8 @@ DAYS_PER_WEEK = 7
 # Facts that are put back into the portfolio for a recorded week (the verdict is recomputed).
 RECORDED_FACTS = ("reported_status", "stage")
 NO_STATUS = "No status"  # a recorded week whose row had no status (as ui.theme names it)
+# A sentence names the initiatives it is about up to this many; past it, it counts them.
+LISTED_IDS = 8
 
 
 def monday(day: object) -> pd.Timestamp:
@@ -327,15 +329,20 @@ def derived_weeks(statuses: pd.DataFrame) -> int:
 
 
 def describe_status_run(
-    statuses: pd.DataFrame, weeks: pd.DataFrame, *, as_of: object
+    statuses: pd.DataFrame,
+    weeks: pd.DataFrame,
+    *,
+    as_of: object,
+    recent: float | None = None,
 ) -> str | None:
     """One sentence: the latest unbroken run of a reported status against weekly users.
 
     "Green since 9 Mar while weekly users fell from 225 to 18": the run's first recorded
-    week (`status_run`), the users of that week (or of the first logged week after it) and
-    of the latest logged week up to `as_of`. None when no status is recorded.
+    week (`status_run`); the users of that week (or of the first logged week after it);
+    and now: `recent` (the evidence's recent mean, as the reasons quote it) when given, else
+    the latest logged week up to `as_of`. None when no status is recorded.
     """
-    from portfolio.evidence import format_date, format_number
+    from portfolio.reasons import format_date, format_number
 
     as_of = pd.Timestamp(as_of)
     run = status_run(statuses, as_of=as_of)
@@ -348,12 +355,18 @@ def describe_status_run(
         return f"{since}, with no usage logged"
     at_start = logged[(logged["week"] >= start).to_numpy()]
     first = at_start.iloc[0] if len(at_start) else logged.iloc[-1]
-    last = logged.iloc[-1]
-    before, now = float(first["active_users"]), float(last["active_users"])
-    if first["week"] == last["week"] or before == now:
-        return f"{since} while weekly users stayed at {format_number(now)}"
+    before = float(first["active_users"])
+    if recent is not None and not pd.isna(recent):
+        now = float(recent)
+    elif first["week"] == logged["week"].iloc[-1]:
+        now = before
+    else:
+        now = float(logged["active_users"].iloc[-1])
+    then_text, now_text = format_number(before), format_number(now)
+    if then_text == now_text:
+        return f"{since} while weekly users stayed at {now_text}"
     verb = "fell" if now < before else "rose"
-    return f"{since} while weekly users {verb} from {format_number(before)} to {format_number(now)}"
+    return f"{since} while weekly users {verb} from {then_text} to {now_text}"
 
 
 def describe_recorded(
@@ -372,18 +385,25 @@ def describe_recorded(
     rows = recorded.rows.loc[~recorded.rows.index.duplicated()].loc[mine]
     derived = derived_weeks(rows)
     made = f" ({derived} derived from check-ins)" if derived else ""
+    listed = f": {', '.join(mine)}" if len(mine) <= LISTED_IDS else ""
     text = (
         f"Statuses and stages on {since} are those recorded in StatusHistory for {week} for "
-        f"{len(mine)} of {len(ids)} initiatives{made}: {', '.join(mine)}"
+        f"{len(mine)} of {len(ids)} initiatives{made}{listed}"
     )
-    if len(mine) < len(ids):
+    others = sorted(ids - set(mine))
+    if others and len(others) <= LISTED_IDS:
+        text += f"; the others ({', '.join(others)}) count as typed today"
+    elif others:
         text += "; the others count as typed today"
     text += "."
     now = before.drop_duplicates("id").set_index("id")["verdict"].astype(object)
     then = rows["verdict"].astype(object)
     differ = [i for i in mine if isinstance(then.get(i), str) and then.get(i) != now.get(i)]
     if differ:
-        listed = ", ".join(f"{i} (recorded {then[i]}, recomputed {now.get(i)})" for i in differ)
+        named = [f"{i} (recorded {then[i]}, recomputed {now.get(i)})" for i in differ]
+        listed = ", ".join(named[:LISTED_IDS])
+        if len(named) > LISTED_IDS:
+            listed += f" and {len(named) - LISTED_IDS} more"
         text += (
             " The verdict recorded that week differs from the one recomputed from the same "
             f"facts with today's thresholds for {listed}."

@@ -2,12 +2,12 @@
 watermelon's up-close view shows its reported status week by week beside its usage.
 
 Watermelon fixture, as of Wed 29 Apr 2026 (the week of 27 Apr): AI-1 "Reply bot", Green,
-weekly users 225 (9 Mar), 200, 150, 100, 60, 30, 20, 18 (27 Apr). Peak 225; the last four
-weeks average (60 + 30 + 20 + 18) / 4 = 32, at most 20% of the peak (45), after three weeks
+weekly users 225 (9 Mar), 200, 150, 100, 24, 18, 15, 15 (27 Apr). Peak 225; the last four
+weeks average (24 + 18 + 15 + 15) / 4 = 18, at most 20% of the peak (45), after three weeks
 at or above half of it: reverted, and Green, so a watermelon. StatusHistory: Amber on 2 Mar,
 then Green on 9, 16 and 30 Mar and 6 (derived from check-ins), 13, 20 and 27 Apr; 23 Mar has
-no row. The latest run of Green starts on 9 Mar: "Green since 9 Mar while weekly users fell
-from 225 to 18".
+no row. The latest run of Green starts on 9 Mar, and the sentence quotes the recent mean as
+the reasons do: "Green since 9 Mar while weekly users fell from 225 to 18".
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from tests.test_page_overview import workbook
 
 USAGE_WEEKS = ["2026-03-09", "2026-03-16", "2026-03-23", "2026-03-30", "2026-04-06",
                "2026-04-13", "2026-04-20", "2026-04-27"]  # fmt: skip
-USERS = [225, 200, 150, 100, 60, 30, 20, 18]
+USERS = [225, 200, 150, 100, 24, 18, 15, 15]
 HISTORY_HEADER = ["week", "initiative_id", "reported_status", "stage", "verdict", "derived"]
 RECORDED = [
     ["2026-03-02", "AI-1", "Amber", "Pilot", "unproven", "no"],
@@ -124,7 +124,8 @@ def test_trends_then_uses_the_recorded_statuses_and_says_which(tmp_path, monkeyp
     )
     assert (
         "Statuses and stages on 2 Mar are those recorded in StatusHistory for the week of 2 Mar "
-        "for 2 of 6 initiatives: AI-1, AI-3; the others count as typed today." in shown
+        "for 2 of 6 initiatives: AI-1, AI-3; the others (AI-2, AI-4, AI-5, AI-6) count as typed "
+        "today." in shown
     )
     assert (
         "differs from the one recomputed from the same facts with today's thresholds for AI-1 "
@@ -142,3 +143,15 @@ def test_trends_without_a_record_for_then_says_so(tmp_path, monkeypatch):
         "StatusHistory has no row for the week of 16 Mar, so each status and stage on 16 Mar "
         "counts as typed today." in texts(at)
     )
+
+
+def test_the_sample_watermelon_shows_its_green_weeks(tmp_path, monkeypatch):
+    """The bundled demo records every Monday from 9 Mar 2026 with the deck's statuses of today."""
+    at = run_app(tmp_path, monkeypatch, source="sample", page=WATERMELONS)
+    assert not at.exception
+    stories = [m.value for m in at.markdown if m.value.startswith("**Green since 9 Mar")]
+    assert stories and "while weekly users fell from" in stories[0]
+    chart = chart_data(at)
+    recorded = chart[pd.to_datetime(chart["week"]) >= pd.Timestamp("2026-03-09")]
+    assert set(recorded["reported_status"]) == {"Green"}
+    assert "Shaded weeks: the status recorded in StatusHistory (38 weeks)." in texts(at)

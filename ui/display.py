@@ -20,7 +20,7 @@ from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 
 from portfolio.redact import anonymize_table
 from ui import format as fmt
-from ui import theme
+from ui import rendering, theme
 
 LONG_CELL_CHARS = 240
 PNG_SCALE = 2
@@ -211,11 +211,10 @@ def export_spec(
 def png_bytes(chart: alt.TopLevelMixin | dict[str, Any], *, title: str, stamp: str) -> bytes:
     """The chart as a PNG at 2x scale, titled and stamped (e.g. 'As of 23 Nov 2026').
 
-    Rendered by vl-convert on the server; no browser is involved.
+    Rendered by vl-convert in a worker process (ui.rendering); no browser is involved.
+    Raises rendering.RenderError, with what happened in words, when it cannot be drawn.
     """
-    import vl_convert as vlc
-
-    return vlc.vegalite_to_png(export_spec(chart, title=title, stamp=stamp), scale=PNG_SCALE)
+    return rendering.vegalite_to_png(export_spec(chart, title=title, stamp=stamp), scale=PNG_SCALE)
 
 
 def fit_for_screen(figure: alt.TopLevelMixin) -> alt.TopLevelMixin:
@@ -234,7 +233,8 @@ def fit_for_screen(figure: alt.TopLevelMixin) -> alt.TopLevelMixin:
 
 
 def screen_spec(figure: alt.TopLevelMixin, *, present: bool = False) -> dict[str, Any]:
-    """The Vega-Lite spec the browser draws: the chart with the shared look as its config.
+    """The Vega-Lite spec the browser draws: the chart with the shared look as its config,
+    as strict JSON (NaN and Infinity become null, see `rendering.strict`).
 
     Built as a plain dict, without Altair's schema validation or the copies that each
     `configure_*` call makes: those were two thirds of a chart's server time (about 30 ms
@@ -247,7 +247,7 @@ def screen_spec(figure: alt.TopLevelMixin, *, present: bool = False) -> dict[str
     sized = fit_for_screen(figure) if present else figure
     spec = sized.to_dict(validate=False)
     spec["config"] = _merge(spec.get("config", {}), theme.theme_config(present=present))
-    return spec
+    return rendering.strict(spec)  # no NaN: the browser's JSON.parse would refuse the chart
 
 
 def _arrow_datasets(spec: dict[str, Any]) -> dict[str, Any]:

@@ -3,8 +3,9 @@
 `build(assessed, as_of=...)` returns one Vega-Lite composition: the headline, the theater
 gap and three other figures, verdict counts by team, the costliest watermelons and what is
 working (adopted grassroots initiatives), stamped with the as-of date. `render(...)` turns
-it into PNG bytes of exactly SLIDE_WIDTH x SLIDE_HEIGHT with vl-convert: the composition is
-drawn as SVG, then placed, scaled to fit, on a white page of the slide's size.
+it into PNG bytes of exactly SLIDE_WIDTH x SLIDE_HEIGHT with vl-convert, in ui.rendering's
+worker process: the composition is drawn as SVG, then placed, scaled to fit, on a white
+page of the slide's size.
 
 It reads only initiative names, teams and figures, never an owner or author; callers pass
 the redacted verdicts (portfolio.redact) so a person's name inside an initiative's name is
@@ -28,7 +29,7 @@ import pandas as pd
 from portfolio import metrics, schema
 from portfolio.evidence import evidence_line
 from ui import format as fmt
-from ui import theme
+from ui import rendering, theme
 
 SLIDE_WIDTH = 1920
 SLIDE_HEIGHT = 1080
@@ -61,8 +62,8 @@ def file_name(as_of: pd.Timestamp) -> str:
     return f"ground-truth-{pd.Timestamp(as_of):%Y-%m-%d}.png"
 
 
-def _label(name: object, team: object) -> str:
-    text = f"{name} · {team}" if isinstance(team, str) and team else str(name)
+def _label(name: str, team: object) -> str:
+    text = f"{name} · {team}" if isinstance(team, str) and team else name
     return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
 
 
@@ -330,11 +331,13 @@ def _on_page(svg: str) -> str:
 
 
 def render(assessed: pd.DataFrame, *, as_of: pd.Timestamp, scope: str = "all initiatives") -> bytes:
-    """The slide as PNG bytes, exactly 1920x1080."""
-    import vl_convert as vlc
+    """The slide as PNG bytes, exactly 1920x1080.
 
-    svg = vlc.vegalite_to_svg(spec(assessed, as_of=as_of, scope=scope))
-    return vlc.svg_to_png(_on_page(svg), scale=1)
+    Drawn by vl-convert in a worker process (ui.rendering); raises rendering.RenderError,
+    with what happened in words, when it cannot be drawn.
+    """
+    svg = rendering.vegalite_to_svg(spec(assessed, as_of=as_of, scope=scope))
+    return rendering.svg_to_png(_on_page(svg), scale=1)
 
 
 def png_size(png: bytes) -> tuple[int, int]:

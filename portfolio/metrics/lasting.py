@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 
 from portfolio import schema
-from portfolio.evidence import DAYS_PER_WEEK
 from portfolio.frames import per_distinct
 from portfolio.metrics.base import (
     NOT_STATED,
@@ -18,6 +17,7 @@ from portfolio.metrics.base import (
 from portfolio.metrics.deck import theater_gap
 from portfolio.metrics.trends import weekly_active_users
 from portfolio.model import Portfolio
+from portfolio.observations import DAYS_PER_WEEK
 
 # Mean length of a month in days (365.25 / 12), to say how long an initiative lived in months.
 DAYS_PER_MONTH = 30.4375

@@ -10,12 +10,13 @@ import numpy as np
 import pandas as pd
 
 from portfolio import schema, settings
-from portfolio.evidence import DAYS_PER_WEEK, assess
+from portfolio.evidence import assess
 from portfolio.frames import member
 from portfolio.metrics.base import (
     NOT_STARTED,
 )
 from portfolio.model import Portfolio
+from portfolio.observations import DAYS_PER_WEEK
 
 
 @dataclass(frozen=True)
