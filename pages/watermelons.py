@@ -77,7 +77,7 @@ display.table(
     melons.loc[:, TABLE_COLUMNS],
     key="watermelons",
     present=view.present,
-    file_name="watermelons.csv",
+    file_name=view.export_name("watermelons"),
     column_config={
         "id": st.column_config.TextColumn("ID", width="small"),
         "name": "Initiative",
@@ -151,7 +151,7 @@ elif weeks.empty:
 else:
     with evidence:
         view.chart(
-            lambda: charts.weekly_evidence(weeks, title="Weekly active users"),
+            lambda: charts.weekly_evidence(weeks, title="Weekly active users", as_of=view.as_of),
             key="watermelons_usage",
             title=f"Weekly active users: {fmt.name_or_id(row['name'], row['id'])}",
             extra=(picked,),
