@@ -8,6 +8,8 @@
     python cli.py template OUT.xlsx [--force]
     python cli.py init-sheet [--dry-run]
     python cli.py history record [--as-of YYYY-MM-DD] [--source SRC] [--backfill]
+    python cli.py digest [--as-of YYYY-MM-DD] [--source SRC] [--out FILE.md|FILE.html]
+                         [--send] [--force]
     python cli.py slide --out FILE.png [--source SRC] [--as-of YYYY-MM-DD]
     python cli.py bench [--quick] [--json] [--size NAME] [--out FILE.json]
     python cli.py import-usage FILE [FILE …] --format {events,github-copilot,m365-copilot}
@@ -37,7 +39,7 @@ from portfolio.text import escape, escape_lines
 EXIT_OK = 0
 EXIT_PROBLEMS = 1  # the sheet has an error (doctor; verdicts say so too)
 EXIT_USAGE = 2  # bad arguments or a source that cannot be read
-EXIT_STILL_PENDING = 3  # outbox --send: check-ins still wait (the sheet failed again)
+EXIT_STILL_PENDING = 3  # outbox --send, digest --send: check-ins or digests still wait
 EXIT_RENDER = 4  # slide: the image could not be drawn (the message says why)
 
 
@@ -427,6 +429,73 @@ def cmd_history_record(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+DIGEST_FORMATS = {".md": "markdown", ".html": "html"}
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    """The weekly digest: printed, written to --out, or with --send recorded to StatusHistory
+    and sent once per week on each channel of [groundtruth.digest]."""
+    from pathlib import Path
+
+    from data_sources import store
+    from data_sources.config import read_secrets
+    from data_sources.errors import SourceError
+    from data_sources.history import record_history
+    from notify.delivery import deliver
+    from notify.settings import digest_settings
+    from portfolio.digest import weekly_digest
+    from portfolio.evidence import assess
+    from ui.digest_text import render
+
+    out = Path(args.out) if args.out else None
+    if out is not None and out.suffix.lower() not in DIGEST_FORMATS:
+        raise CommandError(f'--out "{args.out}" must end in .md or .html.')
+    if out is not None and not out.parent.exists():
+        raise CommandError(f'The folder "{out.parent}" does not exist: create it or pick another.')
+    try:
+        settings = digest_settings(read_secrets())
+    except SourceError as error:
+        raise CommandError(str(error)) from None
+    if args.send and not settings.channels:
+        raise CommandError(
+            "--send has nowhere to send: set webhook_url or smtp_host (with from and to) "
+            "under [groundtruth.digest] in .streamlit/secrets.toml."
+        )
+    spec, portfolio = _read_spec_and_portfolio(args.source)
+    as_of = _as_of(args) or portfolio.as_of
+    assessed = assess(portfolio, as_of=as_of)
+    if args.send:  # this week becomes the baseline of the next digest
+        try:
+            print(record_history(spec, assessed, as_of=as_of, portfolio=portfolio).describe())
+        except SourceError as error:
+            print(f"warning: this week was not recorded in StatusHistory: {error}")
+    digest = weekly_digest(
+        portfolio,
+        as_of=as_of,
+        public_url=settings.public_url,
+        names=settings.names,
+        assessed=assessed,
+    )
+    message = render(digest)
+    if out is not None:
+        text = getattr(message, DIGEST_FORMATS[out.suffix.lower()])
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise CommandError(f"Cannot write {out} ({exc.strerror or exc}).") from None
+        print(f"Wrote {out}: {message.subject}")
+    if not args.send:
+        if out is None:
+            print(message.text, end="")
+        return EXIT_OK
+    try:
+        report = deliver(message, settings, key=store.target_key(spec), force=args.force)
+    except SourceError as error:
+        raise CommandError(str(error)) from None
+    print("\n".join(report.describe()))
+    return EXIT_STILL_PENDING if report.waiting else EXIT_OK
+
+
 def cmd_slide(args: argparse.Namespace) -> int:
     """The one-slide PNG (1920x1080) for a board deck, with no names of people."""
     from pathlib import Path
@@ -571,6 +640,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_source(record)
     record.set_defaults(handler=cmd_history_record)
+
+    digest = commands.add_parser("digest", help="the weekly digest: print, write or send it")
+    digest.add_argument("--as-of", help="the digest of the week of this date (YYYY-MM-DD)")
+    _add_source(digest)
+    digest.add_argument("--out", help="write it to FILE.md or FILE.html")
+    digest.add_argument(
+        "--send", action="store_true", help="record the week, then send it (once a week)"
+    )
+    digest.add_argument("--force", action="store_true", help="send it again this week")
+    digest.set_defaults(handler=cmd_digest)
 
     slide = commands.add_parser("slide", help="the one-slide PNG for a board deck")
     _add_source(slide)

@@ -14,12 +14,13 @@ from data_sources import checkins
 from data_sources.config import GSHEETS
 from data_sources.errors import SourceError
 from portfolio import schema
+from portfolio.digest import CHECK_IN_PARAM
 from ui import data, display, shell
 from ui import format as fmt
 
 RECENT_CHECKINS = 5
 PICK_KEY = "check_in_initiative"
-PICK_PARAM = "initiative"  # the picked initiative lives in the URL, so a link opens its form
+PICK_PARAM = CHECK_IN_PARAM  # the picked initiative lives in the URL: the digest links here
 FLASH_KEY = "check_in_flash"  # what the last send of the outbox did, shown after the rerun
 FORM_FLASH_KEY = "check_in_form_flash"  # what the last submit did, shown under the form
 DRAFT_KEY = "check_in_draft"  # (fields, CheckIn) of a queued check-in, resent with its id
@@ -95,6 +96,7 @@ if spec.kind == GSHEETS:
             ),
             key="check_in_pending",
             present=view.present,
+            file_name=view.export_name("check-in-waiting"),
         )
         if st.button("Send pending", key="check_in_send_pending", icon=":material/send:"):
             _settle(checkins.send_pending(spec))
@@ -180,7 +182,12 @@ else:
             "team": current["team"],
         }
     )
-    display.table(recent, key="check_in_recent", present=view.present)
+    display.table(
+        recent,
+        key="check_in_recent",
+        present=view.present,
+        file_name=view.export_name(f"check-in-{picked}"),
+    )
 
 # -- the form ------------------------------------------------------------------------------
 

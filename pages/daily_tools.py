@@ -235,7 +235,7 @@ display.table(
         ),
         "unsanctioned": st.column_config.CheckboxColumn("unsanctioned daily use"),
     },
-    file_name="tools-seats-vs-daily.csv",
+    file_name=view.export_name("daily-tools-seats-vs-daily"),
 )
 
 # --- unsanctioned -------------------------------------------------------------------------------
@@ -268,5 +268,5 @@ else:
         ),
         key="daily_tools_unsanctioned",
         present=view.present,
-        file_name="unsanctioned-daily-tools.csv",
+        file_name=view.export_name("daily-tools-unsanctioned"),
     )

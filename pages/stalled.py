@@ -108,6 +108,7 @@ else:
             label="bar_label",
             title=title,
             color_title="Verdict",
+            as_of=view.as_of,
             tooltip=[
                 ("label", "Initiative"),
                 ("team", "Team"),
@@ -163,7 +164,7 @@ display.table(
     gone.drop(columns=["id", "name"]),  # the label: a repeated name carries its id or row
     key="stalled",
     present=view.present,
-    file_name="stalled-and-reverted.csv",
+    file_name=view.export_name("stalled-and-reverted"),
     column_config={
         "label": "Initiative",
         "team": "Team",
@@ -171,8 +172,8 @@ display.table(
         "origin": "Origin",
         "tool": "Tool",
         "verdict": "Verdict",
-        "started": st.column_config.DateColumn("Started", format="D MMM YYYY"),
-        "last_activity": st.column_config.DateColumn("Last sign of life", format="D MMM YYYY"),
+        "started": st.column_config.DateColumn("Started", format=fmt.DATE_COLUMN),
+        "last_activity": st.column_config.DateColumn("Last sign of life", format=fmt.DATE_COLUMN),
         "lived_days": st.column_config.NumberColumn("Lived (days)", format="%d"),
         "lived_months": st.column_config.NumberColumn("Lived (months)", format="%.1f"),
         "reverted_to": "Went back to",

@@ -80,7 +80,9 @@ else:
             )
         st.markdown(f"**{message}**")
         view.chart(
-            lambda: charts.weekly_line(total, title="Weekly active users, all initiatives"),
+            lambda: charts.weekly_line(
+                total, title="Weekly active users, all initiatives", as_of=as_of
+            ),
             key="trends_total",
             title="Weekly active users",
         )
@@ -115,6 +117,7 @@ else:
                     series="initiative",
                     label="initiative_id",
                     title="Weekly active users per initiative",
+                    as_of=as_of,
                 ),
                 key="trends_per_initiative",
                 title="Weekly active users per initiative",
@@ -204,5 +207,5 @@ if not moves.changes.empty:
         ),
         key="trends_changes",
         present=view.present,
-        file_name="verdict-changes.csv",
+        file_name=view.export_name("trends-verdict-changes"),
     )

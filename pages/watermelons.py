@@ -77,7 +77,7 @@ display.table(
     melons.loc[:, TABLE_COLUMNS],
     key="watermelons",
     present=view.present,
-    file_name="watermelons.csv",
+    file_name=view.export_name("watermelons"),
     column_config={
         "id": st.column_config.TextColumn("ID", width="small"),
         "name": "Initiative",
@@ -171,7 +171,7 @@ elif weeks.empty:
 else:
     with evidence:
         view.chart(
-            lambda: charts.weekly_evidence(weeks, title="Weekly active users"),
+            lambda: charts.weekly_evidence(weeks, title="Weekly active users", as_of=view.as_of),
             key="watermelons_usage",
             title=f"Weekly active users: {row['name']}",
             extra=(key_id,),

@@ -196,7 +196,18 @@ TABLES: dict[str, Table] = {
         doc="One row per initiative.",
         columns=(
             Column("id", required=True, aliases=("initiative id", "key", "ref"), doc="e.g. AI-014"),
-            Column("name", required=True, aliases=("initiative", "title", "use case", "project")),
+            Column(
+                "name",
+                required=True,
+                aliases=(
+                    "initiative",
+                    "title",
+                    "use case",
+                    "project",
+                    "initiative name",
+                    "project name",
+                ),
+            ),
             Column("team", required=True, aliases=("department", "dept", "owning team", "group")),
             Column(
                 "owner",

@@ -8,6 +8,12 @@ import math
 import pandas as pd
 
 _MONEY_STEPS = ((1e9, "B"), (1e6, "M"), (1e3, "k"))
+# The same two formats in a table column (st.column_config), so a table reads like the text
+# around it: dates as `day()` writes them ("16 Feb 2026"), percents whole ("33%") as
+# `percent()` writes them, from a column of shares times PERCENT.
+DATE_COLUMN = "D MMM YYYY"
+PERCENT_COLUMN = "%.0f%%"
+PERCENT = 100
 
 
 def _missing(value: object) -> bool:
