@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 
 from portfolio import metrics, schema
-from ui import theme
+from ui import axes, theme
 
 BAR_HEIGHT = 28  # px per category on horizontal bar charts
 MIN_HEIGHT = 120
@@ -19,6 +19,12 @@ MIN_HEIGHT = 120
 def _height(frame: pd.DataFrame, column: str) -> int:
     """Height for one bar per distinct `column` value, with room for title, axis and legend."""
     return fit_height(frame[column].nunique())
+
+
+def _by_total(frame: pd.DataFrame, category: str, value: str) -> list[str]:
+    """The categories, largest total of `value` first (ties in the frame's order)."""
+    totals = frame.groupby(category, sort=False, observed=True)[value].sum()
+    return [str(c) for c in totals.sort_values(ascending=False, kind="stable").index]
 
 
 def stacked_bars(
@@ -34,8 +40,12 @@ def stacked_bars(
     stack_title: str | None = None,
     stack_order: list[str] | None = None,
     value_format: str = ",.0f",
+    counts: bool = True,
 ) -> alt.Chart:
     """Horizontal bars of `value` per `category`, stacked and coloured by `stack`.
+
+    The longest bar comes first; with `counts` (the default) the value axis ticks whole
+    numbers only.
 
     Each segment carries its number as a label and the legend names the colours, so the
     colour is never the only cue. Example frame: category=reported_status, stack=verdict,
@@ -44,11 +54,19 @@ def stacked_bars(
     order = stack_order or list(scale.domain)
     rank = {name: i for i, name in enumerate(order)}
     frame = frame.assign(_stack_order=frame[stack].map(rank).fillna(len(rank)))
+    # Largest total first, as a list: the layers' domains are unioned, and a union cannot
+    # be sorted by a summed field (Vega-Lite drops such a sort with a warning).
+    categories = _by_total(frame, category, value)
     base = (
         alt.Chart(frame, title=title)
         .encode(
-            y=alt.Y(f"{category}:N", title=category_title or "", sort="-x"),
-            x=alt.X(f"sum({value}):Q", title=value_title or value, stack="zero"),
+            y=alt.Y(f"{category}:N", title=category_title or "", sort=categories),
+            x=alt.X(
+                f"sum({value}):Q",
+                title=value_title or value,
+                stack="zero",
+                axis=axes.count_axis() if counts else alt.Undefined,
+            ),
             color=alt.Color(f"{stack}:N", scale=scale, title=stack_title or stack, sort=order),
             order=alt.Order("_stack_order:Q"),
             tooltip=[
@@ -67,7 +85,7 @@ def stacked_bars(
         text=alt.Text(f"sum({value}):Q", format=value_format),
         color=alt.value(theme.ON_COLOR_TEXT),
     )
-    return alt.layer(bars, labels)
+    return alt.layer(bars, labels).properties(usermeta=axes.rows_meta(len(categories)))
 
 
 def bars(
@@ -83,7 +101,13 @@ def bars(
     value_format: str = ",.0f",
     sort: str | list[str] = "-x",
 ) -> alt.Chart:
-    """Horizontal bars with the value printed at the end of each bar."""
+    """Horizontal bars with the value printed at the end of each bar.
+
+    `sort="-x"` puts the largest first (computed here: a layered chart cannot sort by a
+    field); a list gives the order. The value axis ends near the longest bar.
+    """
+    if sort == "-x":
+        sort = _by_total(frame, category, value)
     color_enc = (
         alt.Color(f"{color}:N", scale=scale or alt.Undefined, legend=None)
         if color
@@ -101,7 +125,9 @@ def bars(
         base.mark_bar(color=theme.NEUTRAL).encode(color=color_enc),
         base.mark_text(align="left", dx=4).encode(text=alt.Text(f"{value}:Q", format=value_format)),
     )
-    return chart.properties(height=_height(frame, category))
+    return chart.properties(
+        height=_height(frame, category), usermeta=axes.rows_meta(frame[category].nunique())
+    )
 
 
 def weekly_line(
@@ -112,11 +138,16 @@ def weekly_line(
     series: str | None = None,
     title: str = "Weekly active users",
     height: int = 260,
+    as_of: object = None,
 ) -> alt.Chart:
-    """Weekly active users over time, one line per `series` if given."""
+    """Weekly active users over time, one line per `series` if given.
+
+    The time axis runs from the first week to `as_of` (else the last week).
+    """
+    first, last = _time_span(frame[week], as_of)
     encodings = {
-        "x": alt.X(f"{week}:T", title="Week"),
-        "y": alt.Y(f"{value}:Q", title="Weekly active users"),
+        "x": axes.time_x(week, first=first, last=last, title="Week"),
+        "y": alt.Y(f"{value}:Q", title="Weekly active users", axis=axes.count_axis()),
         "tooltip": [
             alt.Tooltip(f"{week}:T", title="Week of", format="%d %b %Y"),
             alt.Tooltip(f"{value}:Q", title="Active users", format=",.0f"),
@@ -133,6 +164,16 @@ def weekly_line(
     )
 
 
+def _time_span(dates: pd.Series, as_of: object) -> tuple[object, object]:
+    """(first date, end of the axis): the end is `as_of` when given, else the last date."""
+    stamps = pd.to_datetime(dates, errors="coerce")
+    first = stamps.min()
+    last = pd.Timestamp(as_of) if as_of is not None and not pd.isna(as_of) else stamps.max()
+    if pd.notna(first) and pd.notna(last) and last < stamps.max():
+        last = stamps.max()  # never cut a mark off
+    return first, last
+
+
 # --- Watermelons, Stalled & reverted, The edges --------------------------------------------
 
 ALL_LABEL = "All initiatives"
@@ -146,8 +187,6 @@ STATUS_BAND_OPACITY = 0.18  # faint enough that the usage line stays the figure
 FRAME_HEIGHT = 160
 SMALL_HEIGHT = 200
 EVIDENCE_HEIGHT = 260
-# Share of the value axis kept free to the right of the longest bar for its label.
-LABEL_ROOM = 0.45
 TEXT_COLOR = "#333333"
 
 
@@ -178,18 +217,14 @@ def survival_bars(
         rows.append({"group": name, "measure": ALL_LABEL, "count": total, "label": label})
         rows.append({"group": name, "measure": ADOPTED_LABEL, "count": adopted, "label": ""})
     long = pd.DataFrame(rows, columns=["group", "measure", "count", "label"])
-    largest = max(1, int(long["count"].max())) if len(long) else 1
     scale = alt.Scale(
         domain=[ALL_LABEL, ADOPTED_LABEL],
         range=[theme.MUTED, theme.VERDICT_COLORS[schema.Verdict.ADOPTED]],
     )
     y = alt.Y("group:N", title=None, sort=order)  # the groups name themselves
-    x = alt.X(
-        "count:Q",
-        title="Initiatives",
-        stack=None,
-        scale=alt.Scale(domain=[0, largest * (1 + LABEL_ROOM)], nice=False),
-    )
+    # The axis ends near the longest bar; the labels past it get their room from the
+    # chart's autosize, which fits every mark.
+    x = alt.X("count:Q", title="Initiatives", stack=None, axis=axes.count_axis())
     base = alt.Chart(long, title=title)
     bars = base.mark_bar().encode(
         y=y,
@@ -212,7 +247,9 @@ def survival_bars(
         .mark_text(align="left", dx=4, color=TEXT_COLOR)
         .encode(y=y, x=x, text="label:N")
     )
-    return alt.layer(bars, labels).properties(height=bars_height(len(order)))
+    return alt.layer(bars, labels).properties(
+        height=bars_height(len(order)), usermeta=axes.rows_meta(len(order))
+    )
 
 
 def timeline(
@@ -227,12 +264,14 @@ def timeline(
     title: str,
     color_title: str | None = None,
     tooltip: list[tuple[str, str]] | None = None,
+    as_of: object = None,
 ) -> alt.Chart:
     """One bar per `category` from `start` to `end`, in the frame's order, with a text label.
 
-    A dot marks `end`, so an initiative that lived a single day still shows; the time axis
-    runs on past the last end to leave room for the labels. `tooltip` lists (column, title)
-    pairs; dates show as "2 Mar 2026".
+    A dot marks `end`, so an initiative that lived a single day still shows. The time axis
+    ends at `as_of` (else the last end); a label past it takes its room from the chart's
+    autosize. Every row is named: the chart is one BAR_HEIGHT per row tall. `tooltip` lists
+    (column, title) pairs; dates show as "2 Mar 2026".
     """
     order = frame[category].astype(str).tolist()
     tips = [
@@ -241,32 +280,30 @@ def timeline(
         else alt.Tooltip(f"{column}:N", title=name)
         for column, name in (tooltip or [(category, category)])
     ]
-    first = pd.to_datetime(frame[start]).min()
-    last = pd.to_datetime(frame[end]).max()
-    domain = alt.Undefined
-    if pd.notna(first) and pd.notna(last):
-        room = max(last - first, pd.Timedelta(days=1)) * LABEL_ROOM
-        domain = [first.isoformat(), (last + room).isoformat()]
-    x_scale = alt.Scale(domain=domain, nice=False)
+    first = pd.to_datetime(frame[start], errors="coerce").min()
+    _, last = _time_span(frame[end], as_of)
+    x_scale = axes.time_scale(first, last)
     base = alt.Chart(frame, title=title).encode(
-        y=alt.Y(f"{category}:N", title="", sort=order),
-        color=alt.Color(
-            f"{color}:N",
-            scale=scale,
-            title=color_title or color,
-            legend=alt.Legend(orient="bottom"),
-        ),
+        y=alt.Y(f"{category}:N", title="", sort=order, axis=alt.Axis(labelOverlap=False)),
         tooltip=tips,
     )
+    color_enc = alt.Color(
+        f"{color}:N", scale=scale, title=color_title or color, legend=alt.Legend(orient="bottom")
+    )
     bars = base.mark_bar(height={"band": 0.6}).encode(
-        x=alt.X(f"{start}:T", title=None, scale=x_scale, axis=alt.Axis(format="%b %Y")),
+        x=alt.X(f"{start}:T", title=None, scale=x_scale, axis=axes.time_axis(first, last)),
         x2=f"{end}:T",
+        color=color_enc,
     )
-    dots = base.mark_point(filled=True, size=POINT_SIZE).encode(x=alt.X(f"{end}:T", scale=x_scale))
+    dots = base.mark_point(filled=True, size=POINT_SIZE, opacity=1).encode(
+        x=alt.X(f"{end}:T"), color=color_enc
+    )
     text = base.mark_text(align="left", dx=7, color=TEXT_COLOR).encode(
-        x=alt.X(f"{end}:T", scale=x_scale), text=f"{label}:N"
+        x=alt.X(f"{end}:T"), text=f"{label}:N"
     )
-    return alt.layer(bars, dots, text).properties(height=bars_height(len(order)))
+    return alt.layer(bars, dots, text).properties(
+        height=bars_height(len(order)), usermeta=axes.rows_meta(len(order))
+    )
 
 
 def tally_bars(
@@ -283,13 +320,7 @@ def tally_bars(
     The count axis ticks whole numbers only (a tally of 1s must not read 0.05, 0.10, ...).
     """
     order = frame[category].astype(str).tolist()
-    largest = max(1, int(frame[value].max())) if len(frame) else 1
-    x = alt.X(
-        f"{value}:Q",
-        title=value_title,
-        scale=alt.Scale(domain=[0, largest * (1 + LABEL_ROOM)], nice=False),
-        axis=alt.Axis(tickMinStep=1, format="d"),
-    )
+    x = alt.X(f"{value}:Q", title=value_title, axis=axes.count_axis())
     base = alt.Chart(frame, title=title or alt.Undefined).encode(
         y=alt.Y(f"{category}:N", title=None, sort=order),
         x=x,
@@ -302,7 +333,9 @@ def tally_bars(
     labels = base.mark_text(align="left", dx=4, color=TEXT_COLOR).encode(
         text=alt.Text(f"{value}:Q", format=",d")
     )
-    return alt.layer(bars, labels).properties(height=bars_height(len(order)))
+    return alt.layer(bars, labels).properties(
+        height=bars_height(len(order)), usermeta=axes.rows_meta(len(order))
+    )
 
 
 def weekly_evidence(
@@ -310,6 +343,7 @@ def weekly_evidence(
     *,
     title: str = "Weekly active users",
     height: int = EVIDENCE_HEIGHT,
+    as_of: object = None,
 ) -> alt.Chart:
     """One initiative's weekly active users (metrics.initiative_weeks: week, active_users, logged).
 
@@ -323,8 +357,9 @@ def weekly_evidence(
         kind=[LOGGED_LABEL if logged else SILENT_LABEL for logged in frame["logged"]]
     )
     kinds = [LOGGED_LABEL, SILENT_LABEL]
-    x = alt.X("week:T", title=None, axis=alt.Axis(format="%d %b"))
-    y = alt.Y("active_users:Q", title="Weekly active users")
+    first, last = _time_span(frame["week"], as_of)
+    x = axes.time_x("week", first=first, last=last)
+    y = alt.Y("active_users:Q", title="Weekly active users", axis=axes.count_axis())
     line = alt.Chart(frame).mark_line(color=theme.NEUTRAL).encode(x=x, y=y)
     # Stroke and fill share one legend (same field, same title): a filled and a hollow dot.
     dots = (
@@ -360,7 +395,7 @@ def weekly_evidence(
     bands = (
         alt.Chart(frame)
         .transform_filter("isValid(datum.reported_status)")
-        .mark_rect(opacity=STATUS_BAND_OPACITY)
+        .mark_rect(opacity=STATUS_BAND_OPACITY, clip=True)
         .encode(
             x=x,
             x2="week_end:T",
@@ -457,7 +492,7 @@ def frequency_bars(
     scale = alt.Scale(domain=frequencies, range=[FREQUENCY_COLORS[f] for f in frequencies])
     base = alt.Chart(frame, title=title).encode(
         y=alt.Y(f"{category}:N", title=category_title or "", sort=order),
-        x=alt.X("count:Q", title="Answers", stack="zero"),
+        x=alt.X("count:Q", title="Answers", stack="zero", axis=axes.count_axis()),
         order=alt.Order("_rank:Q"),
         tooltip=[
             alt.Tooltip(f"{category}:N", title=category_title or category),
@@ -473,7 +508,9 @@ def frequency_bars(
         text=alt.Text("_label:N"),
         color=_text_color(f"datum.frequency === '{frequencies[0]}'"),
     )
-    return alt.layer(bars, labels).properties(height=fit_height(len(order)))
+    return alt.layer(bars, labels).properties(
+        height=fit_height(len(order)), usermeta=axes.rows_meta(len(order))
+    )
 
 
 def heatmap(
@@ -527,7 +564,7 @@ def heatmap(
     )
     rows = len(y_sort) if y_sort else max(1, frame[y].nunique())
     return alt.layer(cells, text).properties(
-        height=max(MIN_HEIGHT, HEAT_CELL * rows) + CHROME_HEIGHT
+        height=max(MIN_HEIGHT, HEAT_CELL * rows) + CHROME_HEIGHT, usermeta=axes.rows_meta(rows)
     )
 
 
@@ -539,6 +576,7 @@ def trend_lines(
     series_title: str = "Initiative",
     label: str | None = None,
     height: int = TREND_HEIGHT,
+    as_of: object = None,
 ) -> alt.Chart:
     """Weekly active users, one coloured line per `series`, each labelled at its last point.
 
@@ -546,8 +584,9 @@ def trend_lines(
     e.g. the id), one row per series and week (aggregated).
     Each line is named at its last point, so the legend colours are not the only cue.
     """
-    x = alt.X("week:T", title="Week", axis=alt.Axis(format="%b %Y"))
-    y = alt.Y("active_users:Q", title="Weekly active users")
+    first, last = _time_span(frame["week"], as_of)
+    x = axes.time_x("week", first=first, last=last, title="Week")
+    y = alt.Y("active_users:Q", title="Weekly active users", axis=axes.count_axis())
     color = alt.Color(
         f"{series}:N",
         title=series_title,
