@@ -22,6 +22,17 @@ stamp = view.stamp
 scope = fmt.plain(view.filters.describe())
 
 st.title("Overview")
+errors = portfolio.errors
+if errors:  # above every figure: an unread column changes them all
+    first = errors[0]
+    where = "" if first.message.startswith(first.cell) else f"{first.cell}: "
+    st.warning(
+        f"The sheet has {fmt.plural(len(errors), 'error')}, so the figures below may be off "
+        f"until {'it is' if len(errors) == 1 else 'they are'} fixed. First: "
+        f"{fmt.plain(where + first.message)}.",
+        icon=":material/error:",
+    )
+    st.page_link("pages/sheet_health.py", label="Fix it on Sheet health", icon=":material/healing:")
 if assessed.empty:
     st.info(f"No initiatives match {scope} as of {fmt.day(view.as_of)}.")
     st.stop()

@@ -1,8 +1,8 @@
 """Suggesting a mapping: the headers and words a sheet does not match yet, and what to map
-them to (known synonyms first, then difflib similarity), for a person to confirm.
+them to (synonyms other sheets use first, then difflib similarity), for a person to confirm.
 
 >>> suggest_for(raw)[0]                                     # doctest: +SKIP
-MappingRow(kind='column', field='team', source='agency', target='', why='known synonym')
+MappingRow(kind='column', field='team', source='agency', target='', why='often used for this')
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import re
 from collections import Counter
 
 from portfolio import schema
-from portfolio.headers import HEADER_CUTOFF, SYNONYM_SCORE, header_score
+from portfolio.headers import HEADER_CUTOFF, SYNONYM_SCORE, SYNONYM_WHY, header_score
 from portfolio.mapping import (
     COLUMN,
     DEFAULT,
@@ -78,7 +78,7 @@ def _word_score(column: schema.Column, word: str) -> tuple[str | None, float, st
     key = schema.normalize(word)
     known = VALUE_SYNONYMS.get(column.name, {}).get(key)
     if known:
-        return known, SYNONYM_SCORE, "known synonym"
+        return known, SYNONYM_SCORE, SYNONYM_WHY
     spellings = schema.vocabulary_index(column)
     matches = difflib.get_close_matches(key, list(spellings), n=1, cutoff=WORD_CUTOFF)
     if not matches:
@@ -90,9 +90,9 @@ def _word_score(column: schema.Column, word: str) -> tuple[str | None, float, st
 def suggest(portfolio: Portfolio, *, raw: RawWorkbook | None = None) -> list[MappingRow]:
     """Mapping rows for what the sheet does not match yet, most useful first.
 
-    Columns: each template column the sheet lacks, from its unknown headers (a known synonym,
-    else the most similar header above the cutoff; each header used once). Values: each
-    distinct unreadable word of a vocabulary column (from the problems), with how many cells
+    Columns: each template column the sheet lacks, from its unknown headers (a synonym other
+    sheets use, else the most similar header above the cutoff; each header used once). Values:
+    each distinct unreadable word of a vocabulary column (from the problems), with how many cells
     say it (counted over every row when `raw`, the cells it was parsed from, is given).
     Defaults: a required vocabulary column that no header fills gets its first word,
     to be checked by a person.

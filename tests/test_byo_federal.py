@@ -110,7 +110,7 @@ def test_suggestions_for_the_federal_inventory_name_its_columns_and_stage_words(
     assert stage_words == {"Pre-deployment": "Idea", "Deployed": "Adopted"}
     counts = Counter(r["development_stage"] for r in _federal_records())
     why = {r.source: r.why for r in rows if r.kind == "value" and r.field == "stage"}
-    assert why["Deployed"] == f"known synonym, {counts['Deployed']:,} cells"
+    assert why["Deployed"] == f"often used for this, {counts['Deployed']:,} cells"
 
 
 def _federal_app(tmp_path, monkeypatch):

@@ -295,8 +295,8 @@ def test_suggestions_find_columns_then_the_words_under_them(make_raw):
     }
     values = {(r.source, r.target, r.why) for r in rows if r.kind == "value"}
     assert values == {
-        ("Deployed", "Adopted", "known synonym, 1 cell"),
-        ("Pre-deployment", "Idea", "known synonym, 1 cell"),
+        ("Deployed", "Adopted", "often used for this, 1 cell"),
+        ("Pre-deployment", "Idea", "often used for this, 1 cell"),
     }  # Retired is already a synonym of Abandoned
     defaults = [(r.field, r.target) for r in rows if r.kind == "default"]
     assert defaults == [("origin", "Mandate")]
@@ -307,7 +307,11 @@ def test_word_counts_cover_every_row_not_only_the_listed_problems(make_raw):
     body = [[f"A-{i}", "x", "Ops", "Vendor", "Deployed", "2025-01-01"] for i in range(700)]
     raw = make_raw({"Initiatives": [header, *body]})
     [row] = [r for r in suggestions.suggest_for(raw) if r.kind == "value"]
-    assert (row.source, row.target, row.why) == ("Deployed", "Adopted", "known synonym, 700 cells")
+    assert (row.source, row.target, row.why) == (
+        "Deployed",
+        "Adopted",
+        "often used for this, 700 cells",
+    )
 
 
 def test_effect_and_account_of_a_mapping(make_raw):

@@ -104,7 +104,7 @@ def test_problems_rows_missing_tabs_and_stale_rows(tmp_path, monkeypatch):
 
     teams = _tables(at)["team"]
     assert teams.to_dict("records") == [
-        {"team": "Finance", "stale rows": 2, "initiatives": 2, "share stale": 1.0}
+        {"team": "Finance", "stale rows": 2, "initiatives": 2, "share stale": 100.0}
     ]
     stale = _tables(at)["row"]
     assert stale[["row", "id", "days since"]].values.tolist() == [

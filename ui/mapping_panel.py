@@ -4,7 +4,7 @@
 
 - where every Initiatives row went (rows in = rows shown + blank rows skipped);
 - the mapping in use (the sheet's Mapping tab, `[groundtruth.mapping]`, this session's);
-- suggested rows for unmatched headers and words (known synonyms, then difflib), in an
+- suggested rows for unmatched headers and words (synonyms other sheets use, then difflib), in an
   editable table: untick a row or fix its `to`;
 - the effect of the ticked rows (errors and problems before and after, columns gained);
 - the rows to paste into a Mapping tab (TSV block and CSV/TSV downloads), and a button to

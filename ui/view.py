@@ -76,7 +76,12 @@ class View:
             title=title,
             stamp=self.stamp,
             cache=self.cache_key(*extra),
+            file_name=self.export_name(key, ext="png"),
         )
+
+    def export_name(self, stem: str, *, ext: str = "csv") -> str:
+        """A download's file name in this view: 'watermelons-2026-11-23.csv' (page, as-of)."""
+        return display.export_name(stem, self.as_of, ext=ext)
 
     def memo(self, name: str, compute: Callable[[], T], *extra: Hashable) -> T:
         """`compute()` once per signature (and `extra`) for every viewer; every run if None.
