@@ -85,7 +85,7 @@ def _parts(con, path: Path, *, any_app_only: bool) -> tuple[list[Part], str]:
     refreshed = con.execute(
         f"SELECT string_agg(DISTINCT trim({ident(refresh)}), '+' ORDER BY trim({ident(refresh)})) "
         f"FROM {source_sql}"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     return parts, refreshed or path.stem
 
 

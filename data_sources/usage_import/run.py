@@ -37,7 +37,7 @@ SHOWN_ROWS = 40
 class ImportResult:
     """What a run counted, what it left out and where it wrote (nothing when `dry_run`)."""
 
-    rows: list[WeekRow]
+    counted: list[tuple[str, dt.date, int]]  # (initiative_id, Monday, users), sorted
     unmatched: list[Unmatched]
     source: str
     where: str
@@ -46,6 +46,11 @@ class ImportResult:
     no_user: int = 0
     no_time: int = 0
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def rows(self) -> list[WeekRow]:
+        """The rows written (or, with --dry-run, that would be), each with its source."""
+        return [WeekRow(i, week, n, self.source) for i, week, n in self.counted]
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -62,13 +67,14 @@ class ImportResult:
     def describe(self) -> list[str]:
         """The run in lines for a terminal."""
         verb = "Wrote" if self.written else "Would write"
-        lines = [f"{verb} {len(self.rows)} row(s) with source {self.source} to {self.where}."]
+        n = len(self.counted)
+        lines = [f"{verb} {n} row(s) with source {self.source} to {self.where}."]
         lines += [
-            f"  {r.initiative_id:<12} week of {r.week.isoformat()}  {r.active_users:>7,} users"
-            for r in self.rows[:SHOWN_ROWS]
+            f"  {i:<12} week of {week.isoformat()}  {users:>7,} users"
+            for i, week, users in self.counted[:SHOWN_ROWS]
         ]
-        if len(self.rows) > SHOWN_ROWS:
-            lines.append(f"  … and {len(self.rows) - SHOWN_ROWS} more (--json lists them all)")
+        if n > SHOWN_ROWS:
+            lines.append(f"  … and {n - SHOWN_ROWS} more (--json lists them all)")
         for u in self.unmatched:
             lines.append(f"Not imported: {u.events:,} event(s) for {u.value!r}: add {u.hint}")
         if self.no_user:
@@ -164,20 +170,18 @@ def import_usage(
     finally:
         con.close()
     label = source_label(kind, source, name)
-    rows = sorted(
-        (WeekRow(iid, week, users, label) for (iid, week), users in counts.users.items()),
-        key=lambda r: (r.initiative_id, r.week),
-    )
     where = _where(spec, data_dir)
     written = False
-    if rows and not dry_run:
+    if counts.users and not dry_run:
         if spec.kind == GSHEETS and spec.gsheets is not None:
+            rows = [WeekRow(i, week, n, label) for i, week, n in counts.users]
             store.write_sheet(rows, spec.gsheets)
         else:
-            store.write_local(rows, data_dir=data_dir or data_store.data_root(), key=_key(spec))
+            directory = data_dir or data_store.data_root()
+            store.write_local(counts.users, label, data_dir=directory, key=_key(spec))
         written = True
     return ImportResult(
-        rows=rows,
+        counted=counts.users,
         unmatched=counts.unmatched,
         source=label,
         where=where,
