@@ -119,7 +119,7 @@ def probe(path_name: str, file: Path, book: Path) -> dict[str, Any]:
         rows = len(
             con.execute(
                 f"SELECT initiative_id, date_trunc('week', CAST(timestamp AS TIMESTAMPTZ)), "
-                f'COUNT(DISTINCT "user") FROM {reader}(\'{file}\') GROUP BY ALL'
+                f"COUNT(DISTINCT \"user\") FROM {reader}('{file}') GROUP BY ALL"
             ).fetchall()
         )
         seconds = time.perf_counter() - started
@@ -172,18 +172,26 @@ def run_import_bench(*, quick: bool = False, log: Callable[[str], None] | None =
             for path_name in PATHS:
                 say(f"import: {path_name} on {fmt}")
                 data_dir = Path(folder) / f"data-{fmt}-{path_name}"
-                figures[f"{path_name}_{fmt}"] = _child(path_name, files[fmt], files["book"], data_dir)
+                figures[f"{path_name}_{fmt}"] = _child(
+                    path_name, files[fmt], files["book"], data_dir
+                )
     ours, theirs = figures["ours_parquet"], figures["duckdb_parquet"]
     figures["ours_vs_duckdb_parquet"] = round(ours["seconds"] / theirs["seconds"], 2)
     figures["ours_vs_duckdb_csv"] = round(
         figures["ours_csv"]["seconds"] / figures["duckdb_csv"]["seconds"], 2
     )
     figures["budgets"] = {
-        "parquet_s": ours["seconds"] <= BUDGET_PARQUET_S,
-        "vs_duckdb": figures["ours_vs_duckdb_parquet"] <= BUDGET_VS_DUCKDB,
-        "peak_mb": max(figures[f"ours_{f}"]["peak_rss_mb"] for f in FORMATS) < BUDGET_PEAK_MB,
         "same_rows": len({figures[f"{p}_{f}"]["rows"] for p in PATHS for f in FORMATS}) == 1,
     }
+    if not quick:  # on 20,000 events the fixed costs (start-up, the workbook) are the figure
+        figures["budgets"].update(
+            {
+                "parquet_s": ours["seconds"] <= BUDGET_PARQUET_S,
+                "vs_duckdb": figures["ours_vs_duckdb_parquet"] <= BUDGET_VS_DUCKDB,
+                "peak_mb": max(figures[f"ours_{f}"]["peak_rss_mb"] for f in FORMATS)
+                < BUDGET_PEAK_MB,
+            }
+        )
     return figures
 
 
