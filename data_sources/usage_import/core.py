@@ -228,9 +228,18 @@ class Counts:
     last: dt.datetime | None = None
 
 
-def weekly_counts(con, parts: Sequence[Part], keys: KeyMap) -> Counts:
-    """Distinct users per initiative and Monday-week over all parts, in one DuckDB query.
+class Retype(Exception):
+    """A typed read met a value of another type (a CSV column sniffed as timestamps holds
+    text further down): read the file again as text to name the row."""
 
+
+def weekly_counts(con, parts: Sequence[Part], keys: KeyMap) -> Counts:
+    """Distinct users per initiative and Monday-week over all parts.
+
+    Two queries: what was read per value (cheap, no DISTINCT; the values are matched to
+    initiatives in Python, a few thousand at most), then the weekly distinct users alone,
+    joined on the exact values that matched, so DuckDB runs its fastest COUNT(DISTINCT) plan
+    (other aggregates beside it make it about twice as slow) and folds no text per event.
     Raises BadUsageFile naming the file, row and column of the first unreadable time.
     """
     selects = [
@@ -239,72 +248,85 @@ def weekly_counts(con, parts: Sequence[Part], keys: KeyMap) -> Counts:
         + (f" WHERE {p.time} IS NOT NULL OR {p.bad}" if p.blank_is_nothing else "")
         for i, p in enumerate(parts)
     ]
-    events = " UNION ALL ".join(selects)
-    if keys.everything_to is not None:
-        iid = literal(keys.everything_to)
-        joined = f"FROM ({events}) e"
-    else:
-        import pyarrow as pa
-
-        table = pa.table(
-            {"k": list(keys.table), "iid": list(keys.table.values())},
-            schema=pa.schema([("k", pa.string()), ("iid", pa.string())]),
-        )
-        con.register("keymap", table)
-        iid = "m.iid"
-        joined = f"FROM ({events}) e LEFT JOIN keymap m ON m.k = lower(trim(e.k))"
-    # What was read, per value that matched nothing (one group for all that matched):
-    # cheap, no DISTINCT. Then the weekly distinct users alone, so DuckDB runs its fastest
-    # COUNT(DISTINCT) plan (other aggregates beside it make it about twice as slow).
+    events = f"({' UNION ALL '.join(selects)}) e"
     totals_sql = f"""
-        SELECT CASE WHEN {iid} IS NULL THEN e.k END AS unmatched, {iid} IS NULL AS missing,
-               count(*) AS events,
+        SELECT e.k, count(*) AS events,
                count(*) FILTER (WHERE e.bad) AS bad,
                count(*) FILTER (WHERE e.u IS NULL AND e.t IS NOT NULL) AS no_user,
                count(*) FILTER (WHERE e.t IS NULL AND NOT e.bad) AS no_time,
                min(e.t) AS first, max(e.t) AS last,
                min(e.f) FILTER (WHERE e.bad) AS bad_file
-        {joined}
-        GROUP BY ALL
+        FROM {events}
+        GROUP BY e.k
     """
-    try:
-        groups = con.execute(totals_sql).fetchall()
-    except Exception as error:  # duckdb.Error: the file is named in our words
-        raise duckdb_failure(_failing_part(parts, error), error) from None
-    bad_files = [g[8] for g in groups if g[3]]
+    groups = _run(con, parts, totals_sql)
+    bad_files = [g[7] for g in groups if g[2]]
     if bad_files:
         raise _bad_time(con, parts[min(bad_files)])
     out = Counts(
-        events=sum(g[2] for g in groups),
-        no_user=sum(g[4] for g in groups),
-        no_time=sum(g[5] for g in groups),
-        first=min((g[6] for g in groups if g[6] is not None), default=None),
-        last=max((g[7] for g in groups if g[7] is not None), default=None),
+        events=sum(g[1] for g in groups),
+        no_user=sum(g[3] for g in groups),
+        no_time=sum(g[4] for g in groups),
+        first=min((g[5] for g in groups if g[5] is not None), default=None),
+        last=max((g[6] for g in groups if g[6] is not None), default=None),
     )
-    inner = joined.replace("LEFT JOIN", "JOIN")
+    if keys.everything_to is not None:
+        matched = {g[0]: keys.everything_to for g in groups}
+    else:
+        matched = {g[0]: keys.table.get(fold(g[0])) for g in groups if g[0] is not None}
+        matched = {k: v for k, v in matched.items() if v is not None}
+    unmatched = {g[0]: g[1] for g in groups if g[0] not in matched}
+    out.unmatched = _listed(unmatched, keys)
+    if not matched:
+        return out
+    if keys.everything_to is not None:
+        iid, joined = literal(keys.everything_to), f"FROM {events}"
+    else:
+        import pyarrow as pa
+
+        table = pa.table(
+            {"k": list(matched), "iid": list(matched.values())},
+            schema=pa.schema([("k", pa.string()), ("iid", pa.string())]),
+        )
+        con.register("keymap", table)
+        iid, joined = "m.iid", f"FROM {events} JOIN keymap m ON m.k = e.k"
     weekly_sql = f"""
         SELECT {iid} AS iid, CAST(date_trunc('week', e.t) AS DATE) AS week,
                CAST(count(DISTINCT e.u) AS INTEGER) AS users
-        {inner}
+        {joined}
         WHERE e.t IS NOT NULL AND e.u IS NOT NULL
         GROUP BY ALL ORDER BY 1, 2
     """
+    out.users = _run(con, parts, weekly_sql)
+    return out
+
+
+def _run(con, parts: Sequence[Part], sql: str) -> list[tuple]:
     try:
-        out.users = con.execute(weekly_sql).fetchall()
-    except Exception as error:  # duckdb.Error
+        return con.execute(sql).fetchall()
+    except Exception as error:  # duckdb.Error: the file is named in our words
+        if "Could not convert" in str(error) or "Conversion Error" in str(error):
+            raise Retype() from None
         raise duckdb_failure(_failing_part(parts, error), error) from None
-    unmatched = {g[0]: g[2] for g in groups if g[1]}
-    # One entry per value as compared (case and spaces aside), shown as most often written.
+
+
+def _listed(unmatched: dict[str | None, int], keys: KeyMap) -> list[Unmatched]:
+    """Values that matched nothing: one per value as compared (case and spaces aside), shown
+    as most often written, most events first."""
     spelled: dict[str, dict[str | None, int]] = {}
     for key, n in unmatched.items():
         spelled.setdefault(fold(key) if key is not None else "", {})[key] = int(n)
     listed = []
     for spellings in spelled.values():
         key = max(spellings, key=lambda k: (spellings[k], str(k)))
-        shown_as = key if key is not None and key.strip() else NONE
-        listed.append(Unmatched(shown_as, sum(spellings.values()), keys.hint(key)))
-    out.unmatched = sorted(listed, key=lambda u: (-u.events, u.value))
-    return out
+        # a value that reads like an address is a user in the wrong column: never shown
+        if key is not None and "@" in key:
+            shown_as, hint = shown(key), "check the file: this column holds addresses, not tools"
+        else:
+            shown_as = key if key is not None and key.strip() else NONE
+            hint = keys.hint(key)
+        listed.append(Unmatched(shown_as, sum(spellings.values()), hint))
+    return sorted(listed, key=lambda u: (-u.events, u.value))
 
 
 def _failing_part(parts: Sequence[Part], error: Exception) -> Path:

@@ -20,6 +20,7 @@ from data_sources.usage_import import copilot, events, m365, store
 from data_sources.usage_import.core import (
     Counts,
     KeyMap,
+    Retype,
     Unmatched,
     WeekRow,
     connect,
@@ -75,8 +76,14 @@ class ImportResult:
         ]
         if n > SHOWN_ROWS:
             lines.append(f"  … and {n - SHOWN_ROWS} more (--json lists them all)")
-        for u in self.unmatched:
+        for u in self.unmatched[:SHOWN_ROWS]:
             lines.append(f"Not imported: {u.events:,} event(s) for {u.value!r}: add {u.hint}")
+        if len(self.unmatched) > SHOWN_ROWS:
+            rest = self.unmatched[SHOWN_ROWS:]
+            lines.append(
+                f"Not imported: {sum(u.events for u in rest):,} event(s) for {len(rest)} more "
+                "values (--json lists them all)"
+            )
         if self.no_user:
             lines.append(f"Not counted: {self.no_user:,} event(s) without a user.")
         if self.no_time:
@@ -155,8 +162,7 @@ def import_usage(
     notes: list[str] = []
     try:
         if fmt == EVENTS:
-            parts = events.event_parts(con, files, need_key=keys.everything_to is None)
-            counts = weekly_counts(con, parts, keys)
+            counts = _event_counts(con, files, keys)
             kind, name = EVENTS, default_name(files)
             notes += _partial_notes(counts)
         elif fmt == GITHUB_COPILOT:
@@ -191,6 +197,25 @@ def import_usage(
         no_time=counts.no_time,
         notes=notes,
     )
+
+
+def _event_counts(con, files: list[Path], keys: KeyMap) -> Counts:
+    """Counted with the columns' own types; if a value does not fit its column's type, read
+    again as text, which names the row."""
+    need_key = keys.everything_to is None
+    try:
+        return weekly_counts(con, events.event_parts(con, files, need_key=need_key), keys)
+    except Retype:
+        pass
+    try:
+        parts = events.event_parts(con, files, need_key=need_key, text=True)
+        return weekly_counts(con, parts, keys)
+    except Retype:
+        raise BadUsageFile(
+            title=f"{default_name(files)}: a value does not fit its column (a time that is "
+            "not one, or text among numbers)",
+            what_to_do="Check the file's time column; nothing was written.",
+        ) from None
 
 
 def _key(spec: SourceSpec) -> str:
