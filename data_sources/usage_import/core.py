@@ -39,6 +39,7 @@ def connect():  # -> duckdb.DuckDBPyConnection
         config={"temp_directory": "", "memory_limit": MEMORY_LIMIT, "threads": THREADS},
     )
     con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET enable_progress_bar = false")  # the terminal shows our lines only
     return con
 
 
@@ -244,7 +245,8 @@ def weekly_counts(con, parts: Sequence[Part], keys: KeyMap) -> Counts:
     """
     selects = [
         f"SELECT {i} AS f, CAST({p.key} AS VARCHAR) AS k, {p.time} AS t, {p.bad} AS bad, "
-        f"NULLIF(trim(CAST({p.user} AS VARCHAR)), '') AS u FROM {p.source_sql}"
+        # users compared as written (trimming every one costs a fifth of the count)
+        f"NULLIF(CAST({p.user} AS VARCHAR), '') AS u FROM {p.source_sql}"
         + (f" WHERE {p.time} IS NOT NULL OR {p.bad}" if p.blank_is_nothing else "")
         for i, p in enumerate(parts)
     ]
@@ -279,6 +281,22 @@ def weekly_counts(con, parts: Sequence[Part], keys: KeyMap) -> Counts:
     out.unmatched = _listed(unmatched, keys)
     if not matched:
         return out
+    where = "WHERE e.t IS NOT NULL AND e.u IS NOT NULL"
+    week = "CAST(date_trunc('week', e.t) AS DATE)"
+    if keys.everything_to is None and len(set(matched.values())) == len(matched):
+        # Each initiative has one value (the usual case): DuckDB's own query, by value; the
+        # values are named by their initiatives here (those of unmatched values dropped).
+        by_value = _run(
+            con,
+            parts,
+            f"SELECT e.k, {week} AS week, CAST(count(DISTINCT e.u) AS INTEGER) "
+            f"FROM {events} {where} GROUP BY ALL ORDER BY 1, 2",
+        )
+        counted = [(matched[k], w, n) for k, w, n in by_value if k in matched]
+        if any(k != i for k, i in matched.items()):
+            counted.sort()
+        out.users = counted
+        return out
     if keys.everything_to is not None:
         iid, joined = literal(keys.everything_to), f"FROM {events}"
     else:
@@ -290,11 +308,11 @@ def weekly_counts(con, parts: Sequence[Part], keys: KeyMap) -> Counts:
         )
         con.register("keymap", table)
         iid, joined = "m.iid", f"FROM {events} JOIN keymap m ON m.k = e.k"
+    # Several values for one initiative (or --initiative): counted by initiative, so a
+    # person seen under two values is one person.
     weekly_sql = f"""
-        SELECT {iid} AS iid, CAST(date_trunc('week', e.t) AS DATE) AS week,
-               CAST(count(DISTINCT e.u) AS INTEGER) AS users
-        {joined}
-        WHERE e.t IS NOT NULL AND e.u IS NOT NULL
+        SELECT {iid} AS iid, {week} AS week, CAST(count(DISTINCT e.u) AS INTEGER) AS users
+        {joined} {where}
         GROUP BY ALL ORDER BY 1, 2
     """
     out.users = _run(con, parts, weekly_sql)
