@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import auth, filters, presentation, shell
+from ui import auth, filters, page_list, presentation, shell
 
 st.set_page_config(
     page_title="Ground Truth",
@@ -17,16 +17,7 @@ st.set_page_config(
     initial_sidebar_state="collapsed" if filters.present_from_url() else "auto",
 )
 
-PAGES = [
-    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-    st.Page("pages/watermelons.py", title="Watermelons", icon=":material/nutrition:"),
-    st.Page("pages/stalled.py", title="Stalled & reverted", icon=":material/history:"),
-    st.Page("pages/edges.py", title="The edges", icon=":material/explore:"),
-    st.Page("pages/daily_tools.py", title="Daily tools", icon=":material/handyman:"),
-    st.Page("pages/trends.py", title="Trends", icon=":material/trending_up:"),
-    st.Page("pages/sheet_health.py", title="Sheet health", icon=":material/healing:"),
-    st.Page("pages/check_in.py", title="Check in", icon=":material/edit_note:"),
-]
+PAGES = [st.Page(p.path, title=p.title, icon=p.icon, default=p.default) for p in page_list.PAGES]
 
 # Sign-in (when configured) comes before anything else: no page or sheet data without it.
 auth.require_access(present=filters.present_from_url())

@@ -1,13 +1,15 @@
 """Ground Truth from a terminal: doctor, verdicts and the other commands.
 
-    python cli.py doctor [--source SRC] [--json]
-    python cli.py verdicts [--source SRC] [--as-of YYYY-MM-DD] [--json]
+    python cli.py doctor [--source SRC] [--json] [--allow-stale]
+    python cli.py verdicts [--source SRC] [--as-of YYYY-MM-DD] [--json] [--allow-stale]
     python cli.py check-in --initiative ID --status S --stage S [--active-users N]
                            [--note TEXT] [--author NAME] [--source SRC]
     python cli.py outbox [--send] [--source SRC]
     python cli.py template OUT.xlsx [--force]
     python cli.py init-sheet [--dry-run]
     python cli.py history record [--as-of YYYY-MM-DD] [--source SRC] [--backfill]
+    python cli.py digest [--as-of YYYY-MM-DD] [--source SRC] [--out FILE.md|FILE.html]
+                         [--send] [--force]
     python cli.py slide --out FILE.png [--source SRC] [--as-of YYYY-MM-DD]
     python cli.py bench [--quick] [--json] [--size NAME] [--case workbook|import] [--out FILE]
     python cli.py import-usage FILE [FILE …] --format {events,github-copilot,m365-copilot}
@@ -17,45 +19,132 @@
 `--source` takes what GROUNDTRUTH_SOURCE takes: a path to an .xlsx file, a CSV file or a
 folder of CSV files, `gsheets` or `sample`. Without it the source is chosen as the app
 chooses it, reading `.streamlit/secrets.toml` from the working directory.
-Bad input is reported in words and an exit code, never a traceback.
+Bad input is reported in words and an exit code, never a traceback. Everything printed goes
+through portfolio.text.escape: a cell's ESC, BEL or line break reaches the terminal as
+`\u001b`, `\u0007` or `\n`, never as itself.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import TextIO
+
+from portfolio.text import escape, escape_lines
 
 EXIT_OK = 0
-EXIT_PROBLEMS = 1  # doctor found an error in the sheet
+EXIT_PROBLEMS = 1  # the sheet has an error (doctor; verdicts say so too)
 EXIT_USAGE = 2  # bad arguments or a source that cannot be read
-EXIT_STILL_PENDING = 3  # outbox --send: check-ins still wait (the sheet failed again)
+EXIT_STILL_PENDING = 3  # outbox --send, digest --send: check-ins or digests still wait
+EXIT_RENDER = 4  # slide: the image could not be drawn (the message says why)
 
 
 class CommandError(Exception):
     """A failure to report in one line, with the fix, and exit non-zero."""
 
 
-def _read_portfolio(source: str | None):
-    """Read and parse the workbook the way the app does, without Streamlit."""
-    return _read_spec_and_portfolio(source)[1]
+class _Escaped:
+    """A text stream that writes every control character as an escape, line breaks aside."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(escape_lines(text))
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
 
 
-def _read_spec_and_portfolio(source: str | None):  # -> (SourceSpec, Portfolio)
+@contextlib.contextmanager
+def _escaped_output() -> Iterator[None]:
+    """stdout and stderr escaped (see _Escaped) while a command runs, whoever prints."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Escaped(sys.stdout), _Escaped(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def _cell(value: object) -> str:
+    """Sheet text on one line of a report: its line breaks too shown as escapes."""
+    return escape(str(value))
+
+
+def _read_portfolio(source: str | None, *, allow_stale: bool | None = None, notices=None):
+    """Read and parse the workbook the way the app does, without Streamlit.
+
+    `allow_stale` is None for a command without --allow-stale (the source or an error);
+    otherwise a source that fails falls back to its last good copy when it is True, and the
+    error names that copy and its age when it is False. `notices` gets the copy's age.
+    """
+    return _read_spec_and_portfolio(source, allow_stale=allow_stale, notices=notices)[1]
+
+
+def _read_raw(spec, *, allow_stale: bool | None, notices):  # -> RawWorkbook
+    """The source's workbook; or, when it fails, its last good copy as `allow_stale` says."""
+    import datetime as dt
+
+    from data_sources.loader import format_age, load_workbook, read_source
+
+    if allow_stale is None:
+        return read_source(spec)
+    started = dt.datetime.now(dt.UTC)
+    result = load_workbook(spec)  # reads, and keeps the copy fresh as the app does
+    if result.error is not None and not result.from_snapshot:
+        raise result.error
+    if not result.from_snapshot:
+        return result.raw
+    copy = result.raw
+    if copy.fetched_at >= started:
+        # The sheet was read; only the usage from SQL ([connections.usage]) is old or missing.
+        if not allow_stale:
+            raise CommandError(
+                f"{result.error.message} Add --allow-stale to go on with the usage's last good "
+                "copy, if any."
+            )
+        print(result.notice, file=notices or sys.stdout)
+        return copy
+    age = format_age(dt.datetime.now(dt.UTC) - copy.fetched_at)
+    when = f"{age} ({copy.fetched_at.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC)"
+    if not allow_stale:
+        raise CommandError(
+            f"{result.error.message} The last good copy of this source, read {when}, is kept "
+            "here: add --allow-stale to use it."
+        )
+    print(
+        f"Using the last good copy, read {when}: the source could not be read now. "
+        f"{result.error.message}",
+        file=notices or sys.stdout,
+    )
+    return copy
+
+
+def _read_spec_and_portfolio(
+    source: str | None, *, allow_stale: bool | None = None, notices=None
+):  # -> (SourceSpec, Portfolio)
     from data_sources.config import read_secrets, resolve_source
     from data_sources.errors import SourceError
-    from data_sources.loader import read_source
     from portfolio.mapping import from_secrets
     from portfolio.parse import parse_workbook
 
     try:
         secrets = read_secrets()
         spec = resolve_source(secrets=secrets, override=source)
-        raw = read_source(spec)
+        raw = _read_raw(spec, allow_stale=allow_stale, notices=notices)
     except SourceError as error:  # settings that cannot work, too: a message, not a traceback
         raise CommandError(str(error)) from None
     return spec, parse_workbook(raw, mapping=from_secrets(secrets))
+
+
+def _stale_args(args: argparse.Namespace) -> dict:
+    """--allow-stale, and where the copy's age goes: stderr when stdout is JSON."""
+    return {"allow_stale": args.allow_stale, "notices": sys.stderr if args.json else sys.stdout}
 
 
 def _json_default(value: object) -> object:
@@ -72,7 +161,7 @@ def _json_default(value: object) -> object:
 
 def cmd_doctor(args: argparse.Namespace) -> int:
     """Rows read per tab and every problem with its A1 reference; exit 1 on an error."""
-    portfolio = _read_portfolio(args.source)
+    portfolio = _read_portfolio(args.source, **_stale_args(args))
     problems = portfolio.problems
     if args.json:
         report = {
@@ -94,27 +183,29 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         }
         print(json.dumps(report, indent=2, default=_json_default, ensure_ascii=False))
     else:
-        print(f"Source: {portfolio.origin}")
+        print(f"Source: {_cell(portfolio.origin)}")
         for tab, count in portfolio.rows_read.items():
             blank = portfolio.blank_rows.get(tab, 0)
             skipped = f" ({blank} blank skipped)" if blank else ""
-            print(f"  {tab:<12} {count:>7,} rows{skipped}")
+            print(f"  {_cell(tab):<12} {count:>7,} rows{skipped}")
         for tab, columns in portfolio.unknown_columns.items():
             if columns:
-                print(f"  {tab}: unknown columns kept: {', '.join(columns)}")
+                print(f"  {_cell(tab)}: unknown columns kept: {_cell(', '.join(columns))}")
         if not problems:
             print("No problems: every cell was read.")
         for p in problems:
-            fix = f" — {p.fix}" if p.fix else ""
-            print(f"{p.severity.upper():<7} {p.cell}: {p.message}{fix}")
+            fix = f" — {_cell(p.fix)}" if p.fix else ""
+            print(f"{p.severity.upper():<7} {_cell(p.cell)}: {_cell(p.message)}{fix}")
         errors = len(portfolio.errors)
         print(f"{len(problems)} problems, {errors} errors.")
     return EXIT_PROBLEMS if portfolio.errors else EXIT_OK
 
 
+# `name` falls back to the id, then the sheet row; `label` tells repeated names apart.
 VERDICT_FIELDS = (
     "id",
     "name",
+    "label",
     "team",
     "reported_status",
     "stage",
@@ -140,7 +231,7 @@ def cmd_verdicts(args: argparse.Namespace) -> int:
     """One verdict per initiative with its reasons; JSON or a readable table."""
     from portfolio.evidence import assess
 
-    portfolio = _read_portfolio(args.source)
+    portfolio = _read_portfolio(args.source, **_stale_args(args))
     assessed = assess(portfolio, as_of=_as_of(args))
     records = [
         {**{f: row[f] for f in VERDICT_FIELDS}, "reasons": list(row["reasons"])}
@@ -148,17 +239,34 @@ def cmd_verdicts(args: argparse.Namespace) -> int:
     ]
     if args.json:
         print(json.dumps(records, indent=2, default=_json_default, ensure_ascii=False))
+    else:
+        for r in records:
+            flag = " WATERMELON" if r["watermelon"] else ""
+            status = r["reported_status"] if isinstance(r["reported_status"], str) else "—"
+            ident = r["id"] if isinstance(r["id"], str) else "—"
+            team = r["team"] if isinstance(r["team"], str) else "—"
+            print(
+                f"{_cell(ident):<10} {r['verdict']:<9} {_cell(status):<6} {r['evidence']:<9} "
+                f"{_cell(team)}: {_cell(r['label'])}{flag}"
+            )
+            for reason in r["reasons"]:
+                print(f"{'':<12}- {_cell(reason)}")
+    return _sheet_errors(portfolio)
+
+
+def _sheet_errors(portfolio) -> int:
+    """Say on stderr when the sheet has errors (the figures may be off); doctor's exit code."""
+    errors = portfolio.errors
+    if not errors:
         return EXIT_OK
-    for r in records:
-        flag = " WATERMELON" if r["watermelon"] else ""
-        status = r["reported_status"] if isinstance(r["reported_status"], str) else "—"
-        print(
-            f"{r['id']:<10} {r['verdict']:<9} {status:<6} {r['evidence']:<9} "
-            f"{r['team']}: {r['name']}{flag}"
-        )
-        for reason in r["reasons"]:
-            print(f"{'':<12}- {reason}")
-    return EXIT_OK
+    first = errors[0]
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    print(
+        f"error: the sheet has {len(errors)} error(s), so these verdicts may be off: "
+        f"{first.cell}: {first.message}{more}. `python cli.py doctor` lists each with its fix.",
+        file=sys.stderr,
+    )
+    return EXIT_PROBLEMS
 
 
 def _known_ids(spec) -> set[str] | None:
@@ -196,6 +304,9 @@ def cmd_check_in(args: argparse.Namespace) -> int:
         raise CommandError(str(error)) from None
     if known is None:
         print("warning: the initiative ids could not be read, so the id was not checked.")
+    left_out = checkins.removed_notice(note=args.note, author=args.author)
+    if left_out:
+        print(f"note: {left_out}")
     print(f"checkin_id: {checkin.checkin_id}")
     print(f"status: {delivery.status} ({delivery.where})")
     if delivery.error is not None:
@@ -220,11 +331,11 @@ def cmd_outbox(args: argparse.Namespace) -> int:
         for entry in waiting:
             c = entry.item
             print(
-                f"  {c.checkin_id}  {c.initiative_id}  {c.reported_status}/{c.stage}  "
-                f"queued {entry.queued_at}, {entry.attempts} attempt(s)"
+                f"  {_cell(c.checkin_id)}  {_cell(c.initiative_id)}  {c.reported_status}/"
+                f"{c.stage}  queued {entry.queued_at}, {entry.attempts} attempt(s)"
             )
             if entry.last_error:
-                print(f"      last error: {entry.last_error}")
+                print(f"      last error: {_cell(entry.last_error)}")
         if not args.send or not waiting:
             return EXIT_OK
         report = checkins.send_pending(spec)
@@ -318,12 +429,79 @@ def cmd_history_record(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+DIGEST_FORMATS = {".md": "markdown", ".html": "html"}
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    """The weekly digest: printed, written to --out, or with --send recorded to StatusHistory
+    and sent once per week on each channel of [groundtruth.digest]."""
+    from pathlib import Path
+
+    from data_sources import store
+    from data_sources.config import read_secrets
+    from data_sources.errors import SourceError
+    from data_sources.history import record_history
+    from notify.delivery import deliver
+    from notify.settings import digest_settings
+    from portfolio.digest import weekly_digest
+    from portfolio.evidence import assess
+    from ui.digest_text import render
+
+    out = Path(args.out) if args.out else None
+    if out is not None and out.suffix.lower() not in DIGEST_FORMATS:
+        raise CommandError(f'--out "{args.out}" must end in .md or .html.')
+    if out is not None and not out.parent.exists():
+        raise CommandError(f'The folder "{out.parent}" does not exist: create it or pick another.')
+    try:
+        settings = digest_settings(read_secrets())
+    except SourceError as error:
+        raise CommandError(str(error)) from None
+    if args.send and not settings.channels:
+        raise CommandError(
+            "--send has nowhere to send: set webhook_url or smtp_host (with from and to) "
+            "under [groundtruth.digest] in .streamlit/secrets.toml."
+        )
+    spec, portfolio = _read_spec_and_portfolio(args.source)
+    as_of = _as_of(args) or portfolio.as_of
+    assessed = assess(portfolio, as_of=as_of)
+    if args.send:  # this week becomes the baseline of the next digest
+        try:
+            print(record_history(spec, assessed, as_of=as_of, portfolio=portfolio).describe())
+        except SourceError as error:
+            print(f"warning: this week was not recorded in StatusHistory: {error}")
+    digest = weekly_digest(
+        portfolio,
+        as_of=as_of,
+        public_url=settings.public_url,
+        names=settings.names,
+        assessed=assessed,
+    )
+    message = render(digest)
+    if out is not None:
+        text = getattr(message, DIGEST_FORMATS[out.suffix.lower()])
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise CommandError(f"Cannot write {out} ({exc.strerror or exc}).") from None
+        print(f"Wrote {out}: {message.subject}")
+    if not args.send:
+        if out is None:
+            print(message.text, end="")
+        return EXIT_OK
+    try:
+        report = deliver(message, settings, key=store.target_key(spec), force=args.force)
+    except SourceError as error:
+        raise CommandError(str(error)) from None
+    print("\n".join(report.describe()))
+    return EXIT_STILL_PENDING if report.waiting else EXIT_OK
+
+
 def cmd_slide(args: argparse.Namespace) -> int:
     """The one-slide PNG (1920x1080) for a board deck, with no names of people."""
     from pathlib import Path
 
     from portfolio.redact import presented_verdicts
-    from ui import slide
+    from ui import rendering, slide
 
     out = Path(args.out)
     if out.suffix.lower() != ".png":
@@ -333,7 +511,11 @@ def cmd_slide(args: argparse.Namespace) -> int:
     portfolio = _read_portfolio(args.source)
     as_of = _as_of(args) or portfolio.as_of
     assessed = presented_verdicts(portfolio, as_of=as_of)
-    png = slide.render(assessed, as_of=as_of)
+    try:
+        png = slide.render(assessed, as_of=as_of)
+    except rendering.RenderError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_RENDER
     out.write_bytes(png)
     width, height = slide.png_size(png)
     print(f"Wrote {out} ({width}x{height}), as of {as_of:%Y-%m-%d}.")
@@ -404,6 +586,14 @@ def _add_source(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_allow_stale(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--allow-stale",
+        action="store_true",
+        help="when the source cannot be read, use its last good copy and say how old it is",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cli.py", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -411,12 +601,14 @@ def build_parser() -> argparse.ArgumentParser:
     doctor = commands.add_parser("doctor", help="check the workbook cell by cell")
     _add_source(doctor)
     doctor.add_argument("--json", action="store_true", help="print a JSON report")
+    _add_allow_stale(doctor)
     doctor.set_defaults(handler=cmd_doctor)
 
     verdicts = commands.add_parser("verdicts", help="each initiative's verdict and reasons")
     _add_source(verdicts)
     verdicts.add_argument("--as-of", help="compute as of this date (YYYY-MM-DD)")
     verdicts.add_argument("--json", action="store_true", help="print a JSON array")
+    _add_allow_stale(verdicts)
     verdicts.set_defaults(handler=cmd_verdicts)
 
     check_in = commands.add_parser("check-in", help="append a check-in to the CheckIns tab")
@@ -454,6 +646,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_source(record)
     record.set_defaults(handler=cmd_history_record)
+
+    digest = commands.add_parser("digest", help="the weekly digest: print, write or send it")
+    digest.add_argument("--as-of", help="the digest of the week of this date (YYYY-MM-DD)")
+    _add_source(digest)
+    digest.add_argument("--out", help="write it to FILE.md or FILE.html")
+    digest.add_argument(
+        "--send", action="store_true", help="record the week, then send it (once a week)"
+    )
+    digest.add_argument("--force", action="store_true", help="send it again this week")
+    digest.set_defaults(handler=cmd_digest)
 
     slide = commands.add_parser("slide", help="the one-slide PNG for a board deck")
     _add_source(slide)
@@ -497,14 +699,40 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Options whose value is free text, which may start with "-" ("-1+1", "- fixed the macro").
+FREE_TEXT_OPTIONS = ("--note", "--author")
+_LONG_OPTION = re.compile(r"^--[A-Za-z]")
+
+
+def _attach_free_text(argv: Sequence[str]) -> list[str]:
+    """`--note -1+1` as `--note=-1+1`, which argparse reads as the note rather than an option.
+
+    A value that looks like a long option (`--note --author Dana`) is left for argparse.
+    """
+    out: list[str] = []
+    rest = list(argv)
+    while rest:
+        arg = rest.pop(0)
+        if (
+            arg in FREE_TEXT_OPTIONS
+            and rest
+            and rest[0].startswith("-")
+            and not _LONG_OPTION.match(rest[0])
+        ):
+            arg = f"{arg}={rest.pop(0)}"
+        out.append(arg)
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    handler: Callable[[argparse.Namespace], int] = args.handler
-    try:
-        return handler(args)
-    except CommandError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_USAGE
+    with _escaped_output():
+        args = build_parser().parse_args(_attach_free_text(sys.argv[1:] if argv is None else argv))
+        handler: Callable[[argparse.Namespace], int] = args.handler
+        try:
+            return handler(args)
+        except CommandError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return EXIT_USAGE
 
 
 if __name__ == "__main__":

@@ -16,10 +16,14 @@ import csv
 import datetime as dt
 import gc
 import io
+import itertools
+import sys
 import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from xml.etree import ElementTree
 
+from data_sources import xlsx_parts
 from data_sources.errors import (  # noqa: F401  (the file errors, re-exported)
     FIX_SOURCE,
     FileSourceError,
@@ -27,7 +31,18 @@ from data_sources.errors import (  # noqa: F401  (the file errors, re-exported)
     UnsupportedFileError,
     WorkbookNotFoundError,
 )
-from portfolio.model import Cell, RawWorkbook
+from data_sources.limits import (
+    BATCH_ROWS,
+    MAX_UPLOAD_BYTES,
+    MAX_UPLOAD_MB,
+    MEGABYTE,
+    SOURCE_LIMITS,
+    UPLOAD_LIMITS,
+    ReadLimits,
+    TabReader,
+    WorkbookBudget,
+)
+from portfolio.model import Cell, Problem, RawWorkbook
 from portfolio.schema import INITIATIVES
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -67,58 +82,82 @@ def _xlsx_cell(value: object) -> Cell:
     return str(value)
 
 
-def _trim(rows: Iterable[Iterable[Cell]]) -> list[list[Cell]]:
-    """Rows made rectangular, without trailing fully-empty rows and columns.
-
-    >>> _trim([("a", "b", ""), ("", "", ""), (1,), ()])
-    [['a', 'b'], ['', ''], [1, '']]
-    """
-    kept: list[list[Cell]] = []
-    width = 0
-    last_filled = 0
-    for row in rows:
-        cells = list(row)
-        while cells and cells[-1] == "":
-            cells.pop()
-        kept.append(cells)
-        if cells:
-            width = max(width, len(cells))
-            last_filled = len(kept)
-    kept = kept[:last_filled]
-    for cells in kept:
-        cells.extend([""] * (width - len(cells)))
-    return kept
+def _open_error(exc: Exception, *, label: str, fix: str) -> UnreadableFileError:
+    if isinstance(exc, PermissionError):
+        return UnreadableFileError(
+            f"Cannot open {label}: permission denied — close it in Excel or check "
+            f"its permissions, then reload",
+            path=label,
+        )
+    return UnreadableFileError(
+        f"{label} is not a readable .xlsx workbook ({exc.__class__.__name__}) — "
+        f"open it in Excel or Google Sheets and save it again as .xlsx, or {fix}",
+        path=label,
+    )
 
 
-def _load_xlsx(source: str | Path | io.BytesIO, *, label: str, fix: str) -> dict[str, list]:
+def _check_unzipped(archive: zipfile.ZipFile, limit: int | None, *, label: str, fix: str) -> None:
+    size = xlsx_parts.unzipped_size(archive)
+    if limit is not None and size > limit:
+        raise UnreadableFileError(
+            f"{label} unpacks to {size / MEGABYTE:,.0f} MB, more than the "
+            f"{limit / MEGABYTE:,.0f} MB a workbook may hold here — {fix}",
+            path=label,
+        )
+
+
+def _rows_not_read(
+    archive: zipfile.ZipFile, sheet: str, first: int
+) -> tuple[int | None, int | None]:
+    """Rows with cells from `first` on in the sheet's XML; (None, None) if it cannot be told."""
+    try:
+        part = xlsx_parts.sheet_parts(archive).get(sheet)
+        if part is None:
+            return None, None
+        return xlsx_parts.rows_after(archive, part, first)
+    except (KeyError, OSError, ValueError, zipfile.BadZipFile, ElementTree.ParseError):
+        return None, None
+
+
+def _load_xlsx(
+    source: str | Path | io.BytesIO, *, label: str, fix: str, limits: ReadLimits
+) -> tuple[dict[str, list], list[Problem]]:
+    """Every sheet's used range, each read only up to the limits; the problems of those cut."""
     # Imported here so that importing this module stays cheap.
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    unreadable = (zipfile.BadZipFile, InvalidFileException, KeyError, OSError)
     try:
-        book = openpyxl.load_workbook(source, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
-        if isinstance(exc, PermissionError):
-            raise UnreadableFileError(
-                f"Cannot open {label}: permission denied — close it in Excel or check "
-                f"its permissions, then reload",
-                path=label,
-            ) from exc
-        raise UnreadableFileError(
-            f"{label} is not a readable .xlsx workbook ({exc.__class__.__name__}) — "
-            f"open it in Excel or Google Sheets and save it again as .xlsx, or {fix}",
-            path=label,
-        ) from exc
-    try:
+        archive = zipfile.ZipFile(source)
+    except unreadable as exc:
+        raise _open_error(exc, label=label, fix=fix) from exc
+    with archive:
+        _check_unzipped(archive, limits.unzipped_bytes, label=label, fix=fix)
+        try:
+            book = openpyxl.load_workbook(source, read_only=True, data_only=True)
+        except unreadable as exc:
+            raise _open_error(exc, label=label, fix=fix) from exc
+        budget = WorkbookBudget(limits)
         tabs: dict[str, list] = {}
-        for sheet in book.worksheets:
-            # Files written by other tools often store a wrong used range; read what is there.
-            sheet.reset_dimensions()
-            rows = (tuple(_xlsx_cell(v) for v in row) for row in sheet.iter_rows(values_only=True))
-            tabs[sheet.title] = _trim(rows)
-        return tabs
-    finally:
-        book.close()
+        try:
+            for sheet in book.worksheets:
+                # Files written by other tools often store a wrong used range, and a hostile
+                # one a huge one: read what is there, trimming as the rows stream in.
+                sheet.reset_dimensions()
+                reader = budget.tab(sheet.title)
+                for values in sheet.iter_rows(values_only=True):
+                    if not reader.add(values, _xlsx_cell):
+                        break
+                tabs[sheet.title] = reader.padded()
+                if reader.stopped_at is None:
+                    budget.close(reader)
+                    continue
+                left, last = _rows_not_read(archive, sheet.title, reader.stopped_at)
+                budget.close(reader, rows_not_read=left, last_row=last)
+        finally:
+            book.close()
+    return tabs, budget.problems
 
 
 def read_xlsx(path: str | Path, *, kind: str = "file") -> RawWorkbook:
@@ -126,14 +165,17 @@ def read_xlsx(path: str | Path, *, kind: str = "file") -> RawWorkbook:
 
     Formulas give their last computed value; date cells become ISO text ("2026-03-04",
     or "2026-03-04 14:30:00" with a time), numbers stay numbers, empty cells are "".
-    Trailing empty rows and columns are dropped.
+    Trailing empty rows and columns are dropped; a tab is read up to the limits of
+    `data_sources.limits`, and what was not read is in `problems`.
 
     >>> read_xlsx("portfolio.xlsx").tabs["Initiatives"][:2]     # doctest: +SKIP
     [['id', 'name', 'started', 'seats'], ['AI-001', 'Copilot review', '2025-06-02', 40]]
     """
     file = _existing(path)
-    tabs = _load_xlsx(file, label=str(file), fix=FIX_SOURCE)
-    return RawWorkbook(tabs=tabs, origin=str(file), kind=kind, fetched_at=_now())
+    tabs, problems = _load_xlsx(file, label=str(file), fix=FIX_SOURCE, limits=SOURCE_LIMITS)
+    return RawWorkbook(
+        tabs=tabs, origin=str(file), kind=kind, fetched_at=_now(), problems=tuple(problems)
+    )
 
 
 # --------------------------------------------------------------------------- csv
@@ -162,16 +204,44 @@ def _delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def parse_csv_bytes(data: bytes) -> list[list[Cell]]:
+def _feed_csv(
+    handle: Iterable[str], first_line: str, reader: TabReader
+) -> tuple[int | None, int | None]:
+    """CSV records into `reader`, a batch at a time, until the limit; then count the rest.
+
+    Returns the rows (records with cells) not read and the last of them, (None, None) when
+    everything was read. Counting the rest only parses it: nothing more is kept.
+    """
+    lines = itertools.chain((first_line,), handle) if first_line else iter(())
+    records = csv.reader(lines, delimiter=_delimiter(first_line))
+    with gc_paused():
+        while batch := list(itertools.islice(records, BATCH_ROWS)):
+            taken = reader.extend(batch)
+            if taken < len(batch):
+                break
+        else:
+            return None, None
+    assert reader.stopped_at is not None
+    count, last, number = 0, None, reader.stopped_at - 1
+    for row in itertools.chain(batch[taken:], records):
+        number += 1
+        if row:
+            count, last = count + 1, number
+    return count, last
+
+
+def parse_csv_bytes(data: bytes, *, reader: TabReader | None = None) -> list[list[Cell]]:
     """Rows of a CSV file's bytes, every cell as text; quoted cells may span lines.
+
+    With a `reader`, rows stop at its limit (see `data_sources.limits`).
 
     >>> parse_csv_bytes(b'\\xef\\xbb\\xbfid,note\\r\\nAI-1,"two\\nlines, ""ok"", done"\\r\\n')
     [['id', 'note'], ['AI-1', 'two\\nlines, "ok", done']]
     """
-    text = _decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    with gc_paused():
-        return list(reader)
+    text = io.StringIO(_decode(data), newline="")
+    reader = reader or TabReader(INITIATIVES, cap=sys.maxsize)
+    _feed_csv(text, text.readline(), reader)
+    return reader.rows
 
 
 @contextlib.contextmanager
@@ -193,30 +263,40 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _read_csv_rows(file: Path) -> list[list[Cell]]:
-    try:
-        data = file.read_bytes()
-    except PermissionError as exc:
-        raise UnreadableFileError(
-            f"Cannot open {file}: permission denied — close it in Excel or check its "
-            f"permissions, then reload",
-            path=file,
-        ) from exc
-    except OSError as exc:
-        raise UnreadableFileError(f"Cannot read {file} ({exc}) — {FIX_SOURCE}", path=file) from exc
-    try:
-        return parse_csv_bytes(data)
-    except csv.Error as exc:
-        raise UnreadableFileError(
-            f"{file} is not a readable CSV file ({exc}) — export the tab again as CSV",
-            path=file,
-        ) from exc
+def _read_csv_rows(file: Path, budget: WorkbookBudget, *, tab: str) -> list[list[Cell]]:
+    """One CSV file streamed from disk, up to the budget's limits; tried in each encoding."""
+    for encoding in CSV_ENCODINGS:
+        reader = budget.tab(tab)
+        try:
+            with file.open(encoding=encoding, newline="") as handle:
+                left, last = _feed_csv(handle, handle.readline(), reader)
+        except UnicodeDecodeError:
+            continue
+        except PermissionError as exc:
+            raise UnreadableFileError(
+                f"Cannot open {file}: permission denied — close it in Excel or check its "
+                f"permissions, then reload",
+                path=file,
+            ) from exc
+        except OSError as exc:
+            raise UnreadableFileError(
+                f"Cannot read {file} ({exc}) — {FIX_SOURCE}", path=file
+            ) from exc
+        except csv.Error as exc:
+            raise UnreadableFileError(
+                f"{file} is not a readable CSV file ({exc}) — export the tab again as CSV",
+                path=file,
+            ) from exc
+        budget.close(reader, rows_not_read=left, last_row=last)
+        return reader.rows
+    raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
 
 
 def read_csv_folder(path: str | Path, *, kind: str = "file") -> RawWorkbook:
     """A folder of CSV files as a workbook: each `Tab.csv` becomes the tab `Tab`.
 
     Files may be UTF-8 (with or without BOM) or Windows/Latin-1 text; every cell is text.
+    Each file is streamed and read up to the limits of `data_sources.limits`.
 
     >>> sorted(read_csv_folder("exports/").tabs)                 # doctest: +SKIP
     ['Initiatives', 'Settings', 'Usage']
@@ -231,8 +311,15 @@ def read_csv_folder(path: str | Path, *, kind: str = "file") -> RawWorkbook:
             f"(at least Initiatives.csv) into it, or {FIX_SOURCE}",
             path=folder,
         )
-    tabs = {p.stem: _read_csv_rows(p) for p in files}
-    return RawWorkbook(tabs=tabs, origin=str(folder), kind=kind, fetched_at=_now())
+    budget = WorkbookBudget(SOURCE_LIMITS)
+    tabs = {p.stem: _read_csv_rows(p, budget, tab=p.stem) for p in files}
+    return RawWorkbook(
+        tabs=tabs,
+        origin=str(folder),
+        kind=kind,
+        fetched_at=_now(),
+        problems=tuple(budget.problems),
+    )
 
 
 def read_csv_file(path: str | Path, *, tab: str = INITIATIVES, kind: str = "file") -> RawWorkbook:
@@ -244,8 +331,14 @@ def read_csv_file(path: str | Path, *, tab: str = INITIATIVES, kind: str = "file
     file = _existing(path)
     if file.is_dir():
         return read_csv_folder(file, kind=kind)
+    budget = WorkbookBudget(SOURCE_LIMITS)
+    rows = _read_csv_rows(file, budget, tab=tab)
     return RawWorkbook(
-        tabs={tab: _read_csv_rows(file)}, origin=str(file), kind=kind, fetched_at=_now()
+        tabs={tab: rows},
+        origin=str(file),
+        kind=kind,
+        fetched_at=_now(),
+        problems=tuple(budget.problems),
     )
 
 
@@ -292,10 +385,28 @@ def read_path(path: str | Path) -> RawWorkbook:
     raise _unsupported(str(file), suffix, fix=FIX_SOURCE)
 
 
+def too_large(name: str, size: int) -> UnreadableFileError | None:
+    """The error for an upload over MAX_UPLOAD_BYTES, or None when it is within.
+
+    >>> print(too_large("inventory.csv", 190 * MEGABYTE))
+    inventory.csv is 190.0 MB; an upload may be at most 25 MB — upload a smaller export (only \
+the tabs and rows you need), or configure the file as the server's source
+    """
+    if size <= MAX_UPLOAD_BYTES:
+        return None
+    return UnreadableFileError(
+        f"{name} is {size / MEGABYTE:,.1f} MB; an upload may be at most {MAX_UPLOAD_MB} MB — "
+        "upload a smaller export (only the tabs and rows you need), or configure the file "
+        "as the server's source",
+        path=name,
+    )
+
+
 def read_upload(name: str, data: bytes) -> RawWorkbook:
     """A workbook uploaded in the browser (.xlsx/.xlsm, or one CSV = Initiatives), from memory.
 
-    Nothing is written to disk; `kind` is "upload" and `origin` names the file.
+    Nothing is written to disk; `kind` is "upload" and `origin` names the file. At most
+    MAX_UPLOAD_MB, read up to UPLOAD_LIMITS (what was not read is in `problems`).
 
     >>> read_upload("initiatives.csv", b"id,name\\nAI-1,Copilot\\n").tabs
     {'Initiatives': [['id', 'name'], ['AI-1', 'Copilot']]}
@@ -305,15 +416,25 @@ def read_upload(name: str, data: bytes) -> RawWorkbook:
     origin = f"{name} (uploaded)"
     if not data:
         raise UnreadableFileError(f"{name} is empty — {fix}", path=name)
+    error = too_large(name, len(data))
+    if error is not None:
+        raise error
     if suffix in XLSX_SUFFIXES:
-        tabs = _load_xlsx(io.BytesIO(data), label=name, fix=fix)
+        tabs, problems = _load_xlsx(io.BytesIO(data), label=name, fix=fix, limits=UPLOAD_LIMITS)
     elif suffix == CSV_SUFFIX:
+        budget = WorkbookBudget(UPLOAD_LIMITS)
+        reader = budget.tab(INITIATIVES)
         try:
-            tabs = {INITIATIVES: parse_csv_bytes(data)}
+            text = io.StringIO(_decode(data), newline="")
+            left, last = _feed_csv(text, text.readline(), reader)
         except csv.Error as exc:
             raise UnreadableFileError(
                 f"{name} is not a readable CSV file ({exc}) — {fix}", path=name
             ) from exc
+        budget.close(reader, rows_not_read=left, last_row=last)
+        tabs, problems = {INITIATIVES: reader.rows}, budget.problems
     else:
         raise _unsupported(name, suffix, fix=fix)
-    return RawWorkbook(tabs=tabs, origin=origin, kind="upload", fetched_at=_now())
+    return RawWorkbook(
+        tabs=tabs, origin=origin, kind="upload", fetched_at=_now(), problems=tuple(problems)
+    )

@@ -50,6 +50,7 @@ from data_sources.errors import (
     remove_key_material,
 )
 from data_sources.files import gc_paused
+from data_sources.limits import SOURCE_LIMITS, cap_tabs
 from data_sources.retry import RetryingHTTPClient, RetryPolicy
 from portfolio.model import Cell, RawWorkbook
 
@@ -128,7 +129,9 @@ class GoogleSheetSource:
 
         Cells come typed as the API renders them unformatted: text as str, numbers as
         int/float, checkboxes as bool, dates as serial numbers (days since 1899-12-30).
-        Trailing empty cells are omitted, so rows may be shorter than the header.
+        Trailing empty cells are omitted, so rows may be shorter than the header. Google
+        holds at most 10 million cells per spreadsheet; a server that answers more is cut
+        to `data_sources.limits.SOURCE_LIMITS`, and `problems` says what was not read.
 
         Raises a `SourceError` subclass (SheetNotShared, QuotaExceeded, SheetTimeout, …).
         """
@@ -143,12 +146,13 @@ class GoogleSheetSource:
                 # A tab was renamed or removed since the tab list was cached.
                 layout = self._layout(http, refresh=True)
                 payload = self._batch_get(http, layout.tabs)
-            tabs = _tabs_from(payload, layout.tabs)
+            tabs, problems = cap_tabs(_tabs_from(payload, layout.tabs), SOURCE_LIMITS)
         return RawWorkbook(
             tabs=tabs,
             origin=f"Google Sheet {layout.title or self.spreadsheet_key}",
             kind=KIND,
             fetched_at=dt.datetime.now(dt.UTC),
+            problems=tuple(problems),
         )
 
     def append_rows(self, tab: str, rows: list[list[Cell]]) -> int:

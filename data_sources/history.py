@@ -106,8 +106,9 @@ def _cell(value: object) -> Cell:
     return str(value)
 
 
-def _records(facts: pd.DataFrame, *, recorded_at: str, derived: bool) -> list[dict[str, Cell]]:
-    """Fact rows -> cells per column, as written (dates as ISO text, yes/no)."""
+def record_cells(facts: pd.DataFrame, *, recorded_at: str, derived: bool) -> list[dict[str, Cell]]:
+    """Fact rows (`portfolio.history.week_facts`) -> cells per column, as written: dates as
+    ISO text, recent users rounded to 2 decimals, derived yes/no."""
     out: list[dict[str, Cell]] = []
     for row in facts.to_dict("records"):
         record = {column: _cell(row.get(column)) for column in COLUMNS}
@@ -346,13 +347,15 @@ def record_history(
     """
     week = history.monday(as_of)
     stamp = store.timestamp_text(now or dt.datetime.now(dt.UTC))
-    records = _records(history.week_facts(assessed, week=week), recorded_at=stamp, derived=False)
+    records = record_cells(
+        history.week_facts(assessed, week=week), recorded_at=stamp, derived=False
+    )
     derived: list[dict[str, Cell]] = []
     if backfill:
         if portfolio is None:
             raise NotConfigured(title="--backfill needs the workbook's CheckIns")
         facts = history.backfill_facts(portfolio, as_of=as_of)
-        derived = _records(facts, recorded_at=stamp, derived=True)
+        derived = record_cells(facts, recorded_at=stamp, derived=True)
     directory = data_dir or store.data_root()
     key = store.target_key(spec)
     if spec.kind != GSHEETS:

@@ -14,6 +14,7 @@ JSON, not pickle: a snapshot is data, and loading it must not run code.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -23,7 +24,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from portfolio.model import RawWorkbook
+from portfolio.model import Problem, RawWorkbook
 
 DATA_DIR_ENV = "GROUNDTRUTH_DATA_DIR"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -81,6 +82,8 @@ def save(raw: RawWorkbook, *, directory: Path | None = None, key: str | None = N
         "kind": raw.kind,
         "fetched_at": raw.fetched_at.isoformat(),
         "tabs": raw.tabs,
+        # What the source could not read (a tab cut at a size limit) stays said.
+        "problems": [dataclasses.asdict(problem) for problem in raw.problems],
     }
     handle, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=SUFFIX, dir=folder)
     try:
@@ -123,6 +126,7 @@ def load(source_key: str, *, directory: Path | None = None) -> RawWorkbook | Non
             origin=str(document["origin"]),
             kind=str(document["kind"]),
             fetched_at=fetched_at,
+            problems=tuple(Problem(**found) for found in document.get("problems", ())),
         )
     except (KeyError, TypeError, ValueError):
         return None

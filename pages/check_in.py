@@ -14,12 +14,13 @@ from data_sources import checkins
 from data_sources.config import GSHEETS
 from data_sources.errors import SourceError
 from portfolio import schema
+from portfolio.digest import CHECK_IN_PARAM
 from ui import data, display, shell
 from ui import format as fmt
 
 RECENT_CHECKINS = 5
 PICK_KEY = "check_in_initiative"
-PICK_PARAM = "initiative"  # the picked initiative lives in the URL, so a link opens its form
+PICK_PARAM = CHECK_IN_PARAM  # the picked initiative lives in the URL: the digest links here
 FLASH_KEY = "check_in_flash"  # what the last send of the outbox did, shown after the rerun
 FORM_FLASH_KEY = "check_in_form_flash"  # what the last submit did, shown under the form
 DRAFT_KEY = "check_in_draft"  # (fields, CheckIn) of a queued check-in, resent with its id
@@ -95,6 +96,7 @@ if spec.kind == GSHEETS:
             ),
             key="check_in_pending",
             present=view.present,
+            file_name=view.export_name("check-in-waiting"),
         )
         if st.button("Send pending", key="check_in_send_pending", icon=":material/send:"):
             _settle(checkins.send_pending(spec))
@@ -104,12 +106,25 @@ if spec.kind == GSHEETS:
 listed = view.filtered[view.filtered["id"].notna()].sort_values(["team", "name"])
 # Plain object arrays: iterating pandas' Arrow-backed columns row by row took 0.4 s at
 # 10,000 initiatives.
-ids = listed["id"].astype(str).to_numpy(dtype=object).tolist()
+every_id = listed["id"].astype(str).to_numpy(dtype=object).tolist()
 columns = [listed[c].to_numpy(dtype=object, na_value=None) for c in ("name", "team", "id")]
-labels = {
-    ident: SEPARATOR.join(part for part in parts if isinstance(part, str) and part)
-    for ident, *parts in zip(ids, *columns, strict=True)
-}
+labels: dict[str, str] = {}
+shared: dict[str, int] = {}  # a repeated id: its check-ins count for every row that has it
+for ident, *parts in zip(every_id, *columns, strict=True):
+    if ident in labels:
+        shared[ident] = shared.get(ident, 0) + 1
+        continue
+    labels[ident] = SEPARATOR.join(part for part in parts if isinstance(part, str) and part)
+for ident, more in shared.items():
+    labels[ident] += f" (and {fmt.plural(more, 'other row')} with this id)"
+ids = list(labels)
+no_id = int(view.filtered["id"].isna().sum())
+if no_id:
+    st.caption(
+        f"{fmt.plural(no_id, 'initiative')} without an id {'is' if no_id == 1 else 'are'} "
+        "not listed: a check-in names its initiative by id. Type an id in Initiatives "
+        "(Sheet health lists the rows)."
+    )
 wanted = st.query_params.get(PICK_PARAM)
 picked = st.selectbox(
     "Initiative",
@@ -167,7 +182,12 @@ else:
             "team": current["team"],
         }
     )
-    display.table(recent, key="check_in_recent", present=view.present)
+    display.table(
+        recent,
+        key="check_in_recent",
+        present=view.present,
+        file_name=view.export_name(f"check-in-{picked}"),
+    )
 
 # -- the form ------------------------------------------------------------------------------
 
@@ -244,6 +264,8 @@ if sent:
     except SourceError as error:
         st.error(fmt.plain(error.message), icon=":material/error:")
     else:
+        left_out = checkins.removed_notice(note=note, author=author)
+        left_out = f"\n\n{left_out}" if left_out else ""
         if delivery.written:
             st.session_state.pop(DRAFT_KEY, None)
             st.session_state[GENERATION_KEY] = generation + 1
@@ -258,7 +280,8 @@ if sent:
                     "check-in: pick a later as-of date in the sidebar to count it."
                     if later
                     else ""
-                ),
+                )
+                + left_out,
             )
             data.refresh()
         else:
@@ -269,6 +292,6 @@ if sent:
                 "queued",
                 f"Not in the sheet yet: {fmt.plain(reason)}\n\nYour check-in is kept on this "
                 "server and is sent once, automatically, when the sheet answers (or press "
-                "Send pending). The form still holds what you typed.",
+                "Send pending). The form still holds what you typed." + left_out,
             )
         st.rerun()

@@ -10,9 +10,10 @@ from __future__ import annotations
 import streamlit as st
 
 from portfolio import evidence, metrics, schema
-from portfolio.evidence import thresholds
+from portfolio.settings import thresholds
 from ui import charts, presentation, shell, theme
 from ui import format as fmt
+from ui.digest_preview import show_next_digest
 
 view = shell.view()
 portfolio = view.portfolio
@@ -21,6 +22,17 @@ stamp = view.stamp
 scope = fmt.plain(view.filters.describe())
 
 st.title("Overview")
+errors = portfolio.errors
+if errors:  # above every figure: an unread column changes them all
+    first = errors[0]
+    where = "" if first.message.startswith(first.cell) else f"{first.cell}: "
+    st.warning(
+        f"The sheet has {fmt.plural(len(errors), 'error')}, so the figures below may be off "
+        f"until {'it is' if len(errors) == 1 else 'they are'} fixed. First: "
+        f"{fmt.plain(where + first.message)}.",
+        icon=":material/error:",
+    )
+    st.page_link("pages/sheet_health.py", label="Fix it on Sheet health", icon=":material/healing:")
 if assessed.empty:
     st.info(f"No initiatives match {scope} as of {fmt.day(view.as_of)}.")
     st.stop()
@@ -31,7 +43,7 @@ has_status = portfolio.has(schema.INITIATIVES, "reported_status") or portfolio.h
 )
 has_cost = portfolio.has(schema.INITIATIVES, "annual_cost")
 verdicts = metrics.verdict_counts(assessed)
-adopted = int(verdicts.loc[verdicts["verdict"] == metrics.ADOPTED, "count"].iloc[0])
+adopted = int(verdicts.loc[verdicts["verdict"] == schema.Verdict.ADOPTED, "count"].iloc[0])
 
 if has_status:
     st.subheader(metrics.headline(assessed))
@@ -45,6 +57,7 @@ st.caption(
     f"{fmt.plain(portfolio.origin)}"
 )
 presentation.slide_button(view)  # the one-slide PNG for a board deck
+show_next_digest(view)  # what teams receive this week
 
 gap = metrics.theater_gap(assessed)
 cols = st.columns(4)

@@ -87,12 +87,7 @@ if shown.empty:
     st.caption("None of them has a readable start date, so there is no timeline to draw.")
 else:
     frame = shown.assign(
-        # names are not unique keys; the id tells two rows of the same name apart
-        label_y=lambda f: (
-            f["name"]
-            .astype(str)
-            .where(~f["name"].duplicated(keep=False), f["name"].astype(str) + " (" + f["id"] + ")")
-        ),
+        label_y=lambda f: f["label"],  # unique: a repeated name carries its id or row
         verdict_label=lambda f: f["verdict"].map(theme.VERDICT_LABELS),
         lived=lambda f: [lifespan(d) for d in f["lived_days"]],
         went_back_to=lambda f: f["reverted_to"].fillna("—"),
@@ -113,8 +108,9 @@ else:
             label="bar_label",
             title=title,
             color_title="Verdict",
+            as_of=view.as_of,
             tooltip=[
-                ("name", "Initiative"),
+                ("label", "Initiative"),
                 ("team", "Team"),
                 ("verdict_label", "Verdict"),
                 ("started", "Started"),
@@ -165,19 +161,19 @@ else:
 # --- every one of them ------------------------------------------------------------------
 st.subheader("Every one of them")
 display.table(
-    gone.drop(columns=["id"]),
+    gone.drop(columns=["id", "name"]),  # the label: a repeated name carries its id or row
     key="stalled",
     present=view.present,
-    file_name="stalled-and-reverted.csv",
+    file_name=view.export_name("stalled-and-reverted"),
     column_config={
-        "name": "Initiative",
+        "label": "Initiative",
         "team": "Team",
         "owner": "Owner",
         "origin": "Origin",
         "tool": "Tool",
         "verdict": "Verdict",
-        "started": st.column_config.DateColumn("Started", format="D MMM YYYY"),
-        "last_activity": st.column_config.DateColumn("Last sign of life", format="D MMM YYYY"),
+        "started": st.column_config.DateColumn("Started", format=fmt.DATE_COLUMN),
+        "last_activity": st.column_config.DateColumn("Last sign of life", format=fmt.DATE_COLUMN),
         "lived_days": st.column_config.NumberColumn("Lived (days)", format="%d"),
         "lived_months": st.column_config.NumberColumn("Lived (months)", format="%.1f"),
         "reverted_to": "Went back to",

@@ -3,7 +3,9 @@
 Weekly active users summed over the filtered initiatives and, for a chosen few (the top five
 by peak unless the reader picks), one line each; then what moved from which verdict to which
 since `trends_then` (Settings `compare_months` before the as-of date unless picked). Both
-choices live in the URL, so a copied link shows the same comparison.
+choices live in the URL, so a copied link shows the same comparison. Where StatusHistory
+recorded the week of `trends_then`, the recorded statuses and stages stand for that date and
+its verdicts are recomputed from them; the caption says which initiatives that covers.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from portfolio import metrics, schema
+from portfolio import history, metrics, schema
+from portfolio.evidence import assess
+from portfolio.settings import compare_months
 from ui import charts, display, shell, upload
 from ui import format as fmt
 
@@ -30,12 +34,20 @@ st.title("Trends")
 if filtered.empty:
     st.info(f"No initiatives match {scope} as of {fmt.day(as_of)}.")
     st.stop()
-ids = filtered["id"].astype(str).tolist()
-names = dict(zip(ids, filtered["name"].astype(str), strict=True))
+# Usage is logged by id: an initiative without one has no line; a repeated id is one line.
+with_id = filtered[filtered["id"].notna()]
+names: dict[str, str] = {}
+for ident, name in zip(
+    with_id["id"].astype(str).tolist(), with_id["name"].astype(str).tolist(), strict=True
+):
+    known = names.get(ident)
+    names[ident] = name if known is None or name in known.split(" / ") else f"{known} / {name}"
+ids = list(names)
 
 
 def _label(initiative_id: str) -> str:
-    return f"{names.get(initiative_id, initiative_id)} ({initiative_id})"
+    name = names.get(initiative_id, initiative_id)
+    return initiative_id if name == initiative_id else f"{name} ({initiative_id})"
 
 
 # --- adoption over time ---------------------------------------------------------------------
@@ -68,7 +80,9 @@ else:
             )
         st.markdown(f"**{message}**")
         view.chart(
-            lambda: charts.weekly_line(total, title="Weekly active users, all initiatives"),
+            lambda: charts.weekly_line(
+                total, title="Weekly active users, all initiatives", as_of=as_of
+            ),
             key="trends_total",
             title="Weekly active users",
         )
@@ -103,6 +117,7 @@ else:
                     series="initiative",
                     label="initiative_id",
                     title="Weekly active users per initiative",
+                    as_of=as_of,
                 ),
                 key="trends_per_initiative",
                 title="Weekly active users per initiative",
@@ -114,7 +129,7 @@ else:
 # --- now against then -----------------------------------------------------------------------
 
 st.subheader("Now against then")
-months = int(portfolio.settings.get("compare_months") or schema.SETTINGS_DEFAULTS["compare_months"])
+months = compare_months(portfolio.settings)
 default_then = (as_of - pd.DateOffset(months=months)).date()
 then = st.date_input(
     "Compare with",
@@ -126,8 +141,17 @@ then = st.date_input(
 )
 then_ts = pd.Timestamp(then)
 # The picture now is the view's (already filtered and, when presenting, anonymized); the one
-# then is cached per date like the view's own (per session for an uploaded workbook).
-then_assessed = upload.assessed(view.loaded, view.source_key, as_of=then_ts)
+# then is cached per date like the view's own (per session for an uploaded workbook), or,
+# where StatusHistory recorded that week, recomputed from the recorded statuses and stages.
+recorded = view.memo(
+    "trends_recorded", lambda: history.as_recorded(view.loaded.portfolio, then_ts), then_ts
+)
+if recorded.ids:
+    then_assessed = view.memo(
+        "trends_then_recorded", lambda: assess(recorded.portfolio, as_of=then_ts), then_ts
+    )
+else:
+    then_assessed = upload.assessed(view.loaded, view.source_key, as_of=then_ts)
 moves = view.memo(
     "trends_moves",
     lambda: metrics.transitions(
@@ -171,8 +195,8 @@ else:
     )
     st.caption(
         "The picture on the earlier date uses what the sheet says today about the past: usage "
-        "weeks, check-ins, update and start dates. A row's own status and stage have no "
-        "history, so they count as typed today."
+        "weeks, check-ins, update and start dates. "
+        + history.describe_recorded(recorded, then_assessed, ids=set(ids), since=since)
     )
 
 if not moves.changes.empty:
@@ -183,5 +207,5 @@ if not moves.changes.empty:
         ),
         key="trends_changes",
         present=view.present,
-        file_name="verdict-changes.csv",
+        file_name=view.export_name("trends-verdict-changes"),
     )

@@ -1,10 +1,11 @@
 """The evidence engine: one verdict per initiative, with the reasons in words (DESIGN.md section 2).
 
 `assess(portfolio)` returns one row per initiative, computed as of a date, and is the frame
-every page and portfolio figure reads. `thresholds(settings)` reads the rules' numbers from
-the Settings tab, falling back to `schema.SETTINGS_DEFAULTS`.
+every page and portfolio figure reads. The rules' numbers come from the Settings tab through
+`portfolio.settings.thresholds`, falling back to `schema.SETTINGS_DEFAULTS`. The per-initiative
+figures are computed in `portfolio.observations` and the reasons written in `portfolio.reasons`.
 
-How the evidence is read (every interpretation lives here, so the pages can quote it):
+How the evidence is read (every interpretation is written down here, so pages can quote it):
 
 - **As of.** Usage weeks after `as_of` and check-ins after the end of the `as_of` day are
   ignored, and initiatives that started after `as_of` are left out (a row with an unreadable
@@ -77,36 +78,53 @@ A **watermelon** is an initiative whose effective status is Green and whose verd
 
 from __future__ import annotations
 
-import math
-import warnings
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
-from portfolio import schema, usage_sources
+from portfolio import schema
+from portfolio.labels import initiative_labels
 from portfolio.model import Portfolio
+from portfolio.observations import (
+    EPSILON,
+    ONE_DAY,
+    column_or_blank,
+    dates_of,
+    latest_checkins,
+    latest_of,
+    spread_rows,
+    usage_kinds,
+    usage_stats,
+)
+from portfolio.reasons import (
+    RULE_ADOPTED,
+    RULE_FADED,
+    RULE_NO_USAGE,
+    RULE_PARTIAL,
+    RULE_PILOT,
+    RULE_REVERTED,
+    RULE_STAGE,
+    RULE_STALE,
+    RULE_TRIED,
+    RULE_ZERO_USAGE,
+    Facts,
+)
+from portfolio.settings import thresholds
 
-DAYS_PER_WEEK = 7
-ONE_DAY = pd.Timedelta(days=1)
-# Users are whole numbers and shares are decimals: this only absorbs float rounding in
-# `share * peak`, so that exactly 50% or exactly 20% of a peak lands on the inclusive side.
-EPSILON = 1e-9
-PERCENT = 100
-# Below this, a mean of users is shown with one decimal ("2.5"); above, as a whole number.
-DECIMALS_BELOW = 10
-
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-GREEN = "Green"
-PILOT = "Pilot"
+GREEN = schema.Status.GREEN
+PILOT = schema.Stage.PILOT
 # Stages that already say how it ended; they win over the usage evidence.
-STAGE_VERDICTS = {"Reverted": "reverted", "Abandoned": "abandoned", "Stalled": "stalled"}
+STAGE_VERDICTS = {
+    schema.Stage.REVERTED: schema.Verdict.REVERTED,
+    schema.Stage.ABANDONED: schema.Verdict.ABANDONED,
+    schema.Stage.STALLED: schema.Verdict.STALLED,
+}
 
 # The contract the pages code against: column order of `assess()`.
 COLUMNS = (
     "id",
-    "name",
+    "name",  # the name to show: the row's, else its id, else "row 7" (portfolio.labels)
+    "label",  # the name told apart from others of the same name, for charts and pickers
+    "row_name",  # what the row says (missing when blank)
     "team",
     "area",
     "origin",
@@ -140,19 +158,6 @@ COLUMNS = (
     "reason",
     "_row",  # the sheet row of the initiative: a unique key even where ids repeat
 )
-
-# Which rule decided a verdict; the reason builders are keyed on it.
-RULE_STAGE = "stage"
-RULE_REVERTED = "collapsed after real use"
-RULE_TRIED = "tried once"
-RULE_FADED = "small use that stopped"
-RULE_ADOPTED = "sustained"
-RULE_STALE = "stale"
-RULE_PILOT = "pilot that never grew"
-RULE_NO_USAGE = "no usage yet"
-RULE_ZERO_USAGE = "usage all at zero"
-RULE_PARTIAL = "not yet sustained"
-
 # What a verdict rests on (`evidence`), strongest first; the rule is in the docstring.
 TELEMETRY = "telemetry"
 TYPED = "typed"
@@ -160,50 +165,6 @@ CHECK_IN = "check-in"
 NO_EVIDENCE = "none"
 EVIDENCE = (TELEMETRY, TYPED, CHECK_IN, NO_EVIDENCE)
 TYPED_ONLY = "; usage typed into the sheet, not measured by a tool"
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """The numbers behind the verdicts, read from Settings (defaults in schema.SETTINGS_SPEC).
-
-    >>> thresholds({"stale_after_days": 30}).stale_after_days
-    30
-    >>> thresholds({}).adopted_share_of_peak
-    0.5
-    """
-
-    stale_after_days: int
-    recent_weeks: int
-    adopted_share_of_peak: float
-    adopted_min_users: float
-    collapse_share_of_peak: float
-    real_use_min_weeks: int
-    real_use_min_peak: float
-    pilot_max_days: int
-
-
-def thresholds(settings: Mapping[str, object]) -> Thresholds:
-    """Read each threshold from `settings`; a missing or unreadable value takes its default.
-
-    >>> thresholds({"recent_weeks": "6", "collapse_share_of_peak": None}).recent_weeks
-    6
-    """
-    values: dict[str, float | int] = {}
-    for spec in schema.SETTINGS_SPEC:
-        if spec.key not in Thresholds.__dataclass_fields__:
-            continue
-        cast = int if spec.kind == schema.INTEGER else float
-        raw = settings.get(spec.key)
-        try:
-            value = cast(float(raw))  # float first so "45.0" reads as an integer setting
-        except (TypeError, ValueError):
-            value = cast(spec.default)
-        if isinstance(value, float) and math.isnan(value):
-            value = cast(spec.default)
-        values[spec.key] = value
-    # A window of 0 weeks would divide by zero; one week is the least that means anything.
-    values["recent_weeks"] = max(int(values["recent_weeks"]), 1)
-    return Thresholds(**values)  # type: ignore[arg-type]
 
 
 def assess(portfolio: Portfolio, *, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
@@ -224,25 +185,28 @@ def assess(portfolio: Portfolio, *, as_of: pd.Timestamp | None = None) -> pd.Dat
     t = thresholds(portfolio.settings)
 
     ini = portfolio.initiatives
-    started = _dates(ini, "started")
+    # Names to show, computed on every row so they do not change with the as-of date.
+    shown, label = initiative_labels(ini)
+    started = dates_of(ini, "started")
     keep = (started.isna() | (started <= as_of)).to_numpy()
     ini = ini.loc[keep]
+    shown, label = shown.to_numpy()[keep], label.to_numpy()[keep]
     started = started[keep]
-    ids = pd.Index(_column(ini, "id", "string").astype("string"))
+    ids = pd.Index(column_or_blank(ini, "id", "string").astype("string"))
     n = len(ids)
 
-    row_status = _column(ini, "reported_status", "string").astype("string")
-    row_stage = _column(ini, "stage", "string").astype("string")
-    last_update = _dates(ini, "last_update")
+    row_status = column_or_blank(ini, "reported_status", "string").astype("string")
+    row_stage = column_or_blank(ini, "stage", "string").astype("string")
+    last_update = dates_of(ini, "last_update")
     # A repeated id is an error on Sheet health, not a reason to stop: the rows that share
     # an id share its check-ins and usage. Evidence is computed once per distinct id.
     distinct = ids if ids.is_unique else pd.Index(ids.unique())
     spread = None if ids.is_unique else distinct.get_indexer(ids)
-    checkin = _spread(_latest_checkins(portfolio.checkins, distinct, as_of), spread)
+    checkin = spread_rows(latest_checkins(portfolio.checkins, distinct, as_of), spread)
     status = checkin["status"].fillna(pd.Series(row_status.to_numpy(), dtype="string"))
     stage = checkin["stage"].fillna(pd.Series(row_stage.to_numpy(), dtype="string"))
-    use = _spread(_usage_stats(portfolio.usage, distinct, as_of, t), spread)
-    measured_by = _spread(_usage_sources(portfolio.usage, distinct, as_of), spread)
+    use = spread_rows(usage_stats(portfolio.usage, distinct, as_of, t), spread)
+    measured_by = spread_rows(usage_kinds(portfolio.usage, distinct, as_of), spread)
     evidence = np.select(
         [measured_by["telemetry"], measured_by["typed"], checkin["last"].notna().to_numpy()],
         [TELEMETRY, TYPED, CHECK_IN],
@@ -251,7 +215,7 @@ def assess(portfolio: Portfolio, *, as_of: pd.Timestamp | None = None) -> pd.Dat
 
     # Evidence of life: start, honest update, check-in, a week with users.
     update_seen = last_update.where(last_update <= as_of).to_numpy()
-    last_activity = _max_dates(
+    last_activity = latest_of(
         started.to_numpy(dtype="datetime64[ns]"),
         update_seen.astype("datetime64[ns]"),
         checkin["last"].dt.normalize().to_numpy(dtype="datetime64[ns]"),
@@ -311,15 +275,15 @@ def assess(portfolio: Portfolio, *, as_of: pd.Timestamp | None = None) -> pd.Dat
     ]
     rule = np.select(conditions, rules, default=RULE_NO_USAGE) if n else np.array([], dtype=object)
     verdict_of_rule = {
-        RULE_REVERTED: "reverted",
-        RULE_TRIED: "abandoned",
-        RULE_FADED: "abandoned",
-        RULE_ADOPTED: "adopted",
-        RULE_STALE: "stalled",
-        RULE_PILOT: "stalled",
-        RULE_NO_USAGE: "unproven",
-        RULE_ZERO_USAGE: "unproven",
-        RULE_PARTIAL: "unproven",
+        RULE_REVERTED: schema.Verdict.REVERTED,
+        RULE_TRIED: schema.Verdict.ABANDONED,
+        RULE_FADED: schema.Verdict.ABANDONED,
+        RULE_ADOPTED: schema.Verdict.ADOPTED,
+        RULE_STALE: schema.Verdict.STALLED,
+        RULE_PILOT: schema.Verdict.STALLED,
+        RULE_NO_USAGE: schema.Verdict.UNPROVEN,
+        RULE_ZERO_USAGE: schema.Verdict.UNPROVEN,
+        RULE_PARTIAL: schema.Verdict.UNPROVEN,
     }
     verdict = np.array(
         [
@@ -334,12 +298,14 @@ def assess(portfolio: Portfolio, *, as_of: pd.Timestamp | None = None) -> pd.Dat
     out = pd.DataFrame(
         {
             "id": ids.to_numpy(),
-            "name": _column(ini, "name", "string").to_numpy(),
-            "team": _column(ini, "team", "string").to_numpy(),
-            "area": _column(ini, "area", "string").to_numpy(),
-            "origin": _column(ini, "origin", "string").to_numpy(),
-            "tool": _column(ini, "tool", "string").to_numpy(),
-            "owner": _column(ini, "owner", "string").to_numpy(),
+            "name": shown,
+            "label": label,
+            "row_name": column_or_blank(ini, "name", "string").to_numpy(),
+            "team": column_or_blank(ini, "team", "string").to_numpy(),
+            "area": column_or_blank(ini, "area", "string").to_numpy(),
+            "origin": column_or_blank(ini, "origin", "string").to_numpy(),
+            "tool": column_or_blank(ini, "tool", "string").to_numpy(),
+            "owner": column_or_blank(ini, "owner", "string").to_numpy(),
             "reported_status": status.to_numpy(),
             "stage": stage.to_numpy(),
             "row_status": row_status.to_numpy(),
@@ -349,13 +315,13 @@ def assess(portfolio: Portfolio, *, as_of: pd.Timestamp | None = None) -> pd.Dat
             "last_checkin": checkin["last"].to_numpy(dtype="datetime64[ns]"),
             "last_activity": last_activity,
             "days_since_activity": days_since,
-            "annual_cost": _column(ini, "annual_cost", "float64").to_numpy(dtype=float),
-            "seats": _column(ini, "seats", "Int64").astype("Int64").array,
-            "target_users": _column(ini, "target_users", "Int64").astype("Int64").array,
-            "claimed_hours_saved_per_week": _column(
+            "annual_cost": column_or_blank(ini, "annual_cost", "float64").to_numpy(dtype=float),
+            "seats": column_or_blank(ini, "seats", "Int64").astype("Int64").array,
+            "target_users": column_or_blank(ini, "target_users", "Int64").astype("Int64").array,
+            "claimed_hours_saved_per_week": column_or_blank(
                 ini, "claimed_hours_saved_per_week", "float64"
             ).to_numpy(dtype=float),
-            "reverted_to": _column(ini, "reverted_to", "string").to_numpy(),
+            "reverted_to": column_or_blank(ini, "reverted_to", "string").to_numpy(),
             "peak_users": peak,
             "peak_week": use["peak_week"].astype("datetime64[ns]"),
             "recent_mean": recent,
@@ -371,7 +337,18 @@ def assess(portfolio: Portfolio, *, as_of: pd.Timestamp | None = None) -> pd.Dat
         # groupby("id") and merge(on="id") ambiguous.
         index=pd.Index(ids.to_numpy()),
     )
-    text_columns = ("id", "name", "team", "area", "origin", "tool", "owner", "reverted_to")
+    text_columns = (
+        "id",
+        "name",
+        "label",
+        "row_name",
+        "team",
+        "area",
+        "origin",
+        "tool",
+        "owner",
+        "reverted_to",
+    )
     for col in (
         *text_columns,
         "reported_status",
@@ -384,7 +361,7 @@ def assess(portfolio: Portfolio, *, as_of: pd.Timestamp | None = None) -> pd.Dat
         out[col] = out[col].astype("string")
 
     # Plain Python values: formatting numpy scalars one by one costs several times more.
-    facts = _Facts(as_of=as_of, t=t)
+    facts = Facts(as_of=as_of, t=t)
     reasons = [
         facts.reasons(*row)
         for row in zip(
@@ -410,107 +387,8 @@ def assess(portfolio: Portfolio, *, as_of: pd.Timestamp | None = None) -> pd.Dat
         reasons[i][0] += TYPED_ONLY
     out["reasons"] = pd.Series(reasons, index=out.index, dtype=object)
     out["reason"] = pd.Series([r[0] for r in reasons], index=out.index, dtype="string")
-    out["_row"] = _column(ini, "_row", "Int64").astype("Int64").array
+    out["_row"] = column_or_blank(ini, "_row", "Int64").astype("Int64").array
     return out.loc[:, list(COLUMNS)]
-
-
-# --- inputs -----------------------------------------------------------------------------
-
-
-def _column(frame: pd.DataFrame, name: str, dtype: str) -> pd.Series:
-    """A column of `frame`, or an all-missing one of `dtype` when the sheet lacks it."""
-    if name in frame.columns:
-        return frame[name]
-    return pd.Series(pd.array([None] * len(frame), dtype=dtype), index=frame.index)
-
-
-def _dates(frame: pd.DataFrame, name: str) -> pd.Series:
-    """A date column as naive datetime64, whatever resolution or time zone it came in."""
-    values = pd.to_datetime(_column(frame, name, "datetime64[ns]"), errors="coerce")
-    if getattr(values.dt, "tz", None) is not None:
-        values = values.dt.tz_convert("UTC").dt.tz_localize(None)
-    return values.astype("datetime64[ns]")
-
-
-def _max_dates(*columns: np.ndarray) -> np.ndarray:
-    """Element-wise latest of datetime64 arrays, NaT where all are NaT."""
-    stacked = np.stack([c.astype("datetime64[ns]").astype("int64") for c in columns])
-    nat = np.iinfo(np.int64).min  # how NaT is stored; it is also the smallest int64
-    latest = stacked.max(axis=0) if stacked.size else np.array([], dtype=np.int64)
-    result = latest.astype("datetime64[ns]")
-    result[latest == nat] = np.datetime64("NaT")
-    return result
-
-
-def _positions(ids: pd.Index, values: pd.Series) -> np.ndarray:
-    """Position in `ids` of each value, -1 where absent: `ids.get_indexer(values)`, faster.
-
-    Half a million usage rows name ten thousand initiatives, so each distinct value is looked
-    up once (a missing id is a value too, as get_indexer treats it) and spread back by code.
-    """
-    codes, distinct = pd.factorize(values.astype("string"), use_na_sentinel=False)
-    return ids.get_indexer(distinct)[codes]
-
-
-def _spread(per_id: dict, positions: np.ndarray | None) -> dict:
-    """Arrays aligned to the distinct ids, repeated onto the rows (`positions` per row)."""
-    if positions is None:
-        return per_id
-    return {
-        key: value.iloc[positions].reset_index(drop=True)
-        if isinstance(value, pd.Series)
-        else value[positions]
-        for key, value in per_id.items()
-    }
-
-
-def _latest_checkins(checkins: pd.DataFrame, ids: pd.Index, as_of: pd.Timestamp) -> dict:
-    """Per initiative (aligned to `ids`): latest check-in time, and latest stated status/stage."""
-    n = len(ids)
-    out = {
-        "last": pd.Series(np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")),
-        "status": pd.Series(pd.array([None] * n, dtype="string")),
-        "stage": pd.Series(pd.array([None] * n, dtype="string")),
-    }
-    if checkins is None or checkins.empty or "initiative_id" not in checkins.columns:
-        return out
-    stamp = _dates(checkins, "timestamp")
-    code = _positions(ids, checkins["initiative_id"])
-    mask = (code >= 0) & stamp.notna().to_numpy() & (stamp < as_of + ONE_DAY).to_numpy()
-    if not mask.any():
-        return out
-    ck = pd.DataFrame(
-        {
-            "code": code[mask],
-            "stamp": stamp.to_numpy()[mask],
-            "status": _column(checkins, "reported_status", "string").astype("string")[mask].array,
-            "stage": _column(checkins, "stage", "string").astype("string")[mask].array,
-        }
-    ).sort_values("stamp", kind="stable")
-    last = ck.groupby("code")["stamp"].max()
-    out["last"].iloc[last.index.to_numpy()] = last.to_numpy()
-    for col in ("status", "stage"):
-        stated = ck.dropna(subset=[col]).drop_duplicates("code", keep="last")
-        out[col].iloc[stated["code"].to_numpy()] = stated[col].to_numpy()
-    return out
-
-
-def _usage_sources(usage: pd.DataFrame, ids: pd.Index, as_of: pd.Timestamp) -> dict:
-    """Per initiative (aligned to `ids`): whether its counted usage up to `as_of` holds a row
-    from a tool (`telemetry`, `usage_sources.is_telemetry`) and a row typed by hand (`typed`).
-    Rows that do not count (`usage_sources.resolve` blanked their users) are neither."""
-    n = len(ids)
-    out = {"telemetry": np.zeros(n, dtype=bool), "typed": np.zeros(n, dtype=bool)}
-    if usage is None or usage.empty or "initiative_id" not in usage.columns or n == 0:
-        return out
-    week = _dates(usage, "week").to_numpy()
-    code = _positions(ids, usage["initiative_id"])
-    users = _column(usage, "active_users", "Int64").notna().to_numpy()
-    counted = (code >= 0) & ~np.isnat(week) & (week <= as_of.to_datetime64()) & users
-    sourced = usage_sources.is_telemetry(_column(usage, usage_sources.SOURCE, "string"))
-    out["telemetry"] = np.bincount(code[counted & sourced], minlength=n) > 0
-    out["typed"] = np.bincount(code[counted & ~sourced], minlength=n) > 0
-    return out
 
 
 def evidence_counts(assessed: pd.DataFrame) -> dict[str, int]:
@@ -533,267 +411,3 @@ def evidence_line(assessed: pd.DataFrame) -> str:
     noun = "verdict" if total == 1 else "verdicts"
     verb = "rests" if telemetry == 1 else "rest"
     return f"{telemetry:,} of {total:,} {noun} {verb} on {TELEMETRY}"
-
-
-def _usage_stats(
-    usage: pd.DataFrame, ids: pd.Index, as_of: pd.Timestamp, t: Thresholds
-) -> dict[str, np.ndarray]:
-    """The usage numbers per initiative (arrays aligned to `ids`), from one pass of groupbys."""
-    n = len(ids)
-    nan = np.full(n, np.nan)
-    stats: dict[str, np.ndarray] = {
-        "peak": nan.copy(),
-        "peak_week": np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"),
-        "recent_mean": nan.copy(),
-        "latest_users": nan.copy(),
-        "weeks_with_usage": np.zeros(n, dtype=np.int64),
-        "observed_weeks": np.zeros(n, dtype=np.int64),
-        "high_weeks": np.zeros(n, dtype=np.int64),
-        "measured": nan.copy(),
-        "rows": np.zeros(n, dtype=np.int64),
-        "last_active_week": np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"),
-        "last_logged_week": np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"),
-    }
-    if usage is None or usage.empty or "initiative_id" not in usage.columns or n == 0:
-        return stats
-    week = _dates(usage, "week").to_numpy()
-    code = _positions(ids, usage["initiative_id"])
-    mask = (code >= 0) & ~np.isnat(week) & (week <= as_of.to_datetime64())
-    if not mask.any():
-        return stats
-    users = _column(usage, "active_users", "Int64").to_numpy(dtype=float, na_value=np.nan)
-    measured = _column(usage, "measured_hours_saved", "float64").to_numpy(
-        dtype=float, na_value=np.nan
-    )
-    code, week, users, measured = code[mask], week[mask], users[mask], measured[mask]
-    stats["rows"] = np.bincount(code, minlength=n)
-
-    if np.isnan(users).all():
-        return stats
-    # One observation per initiative and week, sorted by (code, week). Plain numpy: a
-    # two-key groupby costs several times more on half a million rows.
-    week = week.astype("datetime64[ns]")
-    order = np.lexsort((week, code))
-    code, week, users, measured = code[order], week[order], users[order], measured[order]
-    first = np.ones(len(code), dtype=bool)
-    first[1:] = (code[1:] != code[:-1]) | (week[1:] != week[:-1])
-    starts = np.flatnonzero(first)
-    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN weeks stay NaN, as meant
-        week_users = np.fmax.reduceat(users, starts)
-        has_measure = ~np.isnan(measured)
-        week_measured = np.add.reduceat(np.where(has_measure, measured, 0.0), starts) / (
-            np.add.reduceat(has_measure.astype(float), starts)
-        )
-    weekly = pd.DataFrame(
-        {"code": code[starts], "week": week[starts], "users": week_users, "measured": week_measured}
-    )
-    weekly = weekly[weekly["users"].notna()]
-    wcode = weekly["code"].to_numpy()
-    wweek = weekly["week"].to_numpy(dtype="datetime64[ns]")
-    wusers = weekly["users"].to_numpy()
-    if len(wcode) == 0:
-        return stats
-    code_starts = np.flatnonzero(np.r_[True, wcode[1:] != wcode[:-1]])
-    stats["peak"][wcode[code_starts]] = np.maximum.reduceat(wusers, code_starts)
-    peak_row = stats["peak"][wcode]
-    observed = np.bincount(wcode, minlength=n)
-    stats["observed_weeks"] = observed
-    stats["weeks_with_usage"] = np.bincount(wcode, weights=wusers > 0, minlength=n).astype(int)
-    high = (wusers >= t.adopted_share_of_peak * peak_row - EPSILON) & (peak_row > 0)
-    stats["high_weeks"] = np.bincount(wcode, weights=high, minlength=n).astype(int)
-
-    # Rows are sorted by week within each code, so the first peak row is the first peak week.
-    at_peak = weekly[wusers == peak_row].drop_duplicates("code", keep="first")
-    stats["peak_week"][at_peak["code"].to_numpy()] = at_peak["week"].to_numpy()
-    latest = weekly.drop_duplicates("code", keep="last")
-    stats["latest_users"][latest["code"].to_numpy()] = latest["users"].to_numpy()
-    stats["last_logged_week"][latest["code"].to_numpy()] = latest["week"].to_numpy()
-    active = weekly[wusers > 0].drop_duplicates("code", keep="last")
-    stats["last_active_week"][active["code"].to_numpy()] = active["week"].to_numpy()
-
-    window_start = (as_of - pd.Timedelta(days=DAYS_PER_WEEK * t.recent_weeks)).to_datetime64()
-    in_window = wweek > window_start
-    recent_sum = np.bincount(wcode, weights=np.where(in_window, wusers, 0.0), minlength=n)
-    stats["recent_mean"] = np.where(observed > 0, recent_sum / t.recent_weeks, np.nan)
-    wmeasured = weekly["measured"].to_numpy()
-    has_measure = in_window & ~np.isnan(wmeasured)
-    measured_sum = np.bincount(wcode, weights=np.where(has_measure, wmeasured, 0.0), minlength=n)
-    measured_n = np.bincount(wcode, weights=has_measure, minlength=n)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        stats["measured"] = np.where(measured_n > 0, measured_sum / measured_n, np.nan)
-    return stats
-
-
-# --- reasons ----------------------------------------------------------------------------
-
-
-def format_number(value: float) -> str:
-    """Users and counts for people: thousands separators, one decimal only for small means.
-
-    >>> format_number(1234), format_number(2.5), format_number(12.25), format_number(5.0)
-    ('1,234', '2.5', '12', '5')
-    """
-    if abs(value - round(value)) < EPSILON or abs(value) >= DECIMALS_BELOW:
-        return f"{round(value):,}"
-    return f"{value:.1f}"
-
-
-def format_date(value: object, *, as_of: pd.Timestamp) -> str:
-    """A date as "2 Jun", or "2 Jun 2025" when it is not in the year of `as_of`.
-
-    >>> format_date(pd.Timestamp("2025-06-02"), as_of=pd.Timestamp("2025-11-03"))
-    '2 Jun'
-    >>> format_date(pd.Timestamp("2024-12-30"), as_of=pd.Timestamp("2025-11-03"))
-    '30 Dec 2024'
-    """
-    ts = value if isinstance(value, pd.Timestamp) else pd.Timestamp(value)
-    text = f"{ts.day} {MONTHS[ts.month - 1]}"  # strftime is locale-bound and slow per call
-    return text if ts.year == as_of.year else f"{text} {ts.year}"
-
-
-def _plural(count: float, word: str) -> str:
-    return f"{format_number(count)} {word}{'' if round(count) == 1 else 's'}"
-
-
-def _ago(days: float) -> str:
-    # "updated" covers a check-in and a new row too: any of them is a team saying it is alive
-    if days == 0:
-        return "today"
-    return f"{_plural(days, 'day')} ago"
-
-
-@dataclass(frozen=True)
-class _Facts:
-    """Builds the reasons of one initiative from its numbers; one method per rule."""
-
-    as_of: pd.Timestamp
-    t: Thresholds
-
-    def reasons(
-        self,
-        rule: str,
-        stage: str | None,
-        status: str | None,
-        reverted_to: str | None,
-        peak: float,
-        peak_week: pd.Timestamp,
-        recent: float,
-        high: int,
-        observed: int,
-        last_logged: pd.Timestamp,
-        days: float,
-        age: float,
-        watermelon: bool,
-    ) -> list[str]:
-        build: Callable[..., list[str]] = self._builders[rule]
-        found = build(self, stage, reverted_to, peak, peak_week, recent, high, observed, days, age)
-        if peak > 0 and rule in (RULE_REVERTED, RULE_TRIED, RULE_FADED):
-            last_logged_ts = pd.Timestamp(last_logged)
-            window_start = self.as_of - pd.Timedelta(days=DAYS_PER_WEEK * self.t.recent_weeks)
-            if last_logged_ts <= window_start:
-                since = format_date(last_logged_ts, as_of=self.as_of)
-                found.append(f"No usage logged since the week of {since}")
-        if watermelon:
-            first = found[0]
-            found[0] = f"Reported {GREEN}, but {first[:1].lower()}{first[1:]}"
-        return found
-
-    # Each builder takes the same arguments so `reasons` can dispatch without branching.
-    def _stage(self, stage, reverted_to, peak, peak_week, recent, *_rest) -> list[str]:
-        first = f"Stage says {stage}"
-        if reverted_to and stage in ("Reverted", "Abandoned"):
-            first += f"; people went back to {reverted_to}"
-        found = [first]
-        if peak > 0:
-            found.append(self._usage_summary(peak, peak_week, recent))
-        return found
-
-    def _reverted(self, stage, reverted_to, peak, peak_week, recent, high, *_rest) -> list[str]:
-        fall = round(PERCENT * (1 - recent / peak))
-        found = [
-            f"Weekly active users fell {fall}% from a peak of {format_number(peak)} "
-            f"(week of {format_date(peak_week, as_of=self.as_of)}) to {format_number(recent)}",
-            f"It had real use: {_plural(high, 'week')} at "
-            f"{round(PERCENT * self.t.adopted_share_of_peak)}% of the peak or more",
-        ]
-        if reverted_to:
-            found.append(f"People went back to {reverted_to}")
-        return found
-
-    def _tried(self, stage, reverted_to, peak, peak_week, recent, high, *_rest) -> list[str]:
-        return [
-            f"Tried once: {_plural(high, 'week')} at up to {format_number(peak)} users, "
-            f"then {format_number(recent)}"
-        ]
-
-    def _faded(self, stage, reverted_to, peak, peak_week, recent, high, observed, *_rest):
-        return [
-            f"Never grew past {format_number(peak)} weekly users in "
-            f"{_plural(observed, 'logged week')}, then {format_number(recent)} "
-            f"a week over the last {_plural(self.t.recent_weeks, 'week')}"
-        ]
-
-    def _adopted(self, stage, reverted_to, peak, peak_week, recent, *_rest) -> list[str]:
-        return [
-            f"Used by {format_number(recent)} people a week on average over the last "
-            f"{_plural(self.t.recent_weeks, 'week')} (peak {format_number(peak)})"
-        ]
-
-    def _stale(self, stage, reverted_to, peak, peak_week, recent, high, observed, days, age):
-        if math.isnan(days):
-            found = ["No start date, update, check-in or usage on record"]
-        else:
-            found = [f"No update, check-in or usage for {_plural(days, 'day')}"]
-        if peak > 0:
-            found.append(self._usage_summary(peak, peak_week, recent))
-        return found
-
-    def _pilot(self, stage, reverted_to, peak, peak_week, recent, high, observed, days, age):
-        if peak > 0:
-            return [
-                f"A {PILOT} for {_plural(age, 'day')} that never grew past "
-                f"{format_number(peak)} weekly users"
-            ]
-        return [f"A {PILOT} for {_plural(age, 'day')} with no weekly users logged"]
-
-    def _no_usage(self, stage, reverted_to, peak, peak_week, recent, high, observed, days, age):
-        return [f"No usage logged yet; last updated {_ago(days)}"]
-
-    def _zero(self, stage, reverted_to, peak, peak_week, recent, high, observed, days, age):
-        return [
-            f"Usage logged for {_plural(observed, 'week')}, all at 0 users; "
-            f"last updated {_ago(days)}"
-        ]
-
-    def _partial(self, stage, reverted_to, peak, peak_week, recent, *_rest) -> list[str]:
-        share = round(PERCENT * recent / peak)
-        first = (
-            f"Not yet sustained: {format_number(recent)} weekly users on average over the last "
-            f"{_plural(self.t.recent_weeks, 'week')}, {share}% of the peak of "
-            f"{format_number(peak)} (week of {format_date(peak_week, as_of=self.as_of)})"
-        )
-        if recent >= self.t.adopted_share_of_peak * peak - EPSILON:
-            first += f"; adopted needs {format_number(self.t.adopted_min_users)} or more"
-        return [first]
-
-    def _usage_summary(self, peak: float, peak_week: pd.Timestamp, recent: float) -> str:
-        return (
-            f"Peak of {format_number(peak)} weekly users "
-            f"(week of {format_date(peak_week, as_of=self.as_of)}); "
-            f"{format_number(recent)} a week on average over the last "
-            f"{_plural(self.t.recent_weeks, 'week')}"
-        )
-
-    _builders = {  # noqa: RUF012 (a fixed dispatch table, not per-instance state)
-        RULE_STAGE: _stage,
-        RULE_REVERTED: _reverted,
-        RULE_TRIED: _tried,
-        RULE_FADED: _faded,
-        RULE_ADOPTED: _adopted,
-        RULE_STALE: _stale,
-        RULE_PILOT: _pilot,
-        RULE_NO_USAGE: _no_usage,
-        RULE_ZERO_USAGE: _zero,
-        RULE_PARTIAL: _partial,
-    }

@@ -32,6 +32,9 @@ COLUMNS: tuple[str, ...] = tuple(c.name for c in TABLE.columns)
 DAYS_PER_WEEK = 7
 # Facts that are put back into the portfolio for a recorded week (the verdict is recomputed).
 RECORDED_FACTS = ("reported_status", "stage")
+NO_STATUS = "No status"  # a recorded week whose row had no status (as ui.theme names it)
+# A sentence names the initiatives it is about up to this many; past it, it counts them.
+LISTED_IDS = 8
 
 
 def monday(day: object) -> pd.Timestamp:
@@ -160,10 +163,16 @@ def as_recorded(portfolio: Portfolio, week: object) -> Recorded:
     return Recorded(replaced, monday(week), ids, rows)
 
 
-def status_weeks(history: pd.DataFrame | None, initiative_id: str) -> pd.DataFrame:
-    """One initiative's recorded weeks: week, reported_status, stage, verdict, derived."""
+def status_weeks(
+    history: pd.DataFrame | None, initiative_id: str, *, as_of: object | None = None
+) -> pd.DataFrame:
+    """One initiative's recorded weeks (up to the week of `as_of` when given), oldest first:
+    week, reported_status, stage, verdict, derived."""
     frame = readable(history)
-    mine = frame[(frame["initiative_id"].astype("string") == initiative_id).to_numpy()]
+    keep = (frame["initiative_id"].astype("string") == initiative_id).to_numpy(dtype=bool)
+    if as_of is not None:
+        keep &= (frame["week"] <= monday(as_of)).to_numpy()
+    mine = frame[keep]
     columns = ["week", "reported_status", "stage", "verdict", "derived"]
     return mine.loc[:, columns].reset_index(drop=True)
 
@@ -284,3 +293,120 @@ def _strings(frame: pd.DataFrame, column: str) -> pd.Series:
     if column in frame:
         return frame[column].astype("string")
     return pd.Series(pd.array([None] * len(frame), dtype="string"), index=frame.index)
+
+
+# --- what the app shows ------------------------------------------------------------------
+
+
+def weeks_with_status(weeks: pd.DataFrame, statuses: pd.DataFrame) -> pd.DataFrame:
+    """An initiative's weekly usage (metrics.initiative_weeks) beside what its deck said:
+    `reported_status` recorded for that week (missing when that week has no row; "No status"
+    when its row had none), `derived` (backfilled from CheckIns) and `week_end` (the next
+    Monday, where a week's band ends on a chart).
+    """
+    recorded = {
+        pd.Timestamp(row.week): (row.reported_status, row.derived)
+        for row in statuses.drop_duplicates("week").itertuples(index=False)
+    }
+    found = [recorded.get(pd.Timestamp(week)) for week in weeks["week"]]
+    out = weeks.copy()
+    out["reported_status"] = pd.array(
+        [None if f is None else (f[0] if isinstance(f[0], str) else NO_STATUS) for f in found],
+        dtype="string",
+    )
+    out["derived"] = np.array([f is not None and _yes(f[1]) for f in found], dtype=bool)
+    out["week_end"] = out["week"] + pd.Timedelta(days=DAYS_PER_WEEK)
+    return out
+
+
+def _yes(flag: object) -> bool:
+    return flag is not None and flag is not pd.NA and bool(flag)
+
+
+def derived_weeks(statuses: pd.DataFrame) -> int:
+    """How many of the recorded weeks were derived from CheckIns rather than recorded."""
+    return sum(_yes(flag) for flag in statuses["derived"])
+
+
+def describe_status_run(
+    statuses: pd.DataFrame,
+    weeks: pd.DataFrame,
+    *,
+    as_of: object,
+    recent: float | None = None,
+) -> str | None:
+    """One sentence: the latest unbroken run of a reported status against weekly users.
+
+    "Green since 9 Mar while weekly users fell from 225 to 18": the run's first recorded
+    week (`status_run`); the users of that week (or of the first logged week after it);
+    and now: `recent` (the evidence's recent mean, as the reasons quote it) when given, else
+    the latest logged week up to `as_of`. None when no status is recorded.
+    """
+    from portfolio.reasons import format_date, format_number
+
+    as_of = pd.Timestamp(as_of)
+    run = status_run(statuses, as_of=as_of)
+    if run is None:
+        return None
+    status, start = run
+    since = f"{status} since {format_date(start, as_of=as_of)}"
+    logged = weeks[weeks["logged"].to_numpy(dtype=bool) & (weeks["week"] <= as_of).to_numpy()]
+    if logged.empty:
+        return f"{since}, with no usage logged"
+    at_start = logged[(logged["week"] >= start).to_numpy()]
+    first = at_start.iloc[0] if len(at_start) else logged.iloc[-1]
+    before = float(first["active_users"])
+    if recent is not None and not pd.isna(recent):
+        now = float(recent)
+    elif first["week"] == logged["week"].iloc[-1]:
+        now = before
+    else:
+        now = float(logged["active_users"].iloc[-1])
+    then_text, now_text = format_number(before), format_number(now)
+    if then_text == now_text:
+        return f"{since} while weekly users stayed at {now_text}"
+    verb = "fell" if now < before else "rose"
+    return f"{since} while weekly users {verb} from {then_text} to {now_text}"
+
+
+def describe_recorded(
+    recorded: Recorded, before: pd.DataFrame, *, ids: set[str], since: str
+) -> str:
+    """Which of the `ids` the "then" picture takes from StatusHistory, in one or two sentences:
+    how many were recorded (and derived), and where the verdict recorded then differs from
+    the one recomputed now from the same facts."""
+    mine = sorted(i for i in recorded.ids if i in ids)
+    week = f"the week of {recorded.week.day} {recorded.week:%b}"
+    if not mine:
+        return (
+            f"StatusHistory has no row for {week}, so each status and stage on {since} counts "
+            "as typed today."
+        )
+    rows = recorded.rows.loc[~recorded.rows.index.duplicated()].loc[mine]
+    derived = derived_weeks(rows)
+    made = f" ({derived} derived from check-ins)" if derived else ""
+    listed = f": {', '.join(mine)}" if len(mine) <= LISTED_IDS else ""
+    text = (
+        f"Statuses and stages on {since} are those recorded in StatusHistory for {week} for "
+        f"{len(mine)} of {len(ids)} initiatives{made}{listed}"
+    )
+    others = sorted(ids - set(mine))
+    if others and len(others) <= LISTED_IDS:
+        text += f"; the others ({', '.join(others)}) count as typed today"
+    elif others:
+        text += "; the others count as typed today"
+    text += "."
+    now = before.drop_duplicates("id").set_index("id")["verdict"].astype(object)
+    then = rows["verdict"].astype(object)
+    # Only where both exist: a row may be recorded for a week before its start date says.
+    differ = [i for i in mine if isinstance(then.get(i), str) and i in now and then[i] != now[i]]
+    if differ:
+        named = [f"{i} (recorded {then[i]}, recomputed {now.get(i)})" for i in differ]
+        listed = ", ".join(named[:LISTED_IDS])
+        if len(named) > LISTED_IDS:
+            listed += f" and {len(named) - LISTED_IDS} more"
+        text += (
+            " The verdict recorded that week differs from the one recomputed from the same "
+            f"facts with today's thresholds for {listed}."
+        )
+    return text

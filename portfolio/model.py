@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from portfolio import settings as typed_settings
+
 Cell = str | int | float | bool | None
 
 ERROR = "error"
@@ -23,13 +25,15 @@ class RawWorkbook:
 
     `origin` says where they came from in words ("Google Sheet 1AbC…", "sample workbook",
     "/data/portfolio.xlsx"); `kind` is one of "sample", "file", "gsheets", "upload";
-    `fetched_at` is when the source read them (UTC, timezone-aware).
+    `fetched_at` is when the source read them (UTC, timezone-aware). `problems` are what the
+    source could not read (a tab cut at a size limit); the parser lists them first.
     """
 
     tabs: dict[str, list[list[Cell]]]
     origin: str
     kind: str
     fetched_at: dt.datetime
+    problems: tuple[Problem, ...] = ()
 
     @property
     def cell_count(self) -> int:
@@ -95,18 +99,12 @@ class Portfolio:
 
     @property
     def as_of(self) -> pd.Timestamp:
-        """The evaluation date: Settings `as_of`, else today."""
-        value = self.settings.get("as_of")
-        if value is None or pd.isna(value):
-            return pd.Timestamp(dt.date.today())
-        return pd.Timestamp(value).normalize()
+        """The evaluation date: Settings `as_of`, else today (portfolio.settings)."""
+        return typed_settings.as_of(self.settings)
 
     @property
     def mandate_date(self) -> pd.Timestamp | None:
-        value = self.settings.get("mandate_date")
-        if value is None or pd.isna(value):
-            return None
-        return pd.Timestamp(value).normalize()
+        return typed_settings.mandate_date(self.settings)
 
     def has(self, tab: str, column: str | None = None) -> bool:
         """Whether the sheet has this tab (and, if given, a header for this column)."""

@@ -285,7 +285,7 @@ def parse_workbook(raw: RawWorkbook, *, mapping: ColumnMapping | None = None) ->
     >>> portfolio.initiatives.loc[0, "started"], portfolio.problems[0].cell
     (Timestamp('2026-03-04 00:00:00'), 'Initiatives!G2')
     """
-    problems: list[Problem] = []
+    problems: list[Problem] = list(raw.problems)  # what the source could not read
     matched = _match_tabs(raw.tabs, problems)
     if schema.MAPPING in matched:
         # The caller's mapping (secrets, or a preview) wins over the sheet's own Mapping tab.

@@ -19,7 +19,7 @@ STATUS_HISTORY = "StatusHistory"
 # Written whole by `cli.py history record` and never parsed: people read it, nobody types in it.
 VERDICTS_TAB = "Verdicts"
 
-# Value kinds a column can hold; parse.py has one column-wise reader per kind.
+# Value kinds a column can hold; portfolio.readers has one column-wise reader per kind.
 TEXT = "text"
 DATE = "date"
 TIMESTAMP = "timestamp"
@@ -29,66 +29,123 @@ NUMBER = "number"
 CHOICE = "choice"
 BOOLEAN = "boolean"
 
-STATUSES = ("Green", "Amber", "Red")
-STAGES = ("Idea", "Pilot", "Rollout", "Adopted", "Stalled", "Reverted", "Abandoned")
-ORIGINS = ("Mandate", "Grassroots", "Vendor")
-FREQUENCIES = ("Daily", "Weekly", "Monthly", "Never")
-VERDICTS = ("adopted", "unproven", "stalled", "reverted", "abandoned")
+
+# The vocabularies: every word is declared here once, and code names it by these constants.
+class Status:
+    """The reported status (RAG) of an initiative."""
+
+    GREEN = "Green"
+    AMBER = "Amber"
+    RED = "Red"
+
+
+class Stage:
+    """Where an initiative says it is."""
+
+    IDEA = "Idea"
+    PILOT = "Pilot"
+    ROLLOUT = "Rollout"
+    ADOPTED = "Adopted"
+    STALLED = "Stalled"
+    REVERTED = "Reverted"
+    ABANDONED = "Abandoned"
+
+
+class Origin:
+    """Who started an initiative."""
+
+    MANDATE = "Mandate"
+    GRASSROOTS = "Grassroots"
+    VENDOR = "Vendor"
+
+
+class Frequency:
+    """How often a survey answer says a tool is used."""
+
+    DAILY = "Daily"
+    WEEKLY = "Weekly"
+    MONTHLY = "Monthly"
+    NEVER = "Never"
+
+
+class Verdict:
+    """What the evidence says about an initiative (portfolio.evidence)."""
+
+    ADOPTED = "adopted"
+    UNPROVEN = "unproven"
+    STALLED = "stalled"
+    REVERTED = "reverted"
+    ABANDONED = "abandoned"
+
+
+STATUSES = (Status.GREEN, Status.AMBER, Status.RED)
+STAGES = (
+    Stage.IDEA,
+    Stage.PILOT,
+    Stage.ROLLOUT,
+    Stage.ADOPTED,
+    Stage.STALLED,
+    Stage.REVERTED,
+    Stage.ABANDONED,
+)
+ORIGINS = (Origin.MANDATE, Origin.GRASSROOTS, Origin.VENDOR)
+FREQUENCIES = (Frequency.DAILY, Frequency.WEEKLY, Frequency.MONTHLY, Frequency.NEVER)
+VERDICTS = (Verdict.ADOPTED, Verdict.UNPROVEN, Verdict.STALLED, Verdict.REVERTED, Verdict.ABANDONED)
 # Verdicts that, under a Green status, make a watermelon.
-NOT_REAL = ("stalled", "reverted", "abandoned")
+NOT_REAL = (Verdict.STALLED, Verdict.REVERTED, Verdict.ABANDONED)
 
 # Other spellings people type, matched after normalize(); the canonical words match too.
 STATUS_SYNONYMS = {
-    "🟢": "Green",
-    "🟡": "Amber",
-    "🟠": "Amber",
-    "🔴": "Red",
-    "g": "Green",
-    "a": "Amber",
-    "r": "Red",
-    "yellow": "Amber",
-    "ontrack": "Green",
-    "atrisk": "Amber",
-    "offtrack": "Red",
+    "🟢": Status.GREEN,
+    "🟡": Status.AMBER,
+    "🟠": Status.AMBER,
+    "🔴": Status.RED,
+    "g": Status.GREEN,
+    "a": Status.AMBER,
+    "r": Status.RED,
+    "yellow": Status.AMBER,
+    "ontrack": Status.GREEN,
+    "atrisk": Status.AMBER,
+    "offtrack": Status.RED,
 }
 STAGE_SYNONYMS = {
-    "idea": "Idea",
-    "proposed": "Idea",
-    "poc": "Pilot",
-    "proofofconcept": "Pilot",
-    "experiment": "Pilot",
-    "trial": "Pilot",
-    "scaling": "Rollout",
-    "rollingout": "Rollout",
-    "live": "Adopted",
-    "production": "Adopted",
-    "inproduction": "Adopted",
-    "paused": "Stalled",
-    "onhold": "Stalled",
-    "blocked": "Stalled",
-    "rolledback": "Reverted",
-    "cancelled": "Abandoned",
-    "canceled": "Abandoned",
-    "dropped": "Abandoned",
-    "retired": "Abandoned",
+    "idea": Stage.IDEA,
+    "proposed": Stage.IDEA,
+    "poc": Stage.PILOT,
+    "proofofconcept": Stage.PILOT,
+    "experiment": Stage.PILOT,
+    "trial": Stage.PILOT,
+    "scaling": Stage.ROLLOUT,
+    "rollingout": Stage.ROLLOUT,
+    "live": Stage.ADOPTED,
+    "production": Stage.ADOPTED,
+    "inproduction": Stage.ADOPTED,
+    "paused": Stage.STALLED,
+    "onhold": Stage.STALLED,
+    "blocked": Stage.STALLED,
+    "rolledback": Stage.REVERTED,
+    "cancelled": Stage.ABANDONED,
+    "canceled": Stage.ABANDONED,
+    "dropped": Stage.ABANDONED,
+    "retired": Stage.ABANDONED,
 }
 ORIGIN_SYNONYMS = {
-    "topdown": "Mandate",
-    "mandated": "Mandate",
-    "bottomup": "Grassroots",
-    "grassroot": "Grassroots",
-    "vendorled": "Vendor",
-    "bought": "Vendor",
+    "topdown": Origin.MANDATE,
+    "mandated": Origin.MANDATE,
+    "bottomup": Origin.GRASSROOTS,
+    "grassroot": Origin.GRASSROOTS,
+    "vendorled": Origin.VENDOR,
+    "bought": Origin.VENDOR,
 }
 FREQUENCY_SYNONYMS = {
-    "everyday": "Daily",
-    "eachday": "Daily",
-    "weekly": "Weekly",
-    "everyweek": "Weekly",
-    "monthly": "Monthly",
-    "rarely": "Monthly",
-    "no": "Never",
-    "none": "Never",
+    "everyday": Frequency.DAILY,
+    "eachday": Frequency.DAILY,
+    "weekly": Frequency.WEEKLY,
+    "everyweek": Frequency.WEEKLY,
+    "monthly": Frequency.MONTHLY,
+    "rarely": Frequency.MONTHLY,
+    "no": Frequency.NEVER,
+    "none": Frequency.NEVER,
 }
 
 
@@ -139,7 +196,18 @@ TABLES: dict[str, Table] = {
         doc="One row per initiative.",
         columns=(
             Column("id", required=True, aliases=("initiative id", "key", "ref"), doc="e.g. AI-014"),
-            Column("name", required=True, aliases=("initiative", "title", "use case", "project")),
+            Column(
+                "name",
+                required=True,
+                aliases=(
+                    "initiative",
+                    "title",
+                    "use case",
+                    "project",
+                    "initiative name",
+                    "project name",
+                ),
+            ),
             Column("team", required=True, aliases=("department", "dept", "owning team", "group")),
             Column(
                 "owner",

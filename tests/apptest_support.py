@@ -9,7 +9,6 @@ temporary data folder, and runs from a temporary working directory so a develope
 
 from __future__ import annotations
 
-import ast
 import csv
 import json
 from pathlib import Path
@@ -24,6 +23,7 @@ from tools.apptest_navigation import (  # noqa: F401  (re-exported for tests)
     NavigationPagesManager,
     use_navigation_pages_manager,
 )
+from ui.page_list import PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -31,19 +31,8 @@ APP_TIMEOUT_S = 60
 
 
 def app_pages() -> list[tuple[str, str]]:
-    """(script path, title) of every st.Page in app.py's PAGES, in order."""
-    tree = ast.parse(APP.read_text(encoding="utf-8"))
-    pages = []
-    for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "Page"
-        ):
-            path = node.args[0].value
-            title = next(k.value.value for k in node.keywords if k.arg == "title")
-            pages.append((path, title))
-    return pages
+    """(script path, title) of every page of the app (ui.page_list), in order."""
+    return [(page.path, page.title) for page in PAGES]
 
 
 def write_csv_workbook(directory: Path, tabs: dict[str, list[list]]) -> Path:

@@ -20,8 +20,8 @@ from tools.sheets_emulator import BATCH_GET, METADATA, TOKEN, small_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 QUICK_TIMEOUT_S = 180
-# The generator's tabs: Initiatives, Usage, CheckIns, DailyTools, Settings.
-SAMPLE_TABS = 5
+# The generator's tabs: Initiatives, Usage, CheckIns, DailyTools, StatusHistory, Settings.
+SAMPLE_TABS = 6
 
 
 @pytest.mark.parametrize(

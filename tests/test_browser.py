@@ -14,20 +14,12 @@ from tests.browser_support import (
     wait_for_app,
     watch_console,
 )
+from ui import page_list
 
 pytestmark = pytest.mark.browser
 
 # url path -> the page title a reader sees
-PAGES = {
-    "": "Overview",
-    "watermelons": "Watermelons",
-    "stalled": "Stalled & reverted",
-    "edges": "The edges",
-    "daily_tools": "Daily tools",
-    "trends": "Trends",
-    "sheet_health": "Sheet health",
-    "check_in": "Check in",
-}
+PAGES = {page.url_path: page.title for page in page_list.PAGES}
 VIEWPORT = {"width": 1440, "height": 1000}
 
 

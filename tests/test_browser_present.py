@@ -1,6 +1,6 @@
 """Presentation mode and shared links in a real Chromium against `streamlit run` (the sample).
 
-Every page of app.py is screenshotted presenting at 1920x1080 into tests/artifacts/
+Every page of the app (ui.page_list) is screenshotted presenting at 1920x1080 into tests/artifacts/
 (present-<page>.png) to be looked at for legibility; the Next link walks to the next page
 keeping present=1; a copied URL reproduces the page and its filters in a fresh tab.
 """
@@ -14,14 +14,14 @@ import pytest
 
 from tests.apptest_support import app_pages
 from tests.browser_support import ARTIFACTS, wait_for_app, watch_console
+from ui import page_list
 
 pytestmark = pytest.mark.browser
 
 SCREEN = {"width": 1920, "height": 1080}
 PAGES = app_pages()
 # What st.Page makes of "pages/stalled.py": url path "stalled"; the default page is "".
-URL_PATHS = ["" if i == 0 else path.removeprefix("pages/").removesuffix(".py") for i, (path, _) in
-             enumerate(PAGES)]  # fmt: skip
+URL_PATHS = [page.url_path for page in page_list.PAGES]
 TEAM = "Finance"  # a team of the sample workbook
 PRESENT_ROOT_PX = 20  # ui.presentation.STYLESHEET sets html { font-size: 20px }
 DRAW_TIMEOUT_MS = 30_000

@@ -12,8 +12,10 @@ import pandas as pd
 import pytest
 
 from portfolio import schema
-from portfolio.evidence import COLUMNS, assess, format_date, format_number, thresholds
+from portfolio.evidence import COLUMNS, assess
 from portfolio.model import Portfolio
+from portfolio.reasons import format_date, format_number
+from portfolio.settings import thresholds
 
 AS_OF = pd.Timestamp("2025-11-03")  # a Monday
 LONG_AGO = pd.Timestamp("2025-01-06")

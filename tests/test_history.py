@@ -102,6 +102,7 @@ def test_a_second_record_in_the_same_week_writes_nothing(file_spec, data_dir):
     assert _facts(stored) == THIS_WEEK
     assert {r["derived"] for r in stored} == {"no"}
     assert {r["recorded_at"] for r in stored} == {"2026-03-25T08:00:00Z"}
+    assert [r["evidence"] for r in stored] == ["check-in", "check-in"]  # the verdicts' own
     assert "already recorded" in second.describe()
 
 
@@ -329,9 +330,10 @@ def test_overlapping_runs_on_the_sheet_leave_one_row_per_initiative(
 
 VERDICT_ROWS = [
     ["id", "name", "team", "verdict", "evidence", "reason", "as_of"],
-    ["AI-1", "Reply bot", "Support", "unproven", "", "No usage logged yet; last updated 7 days ago",
+    ["AI-1", "Reply bot", "Support", "unproven", "check-in",
+     "No usage logged yet; last updated 7 days ago",
      "2026-03-25"],
-    ["AI-2", "Call notes", "Sales", "stalled", "", "Stage says Stalled", "2026-03-25"],
+    ["AI-2", "Call notes", "Sales", "stalled", "check-in", "Stage says Stalled", "2026-03-25"],
 ]  # fmt: skip
 
 
@@ -391,3 +393,113 @@ def test_cli_history_record_on_the_sheet(gsheets_workdir, sheets_emulator, capsy
     sheets_emulator.fail(403)
     assert cli.main(["history", "record"]) == cli.EXIT_USAGE
     assert f"not shared with {CLIENT_EMAIL}" in capsys.readouterr().err
+
+
+# -- reading it back for the pages ---------------------------------------------------------
+
+
+def _statuses(*pairs: tuple[str, str | None]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "week": pd.to_datetime([w for w, _ in pairs]),
+            "reported_status": pd.array([s for _, s in pairs], dtype="string"),
+            "derived": pd.array([False] * len(pairs), dtype="boolean"),
+        }
+    )
+
+
+def _weeks(*users: int | None) -> pd.DataFrame:
+    weeks = pd.date_range("2026-03-02", periods=len(users), freq="7D")
+    return pd.DataFrame(
+        {
+            "week": weeks,
+            "active_users": [u or 0 for u in users],
+            "logged": [u is not None for u in users],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("statuses", "users", "sentence"),
+    [
+        # Amber, then Green from 9 Mar: 40 then, the last logged week (23 Mar: 12) now
+        (
+            (("2026-03-02", "Amber"), ("2026-03-09", "Green"), ("2026-03-23", "Green")),
+            (50, 40, 30, 12, None),
+            "Green since 9 Mar while weekly users fell from 40 to 12",
+        ),
+        (
+            (("2026-03-09", "Green"),),
+            (5, 6, 9),
+            "Green since 9 Mar while weekly users rose from 6 to 9",
+        ),
+        ((("2026-03-09", "Red"),), (5, 7, 7), "Red since 9 Mar while weekly users stayed at 7"),
+        ((("2026-03-09", "Green"),), (), "Green since 9 Mar, with no usage logged"),
+        # a week recorded with no status ends the run: nothing to say
+        ((("2026-03-09", "Green"), ("2026-03-16", None)), (5, 6), None),
+        # a record after the as-of week does not count
+        ((("2026-04-27", "Green"),), (5, 6), None),
+    ],
+)
+def test_describe_status_run(statuses, users, sentence):
+    as_of = pd.Timestamp("2026-03-25")
+    assert history.describe_status_run(_statuses(*statuses), _weeks(*users), as_of=as_of) == (
+        sentence
+    )
+
+
+def test_weeks_with_status_marks_the_recorded_weeks_only():
+    statuses = _statuses(("2026-03-09", "Green"), ("2026-03-23", None))
+    statuses.loc[1, "derived"] = True
+    out = history.weeks_with_status(_weeks(1, 2, 3, 4), statuses)
+    assert out["reported_status"].tolist()[1] == "Green"
+    assert [s if isinstance(s, str) else None for s in out["reported_status"]] == [
+        None,
+        "Green",
+        None,
+        "No status",
+    ]
+    assert out["derived"].tolist() == [False, False, False, True]
+    assert (out["week_end"] - out["week"]).dt.days.tolist() == [7, 7, 7, 7]
+
+
+def test_a_hand_edited_tab_on_the_sheet_is_read_by_cell_and_recorded_around(
+    gsheets_workdir, sheets_emulator, sheet_spec, capsys
+):
+    """Someone typed into StatusHistory: headers by other names, a date typed as a date (a
+    serial number to the API), a typo'd week and a repeat. doctor names each cell; the next
+    record keeps every row and adds only what the week lacks."""
+    sheets_emulator.tabs["StatusHistory"] = [
+        ["Week of", "ID", "Status", "Stage"],
+        [dt.date(2026, 6, 1), "AI-001", "Green", "Pilot"],  # this week, typed as a date
+        ["2026-06-0l", "AI-002", "Green", "Adopted"],  # a letter l for a 1
+        ["2026-06-03", "AI-001", "Amber", "Pilot"],  # a Wednesday: the same week again
+    ]
+    assert cli.main(["doctor"]) == 0
+    out = capsys.readouterr().out
+    assert 'StatusHistory!A3: "2026-06-0l" is not a date' in out
+    assert "StatusHistory!A4: Wed 3 Jun 2026 is not a Monday" in out
+    assert 'StatusHistory!B4: "AI-001" is recorded twice for the week of 1 Jun 2026' in out
+    assert cli.main(["history", "record", "--as-of", "2026-06-03"]) == 0
+    assert "Recorded 2 initiatives for the week of 2026-06-01" in capsys.readouterr().out
+    rows = sheets_emulator.tabs["StatusHistory"]
+    assert rows[0][:4] == ["Week of", "ID", "Status", "Stage"]  # its own headers stay
+    assert rows[0][4:] == ["verdict", "evidence", "recent_users", "recorded_at", "derived"]
+    assert [r[1] for r in rows[1:]] == ["AI-001", "AI-002", "AI-001", "AI-002", "AI-003"]
+
+
+def test_describe_recorded_counts_long_lists_and_compares_verdicts(file_spec, data_dir):
+    _record(file_spec, backfill=True)
+    portfolio = _portfolio(file_spec)
+    recorded = history.as_recorded(portfolio, pd.Timestamp("2026-03-16"))
+    before = assess(recorded.portfolio, as_of=pd.Timestamp("2026-03-16"))
+    text = history.describe_recorded(recorded, before, ids={"AI-1", "AI-2"}, since="16 Mar")
+    assert text == (
+        "Statuses and stages on 16 Mar are those recorded in StatusHistory for the week of "
+        "16 Mar for 2 of 2 initiatives (2 derived from check-ins): AI-1, AI-2."
+    )
+    many = {f"AI-{n}" for n in range(1, 12)}
+    text = history.describe_recorded(recorded, before, ids=many, since="16 Mar")
+    assert "for 2 of 11 initiatives (2 derived from check-ins): AI-1, AI-2; the others count" in (
+        text
+    )

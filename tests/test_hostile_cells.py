@@ -22,7 +22,7 @@ from hypothesis import strategies as st_
 from streamlit.testing.v1 import AppTest
 
 from tests.apptest_support import ROOT, run_app
-from ui import display
+from ui import display, page_list
 from ui import format as fmt
 
 IMG = '<img src=x onerror="window.__gt_pwned=1">'
@@ -80,8 +80,8 @@ HOSTILE_WORKBOOK = {
 
 
 def app_pages() -> list[str]:
-    """Every page app.py registers, in its order."""
-    return re.findall(r'st\.Page\(\s*"(pages/[^"]+\.py)"', (ROOT / "app.py").read_text())
+    """Every page of the app (ui.page_list), in its order."""
+    return [page.path for page in page_list.PAGES]
 
 
 def rendered_as_markdown(at: AppTest) -> list[tuple[str, str, bool]]:
@@ -232,7 +232,7 @@ def _sources() -> list[Path]:
     return [
         ROOT / "app.py",
         *sorted((ROOT / "pages").glob("*.py")),
-        *sorted((ROOT / "ui").glob("*.py")),
+        *sorted((ROOT / "ui").rglob("*.py")),
     ]
 
 

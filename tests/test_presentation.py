@@ -1,7 +1,7 @@
 """Presentation mode: no person's name anywhere on any page, the pages still say what they say,
 the Next link walks the pages in order with the URL, and the theme settings match ui/theme.py.
 
-The page list is read from app.py at test time, so pages added later are covered too.
+The page list is ui.page_list, the one app.py builds from, so pages added later are covered too.
 """
 
 from __future__ import annotations

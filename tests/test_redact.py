@@ -112,14 +112,20 @@ def _problem(column: str | None, raw, message: str, fix: str = "Type a date") ->
             f'"{HIDDEN_VALUE}" is not a person',
         ),
         (
-            _problem("notes", "call me", "notes cannot hold call me"),
+            _problem("notes", 'say "hi"', 'notes cannot hold "say "hi"" here'),
             None,
-            f"notes cannot hold {HIDDEN_VALUE}",
+            f'notes cannot hold "{HIDDEN_VALUE}" here',
         ),
         (
             _problem("Executive sponsor", "Sam Ode", '"Sam Ode" is too long'),
             None,
             f'"{HIDDEN_VALUE}" is too long',
+        ),
+        # A one-letter cell takes no letters out of the rest of the message.
+        (
+            _problem("owner", "a", '"a" is not a name'),
+            None,
+            f'"{HIDDEN_VALUE}" is not a name',
         ),
         # A long cell is quoted cut short: the cut quote goes too.
         (

@@ -101,6 +101,7 @@ def test_read_sample_says_what_it_is():
         "DailyTools.csv",
         "Initiatives.csv",
         "Settings.csv",
+        "StatusHistory.csv",
         "Usage.csv",
     ]
 

@@ -53,7 +53,6 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
-PAGES_DIR = ROOT / "pages"
 DEFAULT_OUT = ROOT / "tools" / "bench_results.json"
 QUICK_OUT = ROOT / "tests" / "artifacts" / "bench_quick.json"
 
@@ -443,7 +442,9 @@ def _failure(at) -> str | None:
 
 def page_paths() -> list[str]:
     """Every page script, as AppTest.switch_page wants it ("pages/overview.py")."""
-    return [f"pages/{p.name}" for p in sorted(PAGES_DIR.glob("*.py"))]
+    from ui.page_list import PAGES
+
+    return [page.path for page in PAGES]
 
 
 def measure_app(sheets, runs: int) -> dict[str, Any]:

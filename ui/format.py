@@ -8,6 +8,12 @@ import math
 import pandas as pd
 
 _MONEY_STEPS = ((1e9, "B"), (1e6, "M"), (1e3, "k"))
+# The same two formats in a table column (st.column_config), so a table reads like the text
+# around it: dates as `day()` writes them ("16 Feb 2026"), percents whole ("33%") as
+# `percent()` writes them, from a column of shares times PERCENT.
+DATE_COLUMN = "D MMM YYYY"
+PERCENT_COLUMN = "%.0f%%"
+PERCENT = 100
 
 
 def _missing(value: object) -> bool:
@@ -35,6 +41,24 @@ def money(value: object, *, currency: str = "$") -> str:
             short = f"{scaled:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{scaled:.0f}"
             return f"{sign}{currency}{short}{suffix}"
     return f"{sign}{currency}{amount:,.0f}"
+
+
+def dollars(value: object, *, currency: str = "$") -> str:
+    """Money in a table: whole units, thousands separated, never cents.
+
+    dollars(22800) -> '$22,800'; dollars(1234.56) -> '$1,235'; a missing value -> '—'.
+    """
+    if _missing(value):
+        return "—"
+    amount = float(value)
+    return f"{'-' if amount < 0 else ''}{currency}{abs(amount):,.0f}"
+
+
+def yes_no(value: object) -> str:
+    """yes_no(True) -> 'yes', yes_no(False) -> 'no'; a missing value -> '—'."""
+    if _missing(value):
+        return "—"
+    return "yes" if bool(value) else "no"
 
 
 def integer(value: object) -> str:
@@ -101,3 +125,13 @@ def plain(text: object) -> str:
         return "—"
     flat = " ".join(str(text).split())
     return "".join(f"\\{ch}" if ch in _MARKDOWN_SPECIALS else ch for ch in flat)
+
+
+def with_team(name: object, team: object) -> str:
+    """An initiative with its team, as pickers list them: 'Invoice bot (Finance)'.
+
+    with_team("Invoice bot", None) -> 'Invoice bot'; names come from `assess` (`name` or
+    `label`), which already fall back to the id or the sheet row when the name is blank.
+    """
+    text = "—" if _missing(name) else str(name)
+    return text if _missing(team) or not str(team).strip() else f"{text} ({team})"

@@ -7,7 +7,7 @@ Redacting the View itself, rather than each table, is what keeps names out of pa
 reasons, selectbox options and chart tooltips too: a page cannot show what it was never given.
 
 `next_page_link(pages, current, present=...)` draws the presenter's "Next" link, in the
-order of app.py's PAGES, carrying the URL (filters, as-of date, present=1) along.
+order of the pages (ui.page_list), carrying the URL (filters, as-of date, present=1) along.
 `slide_button(view)` offers the one-slide PNG for a board deck (ui/slide.py draws it).
 """
 
@@ -15,16 +15,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
 from portfolio.redact import redact_assessed, redact_portfolio
 from ui import theme
-
-if TYPE_CHECKING:
-    from ui.shell import View
+from ui.view import View
 
 # Our own stylesheet, a fixed string: no sheet content is ever put into it.
 # Sizes are for a 1920x1080 screen read from across a room.

@@ -3,8 +3,9 @@
 `build(assessed, as_of=...)` returns one Vega-Lite composition: the headline, the theater
 gap and three other figures, verdict counts by team, the costliest watermelons and what is
 working (adopted grassroots initiatives), stamped with the as-of date. `render(...)` turns
-it into PNG bytes of exactly SLIDE_WIDTH x SLIDE_HEIGHT with vl-convert: the composition is
-drawn as SVG, then placed, scaled to fit, on a white page of the slide's size.
+it into PNG bytes of exactly SLIDE_WIDTH x SLIDE_HEIGHT with vl-convert, in ui.rendering's
+worker process: the composition is drawn as SVG, then placed, scaled to fit, on a white
+page of the slide's size.
 
 It reads only initiative names, teams and figures, never an owner or author; callers pass
 the redacted verdicts (portfolio.redact) so a person's name inside an initiative's name is
@@ -22,12 +23,13 @@ import struct
 from typing import Any
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from portfolio import metrics, schema
 from portfolio.evidence import evidence_line
 from ui import format as fmt
-from ui import theme
+from ui import rendering, theme
 
 SLIDE_WIDTH = 1920
 SLIDE_HEIGHT = 1080
@@ -47,8 +49,6 @@ PANEL_TITLE_SIZE = 26
 PANEL_TEXT_SIZE = 18
 EMPTY_TEXT_SIZE = 22
 LABEL_ROOM = 1.6  # the value axis reaches 1.6x the longest bar, leaving room for its label
-ADOPTED = "adopted"
-GRASSROOTS = "Grassroots"
 SOURCE_LINE = "Ground Truth · evidence, not status reports"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -62,8 +62,8 @@ def file_name(as_of: pd.Timestamp) -> str:
     return f"ground-truth-{pd.Timestamp(as_of):%Y-%m-%d}.png"
 
 
-def _label(name: object, team: object) -> str:
-    text = f"{name} · {team}" if isinstance(team, str) and team else str(name)
+def _label(name: str, team: object) -> str:
+    text = f"{name} · {team}" if isinstance(team, str) and team else name
     return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
 
 
@@ -84,9 +84,10 @@ def top_watermelons(assessed: pd.DataFrame, *, limit: int = TOP_ITEMS) -> pd.Dat
     """
     melons = assessed[assessed["watermelon"].fillna(False).astype(bool)]
     cost = pd.to_numeric(melons["annual_cost"], errors="coerce").fillna(0.0)
-    order = cost.sort_values(ascending=False, kind="stable").index[:limit]
-    top = melons.loc[order]
-    costs = cost.loc[order]
+    # By position: ids may be blank or repeated, so they cannot pick rows.
+    order = np.argsort(-cost.to_numpy(dtype=float), kind="stable")[:limit]
+    top = melons.iloc[order]
+    costs = cost.iloc[order]
     return pd.DataFrame(
         {
             "label": _unique([_label(n, t) for n, t in zip(top["name"], top["team"], strict=True)]),
@@ -106,13 +107,13 @@ def working(assessed: pd.DataFrame, *, limit: int = TOP_ITEMS) -> pd.DataFrame:
     `users` is the mean weekly active users of the recent weeks (the evidence of adoption).
     """
     adopted = assessed[
-        (assessed["verdict"] == ADOPTED).fillna(False)
-        & (assessed["origin"] == GRASSROOTS).fillna(False)
+        (assessed["verdict"] == schema.Verdict.ADOPTED).fillna(False)
+        & (assessed["origin"] == schema.Origin.GRASSROOTS).fillna(False)
     ]
     users = pd.to_numeric(adopted["recent_mean"], errors="coerce").fillna(0.0)
-    order = users.sort_values(ascending=False, kind="stable").index[:limit]
-    top = adopted.loc[order]
-    used = users.loc[order]
+    order = np.argsort(-users.to_numpy(dtype=float), kind="stable")[:limit]
+    top = adopted.iloc[order]
+    used = users.iloc[order]
     return pd.DataFrame(
         {
             "label": _unique([_label(n, t) for n, t in zip(top["name"], top["team"], strict=True)]),
@@ -140,7 +141,7 @@ def verdicts_by_team(assessed: pd.DataFrame) -> pd.DataFrame:
 def figures(assessed: pd.DataFrame) -> list[tuple[str, str]]:
     """The four big numbers of the slide as (value, what it means), theater gap first."""
     gap = metrics.theater_gap(assessed)
-    adopted = int((assessed["verdict"] == ADOPTED).fillna(False).sum())
+    adopted = int((assessed["verdict"] == schema.Verdict.ADOPTED).fillna(False).sum())
     return [
         (
             fmt.percent(gap.share),
@@ -275,7 +276,7 @@ def build(
             value="users",
             value_title="Weekly active users",
             empty="No adopted grassroots initiative yet",
-            color=alt.value(theme.VERDICT_COLORS[ADOPTED]),
+            color=alt.value(theme.VERDICT_COLORS[schema.Verdict.ADOPTED]),
         ),
         spacing=70,
     )
@@ -330,11 +331,13 @@ def _on_page(svg: str) -> str:
 
 
 def render(assessed: pd.DataFrame, *, as_of: pd.Timestamp, scope: str = "all initiatives") -> bytes:
-    """The slide as PNG bytes, exactly 1920x1080."""
-    import vl_convert as vlc
+    """The slide as PNG bytes, exactly 1920x1080.
 
-    svg = vlc.vegalite_to_svg(spec(assessed, as_of=as_of, scope=scope))
-    return vlc.svg_to_png(_on_page(svg), scale=1)
+    Drawn by vl-convert in a worker process (ui.rendering); raises rendering.RenderError,
+    with what happened in words, when it cannot be drawn.
+    """
+    svg = rendering.vegalite_to_svg(spec(assessed, as_of=as_of, scope=scope))
+    return rendering.svg_to_png(_on_page(svg), scale=1)
 
 
 def png_size(png: bytes) -> tuple[int, int]:

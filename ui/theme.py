@@ -23,6 +23,9 @@ from typing import Any
 
 import altair as alt
 
+from portfolio import schema
+from portfolio.metrics.base import NO_STATUS
+
 THEME_NAME = "groundtruth"
 # Streamlit's own web font first, so charts and page text match; then fonts a server
 # rendering PNGs is likely to have.
@@ -33,35 +36,39 @@ SUBTITLE_SIZE = 13
 PRESENT_SCALE = 1.5  # type grows by this factor in presentation mode
 LABEL_LIMIT = 260  # px before an axis label is cut with an ellipsis
 
-NO_STATUS = "No status"
 STATUS_COLORS = {
-    "Green": "#009E73",
-    "Amber": "#E69F00",
-    "Red": "#D55E00",
+    schema.Status.GREEN: "#009E73",
+    schema.Status.AMBER: "#E69F00",
+    schema.Status.RED: "#D55E00",
     NO_STATUS: "#999999",
 }
 # A second cue for status besides colour, for point marks and legends.
 STATUS_SHAPES = {
-    "Green": "circle",
-    "Amber": "triangle-up",
-    "Red": "square",
+    schema.Status.GREEN: "circle",
+    schema.Status.AMBER: "triangle-up",
+    schema.Status.RED: "square",
     NO_STATUS: "diamond",
 }
 # The same cue in text, for labels and tables: "▲ Amber".
-STATUS_MARKERS = {"Green": "●", "Amber": "▲", "Red": "■", NO_STATUS: "◆"}
+STATUS_MARKERS = {
+    schema.Status.GREEN: "●",
+    schema.Status.AMBER: "▲",
+    schema.Status.RED: "■",
+    NO_STATUS: "◆",
+}
 VERDICT_COLORS = {
-    "adopted": "#009E73",
-    "unproven": "#56B4E9",
-    "stalled": "#E69F00",
-    "reverted": "#CC79A7",
-    "abandoned": "#D55E00",
+    schema.Verdict.ADOPTED: "#009E73",
+    schema.Verdict.UNPROVEN: "#56B4E9",
+    schema.Verdict.STALLED: "#E69F00",
+    schema.Verdict.REVERTED: "#CC79A7",
+    schema.Verdict.ABANDONED: "#D55E00",
 }
 VERDICT_LABELS = {
-    "adopted": "Adopted",
-    "unproven": "Unproven",
-    "stalled": "Stalled",
-    "reverted": "Reverted",
-    "abandoned": "Abandoned",
+    schema.Verdict.ADOPTED: "Adopted",
+    schema.Verdict.UNPROVEN: "Unproven",
+    schema.Verdict.STALLED: "Stalled",
+    schema.Verdict.REVERTED: "Reverted",
+    schema.Verdict.ABANDONED: "Abandoned",
 }
 # Okabe-Ito, for categories that are neither statuses nor verdicts (teams, tools, ...).
 CATEGORY_COLORS = (

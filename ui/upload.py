@@ -3,7 +3,9 @@
 An uploaded .xlsx or .csv export replaces the configured source for this browser session
 only. Its bytes are read in memory (`data_sources.files.read_upload`), held in
 `st.session_state` and never written to disk, never snapshotted and never put in a cache
-that other sessions share. A mapping chosen on Sheet health for this session
+that other sessions share. A file over MAX_UPLOAD_MB is refused before it is read, and a
+tab over the upload's cell limit is read in part, with a warning here that says what was
+left out (`data_sources.limits`). A mapping chosen on Sheet health for this session
 (`use_session_mapping`) is applied the same way, to the upload or to the shared sheet.
 
 `shell.build_view` calls `session_source(spec)` before loading and `uploader()` in the
@@ -24,7 +26,8 @@ import streamlit as st
 
 from data_sources.config import SourceSpec
 from data_sources.errors import SourceError
-from data_sources.files import read_upload
+from data_sources.files import read_upload, too_large
+from data_sources.limits import MAX_UPLOAD_CELLS_PER_TAB, MAX_UPLOAD_MB
 from data_sources.loader import LoadResult
 from portfolio import mapping
 from portfolio.evidence import assess
@@ -75,8 +78,13 @@ def _on_upload() -> None:
         st.session_state.pop(UPLOAD_STATE, None)
         st.session_state.pop(MAPPING_STATE, None)
         return
-    data_bytes = file.getvalue()
     try:
+        # Streamlit's server refuses bodies over server.maxUploadSize; this holds the same
+        # limit for any path around it, before the bytes are read.
+        too_big = too_large(file.name, file.size)
+        if too_big is not None:
+            raise too_big
+        data_bytes = file.getvalue()
         raw = read_upload(file.name, data_bytes)
     except SourceError as error:
         st.session_state[UPLOAD_STATE] = None
@@ -98,11 +106,17 @@ def uploader() -> None:
             type=UPLOAD_TYPES,
             key=UPLOAD_KEY,
             on_change=_on_upload,
-            help="Any column names: Sheet health suggests a mapping to the template.",
+            max_upload_size=MAX_UPLOAD_MB,
+            help=(
+                "Any column names: Sheet health suggests a mapping to the template. "
+                f"At most {MAX_UPLOAD_MB} MB and {MAX_UPLOAD_CELLS_PER_TAB:,} cells per tab."
+            ),
         )
         error = st.session_state.get("_groundtruth_upload_error")
         if error:
             st.error(error, icon=":material/error:")
+        for problem in upload.raw.problems if upload is not None else ():
+            st.warning(f"{problem.message} {problem.fix}.", icon=":material/warning:")
         st.caption(
             "Held in this browser session only, never saved on the server. Remove the file "
             "to go back to the shared sheet."

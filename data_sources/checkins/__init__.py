@@ -45,6 +45,7 @@ from data_sources.checkins.model import (
     CheckIn,
     columns_of,
     new_checkin,
+    removed_notice,
 )
 from data_sources.checkins.sheet import (
     WRITE_ACCESS_TTL_SECONDS,
@@ -90,6 +91,7 @@ __all__ = [
     "merge_local_checkins",
     "new_checkin",
     "pending",
+    "removed_notice",
     "retry_due",
     "send_pending",
     "submit",

@@ -2,7 +2,9 @@
 
 A check-in is one row of the CheckIns tab with a fresh `checkin_id` (a UUID), so every retry
 can tell whether it already landed. `new_checkin` reads what a person typed ("green", "🟢",
-"1,200") and raises `InvalidCheckIn` naming every field to fix.
+"1,200") and raises `InvalidCheckIn` naming every field to fix. Control characters
+(portfolio.text: NUL, ESC, BEL, ...) are left out of the note and the author, for the app and
+the CLI alike, and `removed_notice` says so in words.
 
 >>> checkin = new_checkin(initiative_id="AI-001", reported_status="green", stage="Pilot",
 ...                       active_users="12", note="=SUM(A1)", known_ids={"AI-001"})
@@ -21,7 +23,8 @@ from typing import Any
 
 from data_sources.errors import InvalidCheckIn
 from data_sources.store import timestamp_text
-from portfolio import schema
+from portfolio import schema, text
+from portfolio.headers import header_columns
 from portfolio.model import Cell
 
 TABLE = schema.TABLES[schema.CHECKINS]
@@ -92,6 +95,36 @@ def checkin_or_none(record: object) -> CheckIn | None:
 
 def _clean_line(value: object) -> str:
     return _SPACES.sub(" ", str(value or "")).strip()
+
+
+def _note(value: object) -> str:
+    return text.strip(str(value or ""), keep_lines=True).strip()
+
+
+def _author(value: object) -> str:
+    # Whitespace first, so a vertical tab between two names becomes a space, not nothing.
+    return _clean_line(text.strip(_SPACES.sub(" ", str(value or ""))))
+
+
+def removed_notice(*, note: object = "", author: object = "") -> str | None:
+    """What `new_checkin` left out of the note and the author, in a sentence; None if nothing.
+
+    removed_notice(note="ok\x1b[2J\x07") -> 'Left out of the note: 2 control characters
+    (invisible, such as ESC or NUL), which a sheet cell should not hold.'
+    """
+    counts = {
+        "the note": text.count(str(note or ""), keep_lines=True),
+        "the author": text.count(_SPACES.sub(" ", str(author or ""))),
+    }
+    total = sum(counts.values())
+    if not total:
+        return None
+    fields = " and ".join(field for field, n in counts.items() if n)
+    many = "s" if total != 1 else ""
+    return (
+        f"Left out of {fields}: {total} control character{many} (invisible, such as ESC or "
+        "NUL), which a sheet cell should not hold."
+    )
 
 
 def _choice(value: object, column: str, problems: dict[str, str]) -> str:
@@ -184,12 +217,12 @@ def new_checkin(
     status = _choice(reported_status, "reported_status", problems)
     stage_word = _choice(stage, "stage", problems)
     users = _active_users(active_users, problems)
-    note_text = str(note or "").strip()
+    note_text = _note(note)
     if len(note_text) > NOTE_MAX_CHARS:
         problems["note"] = (
             f"The note is {len(note_text):,} characters: keep it under {NOTE_MAX_CHARS:,}"
         )
-    author_text = _clean_line(author)
+    author_text = _author(author)
     if len(author_text) > AUTHOR_MAX_CHARS:
         problems["author"] = f"The author is at most {AUTHOR_MAX_CHARS} characters"
     if problems:
@@ -218,16 +251,8 @@ def tab_in(titles: Iterable[str]) -> str | None:
 
 
 def columns_of(header: list[Cell]) -> list[str | None]:
-    """Canonical column per header cell (None for a foreign or repeated one)."""
-    index = schema.header_index(TABLE)
-    seen: set[str] = set()
-    out: list[str | None] = []
-    for cell in header:
-        name = index.get(schema.normalize(cell)) if isinstance(cell, str) else None
-        out.append(name if name is not None and name not in seen else None)
-        if name is not None:
-            seen.add(name)
-    return out
+    """Canonical CheckIns column per header cell (None for a foreign or repeated one)."""
+    return header_columns(header, TABLE)
 
 
 def ids_in(rows: list[list[Cell]], columns: list[str | None]) -> set[str]:

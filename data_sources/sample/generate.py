@@ -11,6 +11,14 @@ the same seed always gives the same cells.
 `generate_workbook(n_initiatives=10_000)` adds synthetic initiatives after the 40 story ones,
 each with a full `weeks` of usage rows, for the load benchmark.
 
+It runs past 500 lines because most of it is the stories themselves, written out as data.
+
+StatusHistory holds what `cli.py history record` appended each Monday morning for the story
+initiatives since the weekly run began on 9 Mar 2026 (`HISTORY_START`): the deck never changed
+its mind (each row's status and stage are the ones it says today) while the evidence did, so
+a watermelon shows its green weeks beside its falling usage ("Green since 9 Mar while weekly
+users fell from 225 to 18"), and Trends' default "six months ago" is a recorded week.
+
     python -m data_sources.sample.generate      # rewrites data_sources/sample/workbook/*.csv
 """
 
@@ -28,6 +36,7 @@ from portfolio.schema import (
     DAILY_TOOLS,
     INITIATIVES,
     SETTINGS,
+    STATUS_HISTORY,
     TABLES,
     USAGE,
 )
@@ -38,6 +47,9 @@ MANDATE_DATE = dt.date(2026, 2, 2)
 STALE_AFTER_DAYS = 45
 WEEKS = 52
 STORY_INITIATIVES = 40
+# The first Monday the weekly `history record` ran, five weeks after the mandate.
+HISTORY_START = dt.date(2026, 3, 9)
+RECORDED_AT = "T07:00:00Z"  # the weekly run: Monday morning, UTC
 SURVEY_ANSWERS = 200
 DAYS_PER_WEEK = 7
 # The demo's Usage is typed by the teams: no `source` column (blank means typed by hand).
@@ -682,13 +694,46 @@ def generate_workbook(
         ["mandate_date", MANDATE_DATE.isoformat()],
         ["stale_after_days", str(STALE_AFTER_DAYS)],
     ]
-    return {
+    tabs = {
         INITIATIVES: initiatives,
         USAGE: usage,
         CHECKINS: checkins,
         DAILY_TOOLS: _survey(survey_answers, rng),
-        SETTINGS: settings,
     }
+    recorded = [week for week in window if week >= HISTORY_START]
+    tabs[STATUS_HISTORY] = _status_history({**tabs, SETTINGS: settings}, recorded)
+    tabs[SETTINGS] = settings
+    return tabs
+
+
+def _status_history(tabs: dict[str, list[list[str]]], weeks: list[dt.date]) -> list[list[str]]:
+    """What a weekly `history record` run would have appended on each of `weeks` (Mondays)
+    for the story initiatives, with today's status and stage (the deck never changed)."""
+    from data_sources.history import record_cells
+    from portfolio import history
+    from portfolio.evidence import assess
+    from portfolio.model import RawWorkbook
+    from portfolio.parse import parse_workbook
+
+    stories = {story.id for story in STORIES}
+    id_column = {INITIATIVES: 0, USAGE: 0, CHECKINS: 2}
+    story_tabs = {
+        tab: [
+            rows[0],
+            *(r for r in rows[1:] if tab not in id_column or r[id_column[tab]] in stories),
+        ]
+        for tab, rows in tabs.items()
+    }
+    raw = RawWorkbook(
+        story_tabs, origin="sample", kind="sample", fetched_at=dt.datetime.now(dt.UTC)
+    )
+    portfolio = parse_workbook(raw)
+    rows = [list(history.COLUMNS)]
+    for week in weeks:
+        facts = history.week_facts(assess(portfolio, as_of=week), week=week)
+        for record in record_cells(facts, recorded_at=f"{week}{RECORDED_AT}", derived=False):
+            rows.append([str(record[column]) for column in history.COLUMNS])
+    return rows
 
 
 def write_workbook(tabs: dict[str, list[list[str]]], folder: Path) -> list[Path]:

@@ -28,7 +28,7 @@ from data_sources.config import GSheetsSettings
 from data_sources.errors import NotConfigured, SourceError
 from data_sources.usage_import.core import WeekRow
 from portfolio import schema
-from portfolio.headers import header_row
+from portfolio.headers import header_columns, header_row
 from portfolio.model import Cell, RawWorkbook
 
 _LOG = logging.getLogger(__name__)
@@ -95,15 +95,7 @@ def _tab_in(titles: Sequence[str]) -> str | None:
 
 
 def _columns_of(header: Sequence[Cell]) -> list[str | None]:
-    index = schema.header_index(TABLE)
-    seen: set[str] = set()
-    out: list[str | None] = []
-    for cell in header:
-        name = index.get(schema.normalize(cell)) if isinstance(cell, str) else None
-        out.append(name if name is not None and name not in seen else None)
-        if name is not None:
-            seen.add(name)
-    return out
+    return header_columns(header, TABLE)
 
 
 def _width(rows: Sequence[Sequence[Cell]]) -> int:

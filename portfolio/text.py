@@ -1,0 +1,61 @@
+"""Control characters in sheet text: one definition, removed where text is written, escaped
+where it is shown raw.
+
+People paste into the sheet and into the check-in form, and a paste can carry characters
+nobody sees: ESC and BEL (which a terminal obeys: clear the screen, retitle the window),
+NUL, line breaks inside a one-line field, bidirectional overrides that reorder the rest of a
+line, lone surrogates (which cannot even be encoded as UTF-8) and the non-characters
+U+FFFE/U+FFFF. `CONTROL` is that set. `strip` removes them from text that is about to be
+written (a check-in's note and author); `escape` shows them as `\\uXXXX` (or `\\n`, `\\t`,
+`\\r`) where text reaches a terminal (every line `cli.py` prints), which is also how JSON
+writes them, so an escaped JSON document stays valid JSON.
+
+>>> escape("Bot\\x1b[2J\\x07 one\\nline")
+'Bot\\\\u001b[2J\\\\u0007 one\\\\nline'
+>>> strip("Bot\\x00 one\\n", keep_lines=True)
+'Bot one\\n'
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 and C1 controls, DEL, the line and paragraph separators, the bidirectional embeddings,
+# overrides and isolates, lone surrogates, U+FFFE and U+FFFF.
+CONTROL = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
+)
+LINE_BREAKS = "\n\r\t"  # kept by `strip(..., keep_lines=True)`: a note has paragraphs
+_SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escaped(match: re.Match[str]) -> str:
+    char = match.group()
+    return _SHORT.get(char) or f"\\u{ord(char):04x}"
+
+
+def escape(text: str) -> str:
+    """`text` with every control character written as an escape, on one line.
+
+    escape("a\\x1bb") -> 'a\\\\u001bb'; escape("two\\nlines") -> 'two\\\\nlines'.
+    """
+    return text if CONTROL.search(text) is None else CONTROL.sub(_escaped, text)
+
+
+def escape_lines(text: str) -> str:
+    """`escape` of each line, the line breaks between them kept: for text that is already
+    laid out in lines (a report, pretty-printed JSON)."""
+    return "\n".join(escape(line) for line in text.split("\n"))
+
+
+def strip(text: str, *, keep_lines: bool = False) -> str:
+    """`text` without its control characters (with `keep_lines`, tabs and line breaks stay).
+
+    strip("Dana\\x1b[2J") -> 'Dana[2J'; strip("a\\nb") -> 'ab'.
+    """
+    return CONTROL.sub(lambda m: m.group() if keep_lines and m.group() in LINE_BREAKS else "", text)
+
+
+def count(text: str, *, keep_lines: bool = False) -> int:
+    """How many characters `strip(text, keep_lines=...)` removes."""
+    return sum(1 for m in CONTROL.finditer(text) if not (keep_lines and m.group() in LINE_BREAKS))

@@ -1,0 +1,220 @@
+"""Control characters: escaped on every line the CLI prints, left out of what a check-in writes.
+
+A name holding ESC sequences, BEL or a line break once reached the terminal as it was from
+`cli.py verdicts` (clearing the screen, retitling the window, breaking the table), and NUL or
+ESC typed into a check-in's note or author went to the sheet as they were. Now every CLI line
+goes through portfolio.text.escape, and the check-in validation (one rule for the app and the
+CLI) leaves them out and says so. `--note -1+1` is a note, not an unknown option.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from data_sources import checkins
+from portfolio import text
+from tests.apptest_support import ROOT, write_csv_workbook
+from tests.test_page_check_in import _form, _open_on_sheet, _submit
+from tools.sheets_emulator import FakeSheets
+
+ESC_NAME = "Bot\x1b[2J\x1b]0;pwned\x07one"  # clear the screen, retitle the window
+BROKEN_NAME = "Two\nlines\r\tand\x85C1"
+BIDI_TEAM = "Ops\u202eevil"
+WORKBOOK = {
+    "Initiatives": [
+        ["id", "name", "team", "origin", "reported_status", "stage", "started"],
+        ["AI-1", ESC_NAME, "Ops", "Mandate", "Green", "Stalled", "2026-01-05"],
+        ["AI-2", BROKEN_NAME, BIDI_TEAM, "Grassroots", "Amber", "Pilot", "2026-05-04"],
+        ["AI-3", "Fine", "Fin", "Vendor", "\x1b[31mGreeen", "Pilot", "2026-05-04"],
+    ],
+    "Settings": [["key", "value"], ["as_of", "2026-06-01"]],
+}
+# What a terminal would obey: C0 but the line break, DEL, C1, bidi overrides and isolates.
+RAW = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _cli(cwd, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "cli.py"), *args],
+        cwd=cwd,
+        env={**os.environ, "HOME": str(cwd), "GROUNDTRUTH_DATA_DIR": str(cwd / "data")},
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def workbook(tmp_path):
+    return str(write_csv_workbook(tmp_path / "workbook", WORKBOOK))
+
+
+# -- the one rule ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "escaped"),
+    [
+        ("plain · Tomás 東京 🎉", "plain · Tomás 東京 🎉"),
+        ("a\x1b[2Jb", "a\\u001b[2Jb"),
+        ("bell\x07", "bell\\u0007"),
+        ("nul\x00", "nul\\u0000"),
+        ("two\nlines\r\n", "two\\nlines\\r\\n"),
+        ("tab\there", "tab\\there"),
+        ("del\x7f c1\x9b", "del\\u007f c1\\u009b"),
+        ("rtl\u202eoverride\u2066", "rtl\\u202eoverride\\u2066"),
+        ("line\u2028sep", "line\\u2028sep"),
+        ("lone\ud800", "lone\\ud800"),
+    ],
+)
+def test_escape(raw, escaped):
+    assert text.escape(raw) == escaped
+    assert json.loads(f'"{escaped}"') == raw  # the same escapes as JSON's
+
+
+@pytest.mark.parametrize(
+    ("raw", "keep_lines", "stripped", "removed"),
+    [
+        ("Dana\x1b[2J\x07", False, "Dana[2J", 2),
+        ("a\x00b", False, "ab", 1),
+        ("para one\n\tpara two\r\n", True, "para one\n\tpara two\r\n", 0),
+        ("para one\n\x1bpara two", True, "para one\npara two", 1),
+        ("one\nline", False, "oneline", 1),
+        ("ok", False, "ok", 0),
+    ],
+)
+def test_strip_and_count(raw, keep_lines, stripped, removed):
+    assert text.strip(raw, keep_lines=keep_lines) == stripped
+    assert text.count(raw, keep_lines=keep_lines) == removed
+
+
+# -- what the CLI prints --------------------------------------------------------------------
+
+
+def test_verdicts_text_escapes_cell_text_one_line_per_initiative(tmp_path, workbook):
+    done = _cli(tmp_path, "verdicts", "--source", workbook)
+    assert done.returncode == 0, done.stderr
+    assert not RAW.search(done.stdout), repr(RAW.search(done.stdout))
+    heads = [line for line in done.stdout.splitlines() if line.startswith("AI-")]
+    assert [line.split()[0] for line in heads] == ["AI-1", "AI-2", "AI-3"]  # nothing split
+    assert "Ops: Bot\\u001b[2J\\u001b]0;pwned\\u0007one WATERMELON" in heads[0]
+    assert "Ops\\u202eevil: Two\\nlines\\r\\tand\\u0085C1" in heads[1]
+
+
+def test_verdicts_json_stays_json_and_escapes_what_json_does_not(tmp_path, workbook):
+    done = _cli(tmp_path, "verdicts", "--source", workbook, "--json")
+    assert done.returncode == 0, done.stderr
+    assert not RAW.search(done.stdout)
+    records = json.loads(done.stdout)
+    assert [r["name"] for r in records] == [ESC_NAME, BROKEN_NAME, "Fine"]  # read back whole
+    assert records[1]["team"] == BIDI_TEAM
+
+
+def test_doctor_escapes_the_raw_cell_it_quotes(tmp_path, workbook):
+    done = _cli(tmp_path, "doctor", "--source", workbook)
+    assert not RAW.search(done.stdout)
+    assert "\\u001b[31mGreeen" in done.stdout  # the unreadable status, quoted escaped
+
+
+def test_errors_on_stderr_are_escaped_too(tmp_path):
+    done = _cli(tmp_path, "verdicts", "--source", "sample", "--as-of", "\x1b[2J\x07")
+    assert done.returncode == 2
+    assert '--as-of "\\u001b[2J\\u0007" is not a date' in done.stderr
+    assert not RAW.search(done.stderr)
+
+
+# -- check-ins: the CLI ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("note", ["-1+1", "- fixed the macro", "-"])
+def test_a_note_may_start_with_a_dash(tmp_path, note):
+    done = _cli(tmp_path, "check-in", "--initiative", "AI-004", "--status", "Green",
+                "--stage", "Adopted", "--note", note, "--author", "-Dana",
+                "--source", "sample")  # fmt: skip
+    assert done.returncode == 0, done.stderr  # before: "expected one argument", exit 2
+    (line,) = (tmp_path / "data" / "checkins" / "sample.jsonl").read_text().splitlines()
+    saved = json.loads(line)
+    assert (saved["note"], saved["author"]) == (note, "-Dana")
+
+
+def test_a_forgotten_note_is_still_an_error(tmp_path):
+    done = _cli(tmp_path, "check-in", "--initiative", "AI-004", "--status", "Green",
+                "--stage", "Adopted", "--note", "--author", "Dana",
+                "--source", "sample")  # fmt: skip
+    assert done.returncode == 2
+    assert "--note: expected one argument" in done.stderr
+
+
+def test_cli_check_in_leaves_control_characters_out_of_the_sheet(
+    sheets_emulator: FakeSheets, gsheets_workdir
+):
+    # (No NUL here: a command line cannot carry one. The app test below types it.)
+    done = _cli(gsheets_workdir, "check-in", "--initiative", "AI-002", "--status", "Amber",
+                "--stage", "Pilot", "--note", "went\x01 back\x1b[2J\nto Excel\x07",
+                "--author", "Dana\x1b]0;x\x07 Whit\x0bfield")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    (row,) = sheets_emulator.tabs["CheckIns"][1:]
+    assert row[2:] == [
+        "AI-002",
+        "Dana]0;x Whit field",
+        "Amber",
+        "Pilot",
+        "",
+        "went back[2J\nto Excel",
+    ]
+    assert (
+        "note: Left out of the note and the author: 5 control characters (invisible, such as "
+        "ESC or NUL), which a sheet cell should not hold." in done.stdout
+    )
+
+
+# -- check-ins: the app, by the same rule ---------------------------------------------------
+
+
+def test_app_check_in_leaves_control_characters_out_of_the_sheet(
+    sheets_emulator: FakeSheets, gsheets_workdir
+):
+    at = _open_on_sheet(query={"initiative": "AI-002"})
+    form = _form(at, "AI-002")
+    form["status"].set_value("Amber")
+    form["stage"].set_value("Pilot")
+    form["note"].set_value("went\x00 back\x1b[2J\nto Excel\x07")
+    form["author"].set_value("Dana\x1b]0;x\x07 Whit\x0bfield")
+    _submit(at)
+
+    (row,) = sheets_emulator.tabs["CheckIns"][1:]
+    assert row[2:] == [
+        "AI-002",
+        "Dana]0;x Whit field",
+        "Amber",
+        "Pilot",
+        "",
+        "went back[2J\nto Excel",
+    ]
+    assert any(
+        "Left out of the note and the author: 5 control characters" in s.value for s in at.success
+    )
+
+
+def test_the_app_and_the_cli_share_the_rule():
+    made = checkins.new_checkin(
+        initiative_id="AI-1",
+        reported_status="Green",
+        stage="Pilot",
+        note="a\x00b\n\tc",
+        author="x\x1by",
+        known_ids={"AI-1"},
+    )
+    assert (made.note, made.author) == ("ab\n\tc", "xy")
+    assert checkins.removed_notice(note="a\x00b\n\tc", author="x\x1by") == (
+        "Left out of the note and the author: 2 control characters (invisible, such as ESC or "
+        "NUL), which a sheet cell should not hold."
+    )
+    assert checkins.removed_notice(note="fine\n", author="Dana") is None
