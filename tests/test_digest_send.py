@@ -301,7 +301,65 @@ def test_out_writes_markdown_or_html_and_refuses_other_files(setup, capsys):
     assert code == cli.EXIT_OK
     text = (setup.cwd / "digest.md").read_text(encoding="utf-8")
     assert text.startswith("# Ground Truth weekly digest: week of 9 Mar 2026")
-    assert "[check in](<https://gt.acme.example/check_in?initiative=AI-7>)" in text
+    assert "[check in](https://gt.acme.example/check_in?initiative=AI-7)" in text
     code, out = setup.run(capsys, "--out", "digest.pdf")
     assert code == cli.EXIT_USAGE and ".md or .html" in out
     assert not list(setup.data.glob("**/*.jsonl"))  # without --send nothing is recorded
+
+
+def test_two_weeks_on_a_google_sheet(sheets_emulator, gsheets_workdir, capsys, webhook_receiver):
+    """The same two weeks on the Sheets emulator: week 1's --send appends StatusHistory to
+    the sheet, week 2's digest reads it back from there and lists what changed."""
+    from data_sources.google_sheet import GoogleSheetSource
+
+    sheets_emulator.tabs = {k: [list(r) for r in v] for k, v in F.week1_tabs().items()}
+    secrets = gsheets_workdir / ".streamlit" / "secrets.toml"
+    secrets.write_text(
+        sheets_emulator.secrets_toml(
+            extra=f'\n[groundtruth.digest]\nwebhook_url = "{webhook_receiver.url}"\n'
+            'webhook_kind = "slack"\n'
+        )
+    )
+    assert cli.main(["digest", "--as-of", F.WEEK1, "--send"]) == cli.EXIT_OK
+    recorded = sheets_emulator.tabs["StatusHistory"]
+    assert len(recorded) == 1 + len(F.INITIATIVES) - 1  # the header and 8 rows
+    for tab, rows in F.week2_tabs().items():
+        sheets_emulator.tabs[tab] = [list(r) for r in rows]
+    GoogleSheetSource.forget_layouts()  # a new run, as a new process would start
+    assert cli.main(["digest", "--as-of", F.WEEK2, "--send"]) == cli.EXIT_OK, capsys.readouterr()
+    assert len(webhook_receiver.posts) == 2
+    assert _changed(webhook_receiver.bodies[1]["text"]) == CHANGED_WEEK2
+    assert len(sheets_emulator.tabs["StatusHistory"]) == 1 + 2 * 8
+
+
+def test_a_run_while_another_sends_sends_nothing(setup, capsys, webhook_receiver):
+    from data_sources import store
+    from data_sources.config import SourceSpec
+    from notify.delivery import outbox
+
+    setup.secrets(webhook=webhook_receiver.url)
+    box = outbox(store.target_key(SourceSpec("file", str(setup.book))))
+    with box.sending() as mine:
+        assert mine
+        code, out = setup.run(capsys, "--as-of", F.WEEK1, "--send")
+    assert code == cli.EXIT_OK and "Another run is sending" in out
+    assert webhook_receiver.attempts == 0
+    assert setup.run(capsys, "--as-of", F.WEEK1, "--send")[0] == cli.EXIT_OK
+    assert len(webhook_receiver.posts) == 1
+
+
+@pytest.mark.parametrize("kind", ["google-chat", "teams"])
+def test_google_chat_and_teams_get_their_own_body(setup, capsys, webhook_receiver, kind):
+    setup.secrets(webhook=webhook_receiver.url)
+    secrets = setup.cwd / ".streamlit" / "secrets.toml"
+    secrets.write_text(secrets.read_text().replace('"slack"', f'"{kind}"'))
+    assert setup.run(capsys, "--as-of", F.WEEK1, "--send")[0] == cli.EXIT_OK
+    (body,) = webhook_receiver.bodies
+    if kind == "google-chat":
+        assert set(body) == {"text"}
+        assert "*Watermelons: 2, 2 new*" in body["text"]
+        assert "<https://gt.acme.example/check_in?initiative=AI-7|check in>" in body["text"]
+    else:
+        text = body["attachments"][0]["content"]["body"][0]["text"]
+        assert "**Watermelons: 2, 2 new**" in text
+        assert "[check in](https://gt.acme.example/check_in?initiative=AI-7)" in text
