@@ -363,3 +363,50 @@ def test_google_chat_and_teams_get_their_own_body(setup, capsys, webhook_receive
         text = body["attachments"][0]["content"]["body"][0]["text"]
         assert "**Watermelons: 2, 2 new**" in text
         assert "[check in](https://gt.acme.example/check_in?initiative=AI-7)" in text
+
+
+@pytest.mark.parametrize(
+    ("digest", "words"),
+    [
+        ({"names": "yes"}, "names = 'yes'"),
+        ({"webhook_url": "ftp://hooks.slack.com/x"}, "webhook_url = (hidden)"),
+        ({"webhook_url": "https://hooks.slack.com/x", "webhook_kind": "discord"}, "discord"),
+        ({"smtp_host": "smtp.acme.example", "smtp_port": 99999, "to": "a@b.c"}, "smtp_port"),
+        ({"smtp_host": "smtp.acme.example", "from": "nobody", "to": "a@b.c"}, "from = 'nobody'"),
+        ({"smtp_host": "smtp.acme.example", "from": "gt@acme.example"}, "to = None"),
+        ({"smtp_host": "h", "from": "g@a.b", "to": "a@b.c", "password": 7}, "password = (hidden)"),
+        ({"timeout_seconds": 0}, "timeout_seconds = 0"),
+    ],
+)
+def test_settings_that_cannot_work(digest, words):
+    from data_sources.errors import NotConfigured
+
+    with pytest.raises(NotConfigured) as caught:
+        digest_settings({"groundtruth": {"digest": digest}})
+    assert words in str(caught.value)
+    assert "[groundtruth.digest]" in str(caught.value)
+
+
+def test_settings_read_every_key():
+    settings = digest_settings(
+        {
+            "groundtruth": {
+                "public_url": "https://gt.acme.example/",
+                "digest": {
+                    "names": True,
+                    "smtp_host": "smtp.acme.example",
+                    "smtp_port": 465,
+                    "username": "u",
+                    "password": "p",
+                    "from": "Ground Truth <gt@acme.example>",
+                    "to": "a@acme.example, Bo <b@acme.example>",
+                    "timeout_seconds": 5,
+                },
+            }
+        }
+    )
+    assert settings.public_url == "https://gt.acme.example"
+    assert settings.names and settings.channels == ("email",)
+    smtp = settings.smtp
+    assert (smtp.port, smtp.starttls, smtp.to) == (465, False, ("a@acme.example", "b@acme.example"))
+    assert settings.timeout_seconds == 5.0 and "'p'" not in repr(settings)
