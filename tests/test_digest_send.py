@@ -410,3 +410,24 @@ def test_settings_read_every_key():
     smtp = settings.smtp
     assert (smtp.port, smtp.starttls, smtp.to) == (465, False, ("a@acme.example", "b@acme.example"))
     assert settings.timeout_seconds == 5.0 and "'p'" not in repr(settings)
+
+
+def test_a_sheet_that_cannot_record_the_week_still_gets_its_digest(
+    sheets_emulator, gsheets_workdir, capsys, webhook_receiver
+):
+    from tests.fake_sheets import APPEND, BATCH_UPDATE
+
+    sheets_emulator.tabs = {k: [list(r) for r in v] for k, v in F.week1_tabs().items()}
+    (gsheets_workdir / ".streamlit" / "secrets.toml").write_text(
+        sheets_emulator.secrets_toml(
+            extra=f'\n[groundtruth.digest]\nwebhook_url = "{webhook_receiver.url}"\n'
+            'webhook_kind = "slack"\n'
+        )
+    )
+    sheets_emulator.fail(403, endpoints={APPEND, BATCH_UPDATE})  # the account may only read
+    code = cli.main(["digest", "--as-of", F.WEEK1, "--send"])
+    out = capsys.readouterr().out
+    assert code == cli.EXIT_OK, out
+    assert "warning: this week was not recorded in StatusHistory" in out
+    assert "StatusHistory" not in sheets_emulator.tabs
+    assert len(webhook_receiver.posts) == 1
