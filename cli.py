@@ -11,7 +11,7 @@
     python cli.py digest [--as-of YYYY-MM-DD] [--source SRC] [--out FILE.md|FILE.html]
                          [--send] [--force]
     python cli.py slide --out FILE.png [--source SRC] [--as-of YYYY-MM-DD]
-    python cli.py bench [--quick] [--json] [--size NAME] [--out FILE.json]
+    python cli.py bench [--quick] [--json] [--size NAME] [--case workbook|import] [--out FILE]
     python cli.py import-usage FILE [FILE …] --format {events,github-copilot,m365-copilot}
                                [--initiative ID] [--map VALUE=ID …] [--source NAME]
                                [--workbook SRC] [--dry-run] [--json]
@@ -534,10 +534,16 @@ def cmd_bench(args: argparse.Namespace) -> int:
             sizes=args.size,
             runs=args.runs,
             log=lambda line: print(line, file=sys.stderr, flush=True),
+            cases=args.case,
         )
     except ValueError as error:
         raise CommandError(str(error)) from None
-    out = Path(args.out) if args.out else (bench.QUICK_OUT if args.quick else bench.DEFAULT_OUT)
+    default = bench.DEFAULT_OUT
+    if args.case and bench.WORKBOOK_CASE not in args.case:
+        from tools.bench_import import IMPORT_OUT
+
+        default = IMPORT_OUT  # an import-only run keeps the workbook figures as they are
+    out = Path(args.out) if args.out else (bench.QUICK_OUT if args.quick else default)
     bench.write_report(report, out)
     if args.json:
         print(json.dumps(report, indent=2))
@@ -664,6 +670,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--size", action="append", help="small, large or maximal (repeatable; default: all)"
     )
     bench.add_argument("--runs", type=int, help="runs per median (default: 5, 3 with --quick)")
+    bench.add_argument(
+        "--case",
+        action="append",
+        help="workbook (the sizes) or import (10M events; repeatable; default: both)",
+    )
     bench.add_argument("--out", help="where to write the JSON (default: tools/bench_results.json)")
     bench.set_defaults(handler=cmd_bench)
 
