@@ -8,8 +8,10 @@
     python cli.py template OUT.xlsx [--force]
     python cli.py init-sheet [--dry-run]
     python cli.py history record [--as-of YYYY-MM-DD] [--source SRC] [--backfill]
+    python cli.py digest [--as-of YYYY-MM-DD] [--source SRC] [--out FILE.md|FILE.html]
+                         [--send] [--force]
     python cli.py slide --out FILE.png [--source SRC] [--as-of YYYY-MM-DD]
-    python cli.py bench [--quick] [--json] [--size NAME] [--out FILE.json]
+    python cli.py bench [--quick] [--json] [--size NAME] [--case workbook|import] [--out FILE]
     python cli.py import-usage FILE [FILE …] --format {events,github-copilot,m365-copilot}
                                [--initiative ID] [--map VALUE=ID …] [--source NAME]
                                [--workbook SRC] [--dry-run] [--json]
@@ -35,10 +37,11 @@ from typing import TextIO
 from portfolio.text import escape, escape_lines
 
 EXIT_OK = 0
-EXIT_PROBLEMS = 1  # doctor found an error in the sheet
+EXIT_PROBLEMS = 1  # the sheet has an error (doctor; verdicts say so too)
 EXIT_USAGE = 2  # bad arguments or a source that cannot be read
-EXIT_STILL_PENDING = 3  # outbox --send: check-ins still wait (the sheet failed again)
+EXIT_STILL_PENDING = 3  # outbox --send, digest --send: check-ins or digests still wait
 EXIT_RENDER = 4  # slide: the image could not be drawn (the message says why)
+EXIT_DAMAGED = 5  # outbox: damaged lines need a person (file and line numbers printed)
 
 
 class CommandError(Exception):
@@ -199,9 +202,11 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if portfolio.errors else EXIT_OK
 
 
+# `name` falls back to the id, then the sheet row; `label` tells repeated names apart.
 VERDICT_FIELDS = (
     "id",
     "name",
+    "label",
     "team",
     "reported_status",
     "stage",
@@ -235,17 +240,34 @@ def cmd_verdicts(args: argparse.Namespace) -> int:
     ]
     if args.json:
         print(json.dumps(records, indent=2, default=_json_default, ensure_ascii=False))
+    else:
+        for r in records:
+            flag = " WATERMELON" if r["watermelon"] else ""
+            status = r["reported_status"] if isinstance(r["reported_status"], str) else "—"
+            ident = r["id"] if isinstance(r["id"], str) else "—"
+            team = r["team"] if isinstance(r["team"], str) else "—"
+            print(
+                f"{_cell(ident):<10} {r['verdict']:<9} {_cell(status):<6} {r['evidence']:<9} "
+                f"{_cell(team)}: {_cell(r['label'])}{flag}"
+            )
+            for reason in r["reasons"]:
+                print(f"{'':<12}- {_cell(reason)}")
+    return _sheet_errors(portfolio)
+
+
+def _sheet_errors(portfolio) -> int:
+    """Say on stderr when the sheet has errors (the figures may be off); doctor's exit code."""
+    errors = portfolio.errors
+    if not errors:
         return EXIT_OK
-    for r in records:
-        flag = " WATERMELON" if r["watermelon"] else ""
-        status = r["reported_status"] if isinstance(r["reported_status"], str) else "—"
-        print(
-            f"{_cell(r['id']):<10} {r['verdict']:<9} {_cell(status):<6} {r['evidence']:<9} "
-            f"{_cell(r['team'])}: {_cell(r['name'])}{flag}"
-        )
-        for reason in r["reasons"]:
-            print(f"{'':<12}- {_cell(reason)}")
-    return EXIT_OK
+    first = errors[0]
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    print(
+        f"error: the sheet has {len(errors)} error(s), so these verdicts may be off: "
+        f"{first.cell}: {first.message}{more}. `python cli.py doctor` lists each with its fix.",
+        file=sys.stderr,
+    )
+    return EXIT_PROBLEMS
 
 
 def _known_ids(spec) -> set[str] | None:
@@ -306,6 +328,7 @@ def cmd_outbox(args: argparse.Namespace) -> int:
             print(f"The source is {spec.kind}: check-ins are saved at once, nothing waits.")
             return EXIT_OK
         waiting = checkins.pending(spec)
+        broken = checkins.damaged(spec)
         print(f"{len(waiting)} check-in(s) waiting for Google Sheet {spec.location}.")
         for entry in waiting:
             c = entry.item
@@ -315,14 +338,21 @@ def cmd_outbox(args: argparse.Namespace) -> int:
             )
             if entry.last_error:
                 print(f"      last error: {_cell(entry.last_error)}")
-        if not args.send or not waiting:
-            return EXIT_OK
+        _print_damaged(broken, checkins.quarantine_path(spec))
+        recoverable = any(d.item is not None for d in broken)
+        if not args.send or not (waiting or recoverable):
+            return EXIT_DAMAGED if broken else EXIT_OK
         report = checkins.send_pending(spec)
     except SourceError as error:
         raise CommandError(str(error)) from None
     if report.busy:
         print("Another process is sending the outbox right now; nothing was sent twice.")
         return EXIT_OK
+    if report.recovered:
+        print(
+            f"Recovered {len(report.recovered)} check-in(s) from damaged lines; the lines "
+            f"were moved, as they were, to {_cell(checkins.quarantine_path(spec))}."
+        )
     print(
         f"Sent {len(report.sent)}; {len(report.already_there)} had already landed; "
         f"{report.remaining} still waiting."
@@ -330,7 +360,25 @@ def cmd_outbox(args: argparse.Namespace) -> int:
     if report.error is not None:
         print(f"why: {report.error.message}")
         return EXIT_STILL_PENDING
+    if report.damaged:
+        print(f"{len(report.damaged)} damaged line(s) still need a person (see above).")
+        return EXIT_DAMAGED
     return EXIT_OK
+
+
+def _print_damaged(broken, quarantine) -> None:
+    """The damaged lines of the outbox: count, file, line numbers and what can be read."""
+    from data_sources import checkins
+
+    if not broken:
+        return
+    print(
+        f"{len(broken)} damaged line(s) in {_cell(broken[0].path)}, kept in place (never deleted):"
+    )
+
+    for line in broken:
+        then = f"; --send recovers it and moves the line to {quarantine}" if line.item else ""
+        print(f"  line {line.line}: {_cell(checkins.describe_damaged(line))}{_cell(then)}")
 
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -408,6 +456,73 @@ def cmd_history_record(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+DIGEST_FORMATS = {".md": "markdown", ".html": "html"}
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    """The weekly digest: printed, written to --out, or with --send recorded to StatusHistory
+    and sent once per week on each channel of [groundtruth.digest]."""
+    from pathlib import Path
+
+    from data_sources import store
+    from data_sources.config import read_secrets
+    from data_sources.errors import SourceError
+    from data_sources.history import record_history
+    from notify.delivery import deliver
+    from notify.settings import digest_settings
+    from portfolio.digest import weekly_digest
+    from portfolio.evidence import assess
+    from ui.digest_text import render
+
+    out = Path(args.out) if args.out else None
+    if out is not None and out.suffix.lower() not in DIGEST_FORMATS:
+        raise CommandError(f'--out "{args.out}" must end in .md or .html.')
+    if out is not None and not out.parent.exists():
+        raise CommandError(f'The folder "{out.parent}" does not exist: create it or pick another.')
+    try:
+        settings = digest_settings(read_secrets())
+    except SourceError as error:
+        raise CommandError(str(error)) from None
+    if args.send and not settings.channels:
+        raise CommandError(
+            "--send has nowhere to send: set webhook_url or smtp_host (with from and to) "
+            "under [groundtruth.digest] in .streamlit/secrets.toml."
+        )
+    spec, portfolio = _read_spec_and_portfolio(args.source)
+    as_of = _as_of(args) or portfolio.as_of
+    assessed = assess(portfolio, as_of=as_of)
+    if args.send:  # this week becomes the baseline of the next digest
+        try:
+            print(record_history(spec, assessed, as_of=as_of, portfolio=portfolio).describe())
+        except SourceError as error:
+            print(f"warning: this week was not recorded in StatusHistory: {error}")
+    digest = weekly_digest(
+        portfolio,
+        as_of=as_of,
+        public_url=settings.public_url,
+        names=settings.names,
+        assessed=assessed,
+    )
+    message = render(digest)
+    if out is not None:
+        text = getattr(message, DIGEST_FORMATS[out.suffix.lower()])
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise CommandError(f"Cannot write {out} ({exc.strerror or exc}).") from None
+        print(f"Wrote {out}: {message.subject}")
+    if not args.send:
+        if out is None:
+            print(message.text, end="")
+        return EXIT_OK
+    try:
+        report = deliver(message, settings, key=store.target_key(spec), force=args.force)
+    except SourceError as error:
+        raise CommandError(str(error)) from None
+    print("\n".join(report.describe()))
+    return EXIT_STILL_PENDING if report.waiting else EXIT_OK
+
+
 def cmd_slide(args: argparse.Namespace) -> int:
     """The one-slide PNG (1920x1080) for a board deck, with no names of people."""
     from pathlib import Path
@@ -446,10 +561,16 @@ def cmd_bench(args: argparse.Namespace) -> int:
             sizes=args.size,
             runs=args.runs,
             log=lambda line: print(line, file=sys.stderr, flush=True),
+            cases=args.case,
         )
     except ValueError as error:
         raise CommandError(str(error)) from None
-    out = Path(args.out) if args.out else (bench.QUICK_OUT if args.quick else bench.DEFAULT_OUT)
+    default = bench.DEFAULT_OUT
+    if args.case and bench.WORKBOOK_CASE not in args.case:
+        from tools.bench_import import IMPORT_OUT
+
+        default = IMPORT_OUT  # an import-only run keeps the workbook figures as they are
+    out = Path(args.out) if args.out else (bench.QUICK_OUT if args.quick else default)
     bench.write_report(report, out)
     if args.json:
         print(json.dumps(report, indent=2))
@@ -553,6 +674,16 @@ def build_parser() -> argparse.ArgumentParser:
     _add_source(record)
     record.set_defaults(handler=cmd_history_record)
 
+    digest = commands.add_parser("digest", help="the weekly digest: print, write or send it")
+    digest.add_argument("--as-of", help="the digest of the week of this date (YYYY-MM-DD)")
+    _add_source(digest)
+    digest.add_argument("--out", help="write it to FILE.md or FILE.html")
+    digest.add_argument(
+        "--send", action="store_true", help="record the week, then send it (once a week)"
+    )
+    digest.add_argument("--force", action="store_true", help="send it again this week")
+    digest.set_defaults(handler=cmd_digest)
+
     slide = commands.add_parser("slide", help="the one-slide PNG for a board deck")
     _add_source(slide)
     slide.add_argument("--out", required=True, help="where to write the PNG (1920x1080)")
@@ -566,6 +697,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--size", action="append", help="small, large or maximal (repeatable; default: all)"
     )
     bench.add_argument("--runs", type=int, help="runs per median (default: 5, 3 with --quick)")
+    bench.add_argument(
+        "--case",
+        action="append",
+        help="workbook (the sizes) or import (10M events; repeatable; default: both)",
+    )
     bench.add_argument("--out", help="where to write the JSON (default: tools/bench_results.json)")
     bench.set_defaults(handler=cmd_bench)
 

@@ -388,3 +388,16 @@ class UsageDatabaseError(SourceError):
         "Check that the database is up and that url, events_table or query in "
         "[connections.usage] are right, then reload."
     )
+
+
+# -- the weekly digest ---------------------------------------------------------------------
+
+
+class DigestNotSent(SourceError):
+    """A digest channel (webhook, SMTP) refused or did not answer; names it by host only."""
+
+    title = "The digest could not be sent"
+    what_to_do = (
+        "It waits in the outbox and is sent by the next `python cli.py digest --send`; "
+        "check the [groundtruth.digest] settings if it keeps failing."
+    )

@@ -19,10 +19,10 @@ stamp = view.stamp
 st.title("The edges")
 st.caption(
     "Survival = the share of initiatives the evidence says are adopted (unproven ones count "
-    f"in the total, not as survivors). {stamp} · {view.filters.describe()}"
+    f"in the total, not as survivors). {stamp} · {view.scope}"
 )
 if assessed.empty:
-    st.info(f"No initiatives match {view.filters.describe()} as of {fmt.day(view.as_of)}.")
+    st.info(f"No initiatives match {view.scope} as of {fmt.day(view.as_of)}.")
     st.stop()
 
 
@@ -93,7 +93,7 @@ st.subheader("The people to listen to")
 teams = metrics.teams_to_listen_to(assessed)
 if teams.empty:
     st.caption(
-        f"No grassroots initiative is adopted in {view.filters.describe()} as of "
+        f"No grassroots initiative is adopted in {view.scope} as of "
         f"{fmt.day(view.as_of)}: nothing started by a team on its own has shown sustained use."
     )
     st.stop()
@@ -109,14 +109,14 @@ display.table(
     metrics.grassroots_adopted(assessed).drop(columns=["id"]),
     key="edges_grassroots",
     present=view.present,
-    file_name="grassroots-adopted.csv",
+    file_name=view.export_name("edges-grassroots-adopted"),
     column_config={
         "team": "Team",
         "name": "Initiative",
         "owner": "Owner",
         "area": "Area",
         "tool": "Tool",
-        "started": st.column_config.DateColumn("Started", format="D MMM YYYY"),
+        "started": st.column_config.DateColumn("Started", format=fmt.DATE_COLUMN),
         "recent_mean": st.column_config.NumberColumn("Weekly users now", format="%.0f"),
         "peak_users": st.column_config.NumberColumn("Peak weekly users", format="%.0f"),
         "annual_cost": st.column_config.NumberColumn("Annual cost", format="dollar", step=1),

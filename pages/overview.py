@@ -13,14 +13,26 @@ from portfolio import evidence, metrics, schema
 from portfolio.settings import thresholds
 from ui import charts, presentation, shell, theme
 from ui import format as fmt
+from ui.digest_preview import show_next_digest
 
 view = shell.view()
 portfolio = view.portfolio
 assessed = view.filtered
 stamp = view.stamp
-scope = fmt.plain(view.filters.describe())
+scope = view.scope
 
 st.title("Overview")
+errors = portfolio.errors
+if errors:  # above every figure: an unread column changes them all
+    first = errors[0]
+    where = "" if first.message.startswith(first.cell) else f"{first.cell}: "
+    st.warning(
+        f"The sheet has {fmt.plural(len(errors), 'error')}, so the figures below may be off "
+        f"until {'it is' if len(errors) == 1 else 'they are'} fixed. First: "
+        f"{fmt.plain(where + first.message)}.",
+        icon=":material/error:",
+    )
+    st.page_link("pages/sheet_health.py", label="Fix it on Sheet health", icon=":material/healing:")
 if assessed.empty:
     st.info(f"No initiatives match {scope} as of {fmt.day(view.as_of)}.")
     st.stop()
@@ -45,6 +57,7 @@ st.caption(
     f"{fmt.plain(portfolio.origin)}"
 )
 presentation.slide_button(view)  # the one-slide PNG for a board deck
+show_next_digest(view)  # what teams receive this week
 
 gap = metrics.theater_gap(assessed)
 cols = st.columns(4)

@@ -25,6 +25,9 @@ TAB_ADDS = {
     "status and stage (the Check in page creates this tab on the first check-in)",
     schema.DAILY_TOOLS: "Daily tools could set the tools people use every day against what "
     "the company pays for",
+    schema.STATUS_HISTORY: "Trends could compare with what the deck really said back then and "
+    "Watermelons could show each green week beside the usage (`cli.py history record` writes "
+    "it once a week)",
     schema.SETTINGS: "the as-of date, the mandate date and the thresholds could be set; until "
     "then the defaults are used",
 }
@@ -71,10 +74,7 @@ cols[2].metric(
 cols[3].metric(
     "Stale rows",
     fmt.integer(stale_rows),
-    help=(
-        f"No update, check-in or usage for more than {stale_after} days "
-        f"({fmt.plain(view.filters.describe())})."
-    ),
+    help=(f"No update, check-in or usage for more than {stale_after} days ({view.scope})."),
 )
 
 # --- tabs -----------------------------------------------------------------------------------
@@ -91,7 +91,12 @@ tabs = pd.DataFrame(
         for tab in schema.TABLES
     ]
 )
-display.table(tabs, key="sheet_health_tabs", present=view.present, file_name="tabs.csv")
+display.table(
+    tabs,
+    key="sheet_health_tabs",
+    present=view.present,
+    file_name=view.export_name("sheet-health-tabs"),
+)
 for tab, adds in TAB_ADDS.items():
     if tab in portfolio.tabs_present:
         continue
@@ -125,7 +130,7 @@ else:
                 group.drop(columns="tab"),
                 key=f"sheet_health_problems_{schema.normalize(tab)}",
                 present=view.present,
-                file_name=f"problems-{schema.normalize(tab)}.csv",
+                file_name=view.export_name(f"sheet-health-problems-{schema.normalize(tab)}"),
             )
 
 # --- unknown columns ------------------------------------------------------------------------
@@ -143,7 +148,7 @@ if unknown:
 st.subheader("Stale rows by team")
 if stale.empty:
     st.caption(
-        f"No initiative ({fmt.plain(view.filters.describe())}) has gone more than {stale_after} "
+        f"No initiative ({view.scope}) has gone more than {stale_after} "
         "days without an update, a check-in or usage."
     )
 else:
@@ -152,11 +157,13 @@ else:
         "(Settings: stale_after_days). Ask each team to check in or update its rows."
     )
     display.table(
-        stale.rename(columns={"stale": "stale rows", "share": "share stale"}),
+        stale.assign(share=stale["share"] * fmt.PERCENT).rename(
+            columns={"stale": "stale rows", "share": "share stale"}
+        ),
         key="sheet_health_stale_teams",
         present=view.present,
-        column_config={"share stale": st.column_config.NumberColumn(format="percent")},
-        file_name="stale-by-team.csv",
+        column_config={"share stale": st.column_config.NumberColumn(format=fmt.PERCENT_COLUMN)},
+        file_name=view.export_name("sheet-health-stale-by-team"),
     )
     filtered = view.filtered
     days = pd.to_numeric(filtered["days_since_activity"], errors="coerce").astype(float)
@@ -170,7 +177,7 @@ else:
             "name": quiet["name"].to_numpy(),
             "team": quiet["team"].to_numpy(),
             "owner": quiet["owner"].to_numpy(),
-            "last sign of life": pd.to_datetime(quiet["last_activity"]).dt.date.to_numpy(),
+            "last sign of life": pd.to_datetime(quiet["last_activity"]).to_numpy(),
             "days since": days.to_numpy()[is_quiet],
         }
     ).sort_values(["team", "days since"], ascending=[True, False], kind="stable")
@@ -178,8 +185,11 @@ else:
         rows,
         key="sheet_health_stale_rows",
         present=view.present,
-        column_config={"row": st.column_config.NumberColumn("sheet row", format="%d")},
-        file_name="stale-rows.csv",
+        column_config={
+            "row": st.column_config.NumberColumn("sheet row", format="%d"),
+            "last sign of life": st.column_config.DateColumn(format=fmt.DATE_COLUMN),
+        },
+        file_name=view.export_name("sheet-health-stale-rows"),
     )
 
 show_mapping_panel(view)

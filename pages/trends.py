@@ -28,19 +28,26 @@ view = shell.view()
 portfolio = view.portfolio
 filtered = view.filtered
 as_of = view.as_of
-scope = fmt.plain(view.filters.describe())
+scope = view.scope
 
 st.title("Trends")
 if filtered.empty:
     st.info(f"No initiatives match {scope} as of {fmt.day(as_of)}.")
     st.stop()
-ids = filtered["id"].astype(str).tolist()
-names = dict(zip(ids, fmt.names_or_ids(filtered), strict=True))
+# Usage is logged by id: an initiative without one has no line; a repeated id is one line.
+with_id = filtered[filtered["id"].notna()]
+names: dict[str, str] = {}
+for ident, name in zip(
+    with_id["id"].astype(str).tolist(), with_id["name"].astype(str).tolist(), strict=True
+):
+    known = names.get(ident)
+    names[ident] = name if known is None or name in known.split(" / ") else f"{known} / {name}"
+ids = list(names)
 
 
 def _label(initiative_id: str) -> str:
     name = names.get(initiative_id, initiative_id)
-    return name if name == initiative_id else f"{name} ({initiative_id})"
+    return initiative_id if name == initiative_id else f"{name} ({initiative_id})"
 
 
 # --- adoption over time ---------------------------------------------------------------------
@@ -73,7 +80,9 @@ else:
             )
         st.markdown(f"**{message}**")
         view.chart(
-            lambda: charts.weekly_line(total, title="Weekly active users, all initiatives"),
+            lambda: charts.weekly_line(
+                total, title="Weekly active users, all initiatives", as_of=as_of
+            ),
             key="trends_total",
             title="Weekly active users",
         )
@@ -108,6 +117,7 @@ else:
                     series="initiative",
                     label="initiative_id",
                     title="Weekly active users per initiative",
+                    as_of=as_of,
                 ),
                 key="trends_per_initiative",
                 title="Weekly active users per initiative",
@@ -197,5 +207,5 @@ if not moves.changes.empty:
         ),
         key="trends_changes",
         present=view.present,
-        file_name="verdict-changes.csv",
+        file_name=view.export_name("trends-verdict-changes"),
     )

@@ -3,7 +3,7 @@
 `header_row` is the one rule for where the headers are, shared by parse, the Mapping tab
 reader and `cli.py init-sheet` (data_sources.template): a title or a note may sit above
 them. `header_score` and `closest_headers` rank a sheet's own headers for a template field
-(known synonyms first, then difflib similarity), for suggestions and error messages.
+(synonyms other sheets use first, then difflib similarity), for suggestions and error messages.
 """
 
 from __future__ import annotations
@@ -27,19 +27,23 @@ MIN_HEADER_MATCHES = 2
 HEADER_CUTOFF = 0.75
 CLOSEST_LIMIT = 3
 SYNONYM_SCORE = 1.0
+# Why a synonym below is offered: other sheets use it for the field. It is not read without a
+# Mapping row (the schema's aliases are, and are never offered), so it is not called "known".
+SYNONYM_WHY = "often used for this"
 
 # Headers that real inventories use for a template field, offered as suggestions (a person
-# confirms them) rather than accepted silently like the schema's aliases.
+# confirms them) rather than accepted silently like the schema's aliases. A header that can
+# only mean the field belongs in the schema's aliases instead (schema.TABLES), not here.
 COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
     "id": ("use case id", "identifier", "record id", "ticket", "inventory id", "number"),
-    "name": ("use case name", "project name", "initiative name", "use case title", "system"),
+    "name": ("use case name", "use case title", "system"),
     "team": ("agency", "bureau", "agency bureau", "office", "division", "unit", "business unit",
              "organization", "org", "component", "owning office"),
     "owner": ("contact email", "email", "point of contact", "poc", "product owner"),
     "origin": ("contracting usage", "sourcing", "initiated by", "development type"),
     "area": ("topic area", "category", "theme", "topic", "mission area"),
     "tool": ("vendor name", "vendor", "system name", "technology", "model name", "ai technique"),
-    "reported_status": ("rag status", "status colour", "status color", "health status"),
+    "reported_status": ("status colour", "status color", "health status"),
     "stage": ("development stage", "stage of development", "lifecycle stage", "status",
               "maturity"),
     "started": ("operational date", "date initiated", "initiation date", "launch date",
@@ -65,6 +69,24 @@ def header_matches(row: Sequence[Cell], index: Mapping[str, str]) -> int:
     return len({index[k] for k in keys if k in index})
 
 
+def header_columns(header: Sequence[Cell], table: schema.Table) -> list[str | None]:
+    """The canonical column of `table` each header cell names (None for a foreign cell or
+    a repeat of a column named further left).
+
+    >>> header_columns(["Note", "UUID", "note"], schema.TABLES["CheckIns"])
+    ['note', 'checkin_id', None]
+    """
+    index = schema.header_index(table)
+    seen: set[str] = set()
+    out: list[str | None] = []
+    for cell in header:
+        name = index.get(schema.normalize(cell)) if isinstance(cell, str) else None
+        out.append(name if name is not None and name not in seen else None)
+        if name is not None:
+            seen.add(name)
+    return out
+
+
 def header_row(rows: Sequence[Sequence[Cell]], index: Mapping[str, str]) -> int:
     """The row holding the headers: of the first HEADER_SEARCH_ROWS rows, the first that
     matches the most known headers (row 0 unless a later row matches more, and at least
@@ -88,14 +110,15 @@ def _similarity(a: str, b: str) -> float:
 
 
 def header_score(column: schema.Column, header: str) -> tuple[float, str]:
-    """(score, why) for `header` holding `column`: 1.0 for a known synonym, else difflib.
+    """(score, why) for `header` holding `column`: 1.0 for a synonym other sheets use, else
+    difflib.
 
     >>> header_score(schema.TABLES["Initiatives"].column("team"), "agency")
-    (1.0, 'known synonym')
+    (1.0, 'often used for this')
     """
     key = schema.normalize(header)
     if key in {schema.normalize(s) for s in COLUMN_SYNONYMS.get(column.name, ())}:
-        return SYNONYM_SCORE, "known synonym"
+        return SYNONYM_SCORE, SYNONYM_WHY
     best = max(_similarity(header, s) for s in (column.name, *column.aliases))
     return best, f"similar name ({best:.0%})"
 

@@ -19,7 +19,7 @@ STATUS_HISTORY = "StatusHistory"
 # Written whole by `cli.py history record` and never parsed: people read it, nobody types in it.
 VERDICTS_TAB = "Verdicts"
 
-# Value kinds a column can hold; parse.py has one column-wise reader per kind.
+# Value kinds a column can hold; portfolio.readers has one column-wise reader per kind.
 TEXT = "text"
 DATE = "date"
 TIMESTAMP = "timestamp"
@@ -196,7 +196,18 @@ TABLES: dict[str, Table] = {
         doc="One row per initiative.",
         columns=(
             Column("id", required=True, aliases=("initiative id", "key", "ref"), doc="e.g. AI-014"),
-            Column("name", required=True, aliases=("initiative", "title", "use case", "project")),
+            Column(
+                "name",
+                required=True,
+                aliases=(
+                    "initiative",
+                    "title",
+                    "use case",
+                    "project",
+                    "initiative name",
+                    "project name",
+                ),
+            ),
             Column("team", required=True, aliases=("department", "dept", "owning team", "group")),
             Column(
                 "owner",

@@ -39,8 +39,9 @@ def imported_modules(importtime_log: str) -> set[str]:
         ["verdicts", "--source", "sample"],
         ["verdicts", "--source", "sample", "--json"],
         ["doctor", "--source", "sample"],
+        ["digest", "--source", "sample", "--out", "digest.html"],
     ],
-    ids=["slide", "verdicts", "verdicts-json", "doctor"],
+    ids=["slide", "verdicts", "verdicts-json", "doctor", "digest"],
 )
 def test_cli_imports_no_streamlit(tmp_path, args):
     env = {**os.environ, "GROUNDTRUTH_DATA_DIR": str(tmp_path / "data")}

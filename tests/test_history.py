@@ -461,3 +461,45 @@ def test_weeks_with_status_marks_the_recorded_weeks_only():
     ]
     assert out["derived"].tolist() == [False, False, False, True]
     assert (out["week_end"] - out["week"]).dt.days.tolist() == [7, 7, 7, 7]
+
+
+def test_a_hand_edited_tab_on_the_sheet_is_read_by_cell_and_recorded_around(
+    gsheets_workdir, sheets_emulator, sheet_spec, capsys
+):
+    """Someone typed into StatusHistory: headers by other names, a date typed as a date (a
+    serial number to the API), a typo'd week and a repeat. doctor names each cell; the next
+    record keeps every row and adds only what the week lacks."""
+    sheets_emulator.tabs["StatusHistory"] = [
+        ["Week of", "ID", "Status", "Stage"],
+        [dt.date(2026, 6, 1), "AI-001", "Green", "Pilot"],  # this week, typed as a date
+        ["2026-06-0l", "AI-002", "Green", "Adopted"],  # a letter l for a 1
+        ["2026-06-03", "AI-001", "Amber", "Pilot"],  # a Wednesday: the same week again
+    ]
+    assert cli.main(["doctor"]) == 0
+    out = capsys.readouterr().out
+    assert 'StatusHistory!A3: "2026-06-0l" is not a date' in out
+    assert "StatusHistory!A4: Wed 3 Jun 2026 is not a Monday" in out
+    assert 'StatusHistory!B4: "AI-001" is recorded twice for the week of 1 Jun 2026' in out
+    assert cli.main(["history", "record", "--as-of", "2026-06-03"]) == 0
+    assert "Recorded 2 initiatives for the week of 2026-06-01" in capsys.readouterr().out
+    rows = sheets_emulator.tabs["StatusHistory"]
+    assert rows[0][:4] == ["Week of", "ID", "Status", "Stage"]  # its own headers stay
+    assert rows[0][4:] == ["verdict", "evidence", "recent_users", "recorded_at", "derived"]
+    assert [r[1] for r in rows[1:]] == ["AI-001", "AI-002", "AI-001", "AI-002", "AI-003"]
+
+
+def test_describe_recorded_counts_long_lists_and_compares_verdicts(file_spec, data_dir):
+    _record(file_spec, backfill=True)
+    portfolio = _portfolio(file_spec)
+    recorded = history.as_recorded(portfolio, pd.Timestamp("2026-03-16"))
+    before = assess(recorded.portfolio, as_of=pd.Timestamp("2026-03-16"))
+    text = history.describe_recorded(recorded, before, ids={"AI-1", "AI-2"}, since="16 Mar")
+    assert text == (
+        "Statuses and stages on 16 Mar are those recorded in StatusHistory for the week of "
+        "16 Mar for 2 of 2 initiatives (2 derived from check-ins): AI-1, AI-2."
+    )
+    many = {f"AI-{n}" for n in range(1, 12)}
+    text = history.describe_recorded(recorded, before, ids=many, since="16 Mar")
+    assert "for 2 of 11 initiatives (2 derived from check-ins): AI-1, AI-2; the others count" in (
+        text
+    )

@@ -295,8 +295,8 @@ def test_suggestions_find_columns_then_the_words_under_them(make_raw):
     }
     values = {(r.source, r.target, r.why) for r in rows if r.kind == "value"}
     assert values == {
-        ("Deployed", "Adopted", "known synonym, 1 cell"),
-        ("Pre-deployment", "Idea", "known synonym, 1 cell"),
+        ("Deployed", "Adopted", "often used for this, 1 cell"),
+        ("Pre-deployment", "Idea", "often used for this, 1 cell"),
     }  # Retired is already a synonym of Abandoned
     defaults = [(r.field, r.target) for r in rows if r.kind == "default"]
     assert defaults == [("origin", "Mandate")]
@@ -307,14 +307,18 @@ def test_word_counts_cover_every_row_not_only_the_listed_problems(make_raw):
     body = [[f"A-{i}", "x", "Ops", "Vendor", "Deployed", "2025-01-01"] for i in range(700)]
     raw = make_raw({"Initiatives": [header, *body]})
     [row] = [r for r in suggestions.suggest_for(raw) if r.kind == "value"]
-    assert (row.source, row.target, row.why) == ("Deployed", "Adopted", "known synonym, 700 cells")
+    assert (row.source, row.target, row.why) == (
+        "Deployed",
+        "Adopted",
+        "often used for this, 700 cells",
+    )
 
 
 def test_effect_and_account_of_a_mapping(make_raw):
     raw = _raw(make_raw, {"Initiatives": [*OWN, ["", "", "", "", "", ""]]})
     before = parse_workbook(raw)
     after = parse_workbook(raw, mapping=mapping.read_mapping_rows(OWN_MAPPING))
-    change = mapping.effect(before, after)
+    change = suggestions.effect(before, after)
     assert change.errors_before == 6 and change.errors_after == 0
     assert change.columns_gained == (
         "Initiatives.id",
@@ -324,15 +328,15 @@ def test_effect_and_account_of_a_mapping(make_raw):
         "Initiatives.started",
         "Initiatives.team",
     )
-    count = mapping.account(after)
+    count = suggestions.account(after)
     # 5 rows under the header: 4 shown + 1 blank; UC-4 has no stage
     assert (count.sheet_rows, count.shown, count.blank, count.incomplete) == (5, 4, 1, 1)
     assert count.balanced
-    assert mapping.missing_required(after) == []
-    assert {p.column for p in mapping.missing_required(before)} == {
+    assert suggestions.missing_required(after) == []
+    assert {p.column for p in suggestions.missing_required(before)} == {
         "id", "name", "team", "origin", "stage", "started",
     }  # fmt: skip
-    assert all(p.severity == ERROR for p in mapping.missing_required(before))
+    assert all(p.severity == ERROR for p in suggestions.missing_required(before))
 
 
 # --- robust files -------------------------------------------------------------------------

@@ -96,12 +96,15 @@ def test_problems_rows_missing_tabs_and_stale_rows(tmp_path, monkeypatch):
     shown = texts(at)
     assert "**No CheckIns tab.** With one (checkin_id, timestamp, initiative_id)" in shown
     assert "**No DailyTools tab.** With one (department, tool, frequency)" in shown
+    assert "**No StatusHistory tab.** With one (week, initiative_id), Trends could compare" in (
+        shown
+    )
     assert "No Usage tab" not in shown
     assert "budget code: kept as text" in shown
 
     teams = _tables(at)["team"]
     assert teams.to_dict("records") == [
-        {"team": "Finance", "stale rows": 2, "initiatives": 2, "share stale": 1.0}
+        {"team": "Finance", "stale rows": 2, "initiatives": 2, "share stale": 100.0}
     ]
     stale = _tables(at)["row"]
     assert stale[["row", "id", "days since"]].values.tolist() == [

@@ -19,8 +19,8 @@ import streamlit as st
 from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 
 from portfolio.redact import anonymize_table
+from ui import axes, rendering, theme
 from ui import format as fmt
-from ui import rendering, theme
 
 LONG_CELL_CHARS = 240
 PNG_SCALE = 2
@@ -130,6 +130,16 @@ def to_csv(frame: pd.DataFrame) -> bytes:
     return neutralize(frame).to_csv(index=False).encode("utf-8")
 
 
+def export_name(stem: str, as_of: object, *, ext: str = "csv") -> str:
+    """A download's file name: what it is (the page first) and the as-of date it shows.
+
+    export_name("watermelons", pd.Timestamp("2026-11-23")) -> 'watermelons-2026-11-23.csv';
+    a widget key works as the stem: "sheet_health_tabs" -> 'sheet-health-tabs-2026-11-23.csv'.
+    """
+    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "export"
+    return f"{slug}-{pd.Timestamp(as_of):%Y-%m-%d}.{ext}"
+
+
 def table(
     frame: pd.DataFrame,
     *,
@@ -218,18 +228,22 @@ def png_bytes(chart: alt.TopLevelMixin | dict[str, Any], *, title: str, stamp: s
 
 
 def fit_for_screen(figure: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """A single or layered chart made taller for a shared 16:9 screen, within one screen.
+    """A single or layered chart made taller for a shared 16:9 screen.
 
-    Its height grows with the presentation type (x1.5), between PRESENT_MIN_HEIGHT and
-    PRESENT_MAX_HEIGHT, so a chart and the page's key message fit on a 1920x1080 screen.
+    Its height grows with the presentation type (x1.5), at least PRESENT_MIN_HEIGHT. A chart
+    of one row per category (see `ui.axes.rows_meta`) grows by the whole factor, so that
+    every row keeps its label however many rows there are; any other chart stays within
+    PRESENT_MAX_HEIGHT, so it and the page's key message fit on a 1920x1080 screen.
     Compositions (concat, facet) keep their own sizes.
     """
     if not isinstance(figure, alt.Chart | alt.LayerChart):
         return figure
     # Altair lifts the layers' height onto a layered chart, so `figure.height` covers both.
     height = figure.height if isinstance(figure.height, int | float) else PRESENT_MIN_HEIGHT
-    grown = round(height * theme.PRESENT_SCALE)
-    return figure.properties(height=min(PRESENT_MAX_HEIGHT, max(PRESENT_MIN_HEIGHT, grown)))
+    grown = max(PRESENT_MIN_HEIGHT, round(height * theme.PRESENT_SCALE))
+    if axes.rows_of(figure.usermeta) is None:
+        grown = min(PRESENT_MAX_HEIGHT, grown)
+    return figure.properties(height=grown)
 
 
 def screen_spec(figure: alt.TopLevelMixin, *, present: bool = False) -> dict[str, Any]:
@@ -283,6 +297,7 @@ def chart(
     title: str,
     stamp: str,
     cache: tuple | None = None,
+    file_name: str | None = None,
 ) -> None:
     """Show a chart in the shared theme with a PNG download made only when clicked.
 
@@ -304,7 +319,7 @@ def chart(
     st.download_button(
         "Download PNG",
         data=make,
-        file_name=f"{key}.png",
+        file_name=file_name or f"{key}.png",
         mime="image/png",
         key=f"{key}_png",
         on_click="ignore",

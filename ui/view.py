@@ -54,6 +54,13 @@ class View:
         return None if signature is None else (*signature, *extra)
 
     @property
+    def scope(self) -> str:
+        """The sidebar filters in words, as markdown that shows them literally (`fmt.plain`):
+        'team: Finance · origin: Grassroots' or 'all initiatives'. Pages name the filters
+        only through this, so a team called `[x](javascript:…)` stays text on every page."""
+        return fmt.plain(self.filters.describe())
+
+    @property
     def stamp(self) -> str:
         """The as-of date as exports are stamped with it: 'As of 23 Nov 2026'."""
         return f"As of {fmt.day(self.as_of)}"
@@ -76,7 +83,12 @@ class View:
             title=title,
             stamp=self.stamp,
             cache=self.cache_key(*extra),
+            file_name=self.export_name(key, ext="png"),
         )
+
+    def export_name(self, stem: str, *, ext: str = "csv") -> str:
+        """A download's file name in this view: 'watermelons-2026-11-23.csv' (page, as-of)."""
+        return display.export_name(stem, self.as_of, ext=ext)
 
     def memo(self, name: str, compute: Callable[[], T], *extra: Hashable) -> T:
         """`compute()` once per signature (and `extra`) for every viewer; every run if None.

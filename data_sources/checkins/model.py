@@ -24,6 +24,7 @@ from typing import Any
 from data_sources.errors import InvalidCheckIn
 from data_sources.store import timestamp_text
 from portfolio import schema, text
+from portfolio.headers import header_columns
 from portfolio.model import Cell
 
 TABLE = schema.TABLES[schema.CHECKINS]
@@ -250,16 +251,8 @@ def tab_in(titles: Iterable[str]) -> str | None:
 
 
 def columns_of(header: list[Cell]) -> list[str | None]:
-    """Canonical column per header cell (None for a foreign or repeated one)."""
-    index = schema.header_index(TABLE)
-    seen: set[str] = set()
-    out: list[str | None] = []
-    for cell in header:
-        name = index.get(schema.normalize(cell)) if isinstance(cell, str) else None
-        out.append(name if name is not None and name not in seen else None)
-        if name is not None:
-            seen.add(name)
-    return out
+    """Canonical CheckIns column per header cell (None for a foreign or repeated one)."""
+    return header_columns(header, TABLE)
 
 
 def ids_in(rows: list[list[Cell]], columns: list[str | None]) -> set[str]:

@@ -1,0 +1,56 @@
+"""The next weekly digest, previewed in the app, so a leader sees what teams will receive.
+
+`show_next_digest(view)` draws a closed expander "Next weekly digest" holding the digest of
+the view's as-of date as `cli.py digest --send` would send it: the whole portfolio, whatever
+the sidebar filters, and no person's name while presenting, whatever `[groundtruth.digest]
+names` says.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+from data_sources.errors import SourceError
+from notify.settings import DigestSettings, digest_settings
+from portfolio.digest import weekly_digest
+from ui import data, digest_text
+from ui import format as fmt
+
+if TYPE_CHECKING:
+    from ui.view import View
+
+LABEL = "Next weekly digest"
+
+
+def show_next_digest(view: View) -> None:
+    """The expander with the digest as Markdown, and where it goes in a caption."""
+    try:
+        settings = digest_settings(data.secrets())
+        problem = None
+    except SourceError as error:
+        settings, problem = DigestSettings(), error
+    names = settings.names and not view.present
+
+    def build():
+        digest = weekly_digest(
+            view.portfolio,
+            as_of=view.as_of,
+            public_url=settings.public_url,
+            names=names,
+            assessed=view.assessed,
+        )
+        parts = digest_text.blocks(digest)
+        return digest_text.subject(digest), digest_text.markdown(parts[1:])  # title: the label
+
+    title, body = view.memo("next_digest", build, names, settings.public_url)
+    with st.expander(LABEL, icon=":material/mail:"):
+        where = ", ".join(settings.channels) or "no channel yet ([groundtruth.digest])"
+        st.caption(
+            f"{title} · the whole portfolio, whatever the filters · sent by "
+            f"`cli.py digest --send` to {where}"
+        )
+        if problem is not None:
+            st.warning(fmt.plain(problem), icon=":material/settings_alert:")
+        st.markdown(body)
