@@ -56,14 +56,23 @@ else:
 
 def _settle(report: checkins.SendReport) -> None:
     """Say what a send did; refresh the shared workbook when something landed."""
+    recovered = (
+        f"Recovered {fmt.plural(len(report.recovered), 'check-in')} from damaged lines of the "
+        "outbox (the lines were moved, as they were, to a file beside it). "
+        if report.recovered
+        else ""
+    )
     if report.settled:
         data.refresh()
         st.session_state[FLASH_KEY] = (
             "success",
-            f"Sent {fmt.plural(report.settled, 'waiting check-in')} to the sheet"
+            recovered
+            + f"Sent {fmt.plural(report.settled, 'waiting check-in')} to the sheet"
             + (f"; {report.remaining:,} still waiting." if report.remaining else "."),
         )
         st.rerun()
+    if recovered:
+        st.success(recovered, icon=":material/task_alt:")
     if report.busy:
         st.info("Another session is sending these right now; reload in a moment.")
     elif report.error is not None:
@@ -76,6 +85,20 @@ if spec.kind == GSHEETS:
     if sheet_answered and checkins.retry_due(spec):
         _settle(checkins.send_pending(spec))
     waiting = checkins.pending(spec)
+    broken = checkins.damaged(spec)
+    if broken:
+        lines = ", ".join(str(d.line) for d in broken)
+        st.error(
+            f"{fmt.plural(len(broken), 'damaged line')} in this server's outbox (line "
+            f"{lines}), kept, not deleted, and not sent as "
+            f"{'it is' if len(broken) == 1 else 'they are'}. "
+            "A check-in whose own part is whole is recovered on the next send; "
+            "`python cli.py outbox` on the server names the file.",
+            icon=":material/report:",
+        )
+        st.markdown(
+            "\n".join(f"- line {d.line}: {fmt.plain(checkins.describe_damaged(d))}" for d in broken)
+        )
     if waiting:
         st.warning(
             f"{fmt.plural(len(waiting), 'check-in')} "
@@ -143,9 +166,7 @@ elif PICK_PARAM in st.query_params:
     del st.query_params[PICK_PARAM]
 
 if not ids:
-    st.info(
-        f"No initiative matches {view.filters.describe()}: clear the sidebar filters to pick one."
-    )
+    st.info(f"No initiative matches {view.scope}: clear the sidebar filters to pick one.")
 if not picked:
     st.stop()
 

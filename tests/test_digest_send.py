@@ -25,6 +25,7 @@ from tests.notify_servers import (
     SmtpServer,
     running_receiver,
     running_smtp,
+    self_signed,
 )
 
 PUBLIC_URL = "https://gt.acme.example"
@@ -50,7 +51,9 @@ class Setup:
         monkeypatch.delenv("GROUNDTRUTH_SOURCE", raising=False)
         F.write_week(self.book, 1)
 
-    def secrets(self, *, webhook: str | None = None, smtp_port: int | None = None, **more) -> None:
+    def secrets(
+        self, *, webhook: str | None = None, smtp_port: int | None = None, tls: bool = False, **more
+    ) -> None:
         lines = ["[groundtruth]", f'public_url = "{PUBLIC_URL}"', "", "[groundtruth.digest]"]
         if webhook:
             lines += [f'webhook_url = "{webhook}"', 'webhook_kind = "slack"']
@@ -58,7 +61,7 @@ class Setup:
             lines += [
                 'smtp_host = "127.0.0.1"',
                 f"smtp_port = {smtp_port}",
-                "starttls = false",
+                f"starttls = {'true' if tls else 'false'}",
                 f'username = "{SMTP_USER}"',
                 f'password = "{SMTP_PASSWORD}"',
                 'from = "Ground Truth <gt@acme.example>"',
@@ -363,3 +366,89 @@ def test_google_chat_and_teams_get_their_own_body(setup, capsys, webhook_receive
         text = body["attachments"][0]["content"]["body"][0]["text"]
         assert "**Watermelons: 2, 2 new**" in text
         assert "[check in](https://gt.acme.example/check_in?initiative=AI-7)" in text
+
+
+@pytest.mark.parametrize(
+    ("digest", "words"),
+    [
+        ({"names": "yes"}, "names = 'yes'"),
+        ({"webhook_url": "ftp://hooks.slack.com/x"}, "webhook_url = (hidden)"),
+        ({"webhook_url": "https://hooks.slack.com/x", "webhook_kind": "discord"}, "discord"),
+        ({"smtp_host": "smtp.acme.example", "smtp_port": 99999, "to": "a@b.c"}, "smtp_port"),
+        ({"smtp_host": "smtp.acme.example", "from": "nobody", "to": "a@b.c"}, "from = 'nobody'"),
+        ({"smtp_host": "smtp.acme.example", "from": "gt@acme.example"}, "to = None"),
+        ({"smtp_host": "h", "from": "g@a.b", "to": "a@b.c", "password": 7}, "password = (hidden)"),
+        ({"timeout_seconds": 0}, "timeout_seconds = 0"),
+    ],
+)
+def test_settings_that_cannot_work(digest, words):
+    from data_sources.errors import NotConfigured
+
+    with pytest.raises(NotConfigured) as caught:
+        digest_settings({"groundtruth": {"digest": digest}})
+    assert words in str(caught.value)
+    assert "[groundtruth.digest]" in str(caught.value)
+
+
+def test_settings_read_every_key():
+    settings = digest_settings(
+        {
+            "groundtruth": {
+                "public_url": "https://gt.acme.example/",
+                "digest": {
+                    "names": True,
+                    "smtp_host": "smtp.acme.example",
+                    "smtp_port": 465,
+                    "username": "u",
+                    "password": "p",
+                    "from": "Ground Truth <gt@acme.example>",
+                    "to": "a@acme.example, Bo <b@acme.example>",
+                    "timeout_seconds": 5,
+                },
+            }
+        }
+    )
+    assert settings.public_url == "https://gt.acme.example"
+    assert settings.names and settings.channels == ("email",)
+    smtp = settings.smtp
+    assert (smtp.port, smtp.starttls, smtp.to) == (465, False, ("a@acme.example", "b@acme.example"))
+    assert settings.timeout_seconds == 5.0 and "'p'" not in repr(settings)
+
+
+def test_a_sheet_that_cannot_record_the_week_still_gets_its_digest(
+    sheets_emulator, gsheets_workdir, capsys, webhook_receiver
+):
+    from tests.fake_sheets import APPEND, BATCH_UPDATE
+
+    sheets_emulator.tabs = {k: [list(r) for r in v] for k, v in F.week1_tabs().items()}
+    (gsheets_workdir / ".streamlit" / "secrets.toml").write_text(
+        sheets_emulator.secrets_toml(
+            extra=f'\n[groundtruth.digest]\nwebhook_url = "{webhook_receiver.url}"\n'
+            'webhook_kind = "slack"\n'
+        )
+    )
+    sheets_emulator.fail(403, endpoints={APPEND, BATCH_UPDATE})  # the account may only read
+    code = cli.main(["digest", "--as-of", F.WEEK1, "--send"])
+    out = capsys.readouterr().out
+    assert code == cli.EXIT_OK, out
+    assert "warning: this week was not recorded in StatusHistory" in out
+    assert "StatusHistory" not in sheets_emulator.tabs
+    assert len(webhook_receiver.posts) == 1
+
+
+def test_starttls_with_the_servers_ca(setup, capsys, tmp_path):
+    """The default: STARTTLS before the login, the certificate checked (here against the CA
+    named by smtp_cafile); without it, or without STARTTLS, nothing is sent and it waits."""
+    cert, context = self_signed(tmp_path)
+    with running_smtp(tls=context) as server:
+        setup.secrets(smtp_port=server.port, tls=True)
+        code, out = setup.run(capsys, "--as-of", F.WEEK1, "--send")
+        assert code == cli.EXIT_STILL_PENDING
+        assert "certificate that is not trusted" in out and "smtp_cafile" in out
+        setup.secrets(smtp_port=server.port, tls=False)
+        code, out = setup.run(capsys, "--as-of", F.WEEK1, "--send")
+        assert code == cli.EXIT_STILL_PENDING and server.received == []
+        setup.secrets(smtp_port=server.port, tls=True, smtp_cafile=str(cert))
+        code, out = setup.run(capsys, "--as-of", F.WEEK1, "--send")
+        assert code == cli.EXIT_OK, out
+        assert len(server.received) == 1 and server.logins == [SMTP_USER]
