@@ -398,7 +398,8 @@ def describe_recorded(
     text += "."
     now = before.drop_duplicates("id").set_index("id")["verdict"].astype(object)
     then = rows["verdict"].astype(object)
-    differ = [i for i in mine if isinstance(then.get(i), str) and then.get(i) != now.get(i)]
+    # Only where both exist: a row may be recorded for a week before its start date says.
+    differ = [i for i in mine if isinstance(then.get(i), str) and i in now and then[i] != now[i]]
     if differ:
         named = [f"{i} (recorded {then[i]}, recomputed {now.get(i)})" for i in differ]
         listed = ", ".join(named[:LISTED_IDS])

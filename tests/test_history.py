@@ -486,3 +486,20 @@ def test_a_hand_edited_tab_on_the_sheet_is_read_by_cell_and_recorded_around(
     assert rows[0][:4] == ["Week of", "ID", "Status", "Stage"]  # its own headers stay
     assert rows[0][4:] == ["verdict", "evidence", "recent_users", "recorded_at", "derived"]
     assert [r[1] for r in rows[1:]] == ["AI-001", "AI-002", "AI-001", "AI-002", "AI-003"]
+
+
+def test_describe_recorded_counts_long_lists_and_compares_verdicts(file_spec, data_dir):
+    _record(file_spec, backfill=True)
+    portfolio = _portfolio(file_spec)
+    recorded = history.as_recorded(portfolio, pd.Timestamp("2026-03-16"))
+    before = assess(recorded.portfolio, as_of=pd.Timestamp("2026-03-16"))
+    text = history.describe_recorded(recorded, before, ids={"AI-1", "AI-2"}, since="16 Mar")
+    assert text == (
+        "Statuses and stages on 16 Mar are those recorded in StatusHistory for the week of "
+        "16 Mar for 2 of 2 initiatives (2 derived from check-ins): AI-1, AI-2."
+    )
+    many = {f"AI-{n}" for n in range(1, 12)}
+    text = history.describe_recorded(recorded, before, ids=many, since="16 Mar")
+    assert "for 2 of 11 initiatives (2 derived from check-ins): AI-1, AI-2; the others count" in (
+        text
+    )
