@@ -166,6 +166,16 @@ display.table(
     gone.drop(columns=["id"]),
     key="stalled",
     present=view.present,
+    wrap=["reason"],
+    present_columns=[
+        "name",
+        "team",
+        "verdict",
+        "lived_months",
+        "reverted_to",
+        "annual_cost",
+        "reason",
+    ],
     file_name=view.export_name("stalled-and-reverted"),
     column_config={
         "name": "Initiative",

@@ -73,10 +73,15 @@ cols[1].metric("Green on the deck", fmt.integer(summary.green))
 cols[2].metric("Their annual cost", fmt.money(summary.annual_cost if summary.priced else None))
 
 melons = metrics.watermelons(assessed)
+# When presenting, the watermelon up close (its users falling under a green status) comes
+# first, so the page's point is on the first screen; the table follows it.
+up_close = st.container() if view.present else None
 display.table(
     melons.loc[:, TABLE_COLUMNS],
     key="watermelons",
     present=view.present,
+    wrap=["why"],
+    present_columns=["name", "team", "annual_cost", "verdict", "why"],
     file_name=view.export_name("watermelons"),
     column_config={
         "id": st.column_config.TextColumn("ID", width="small"),
@@ -93,78 +98,85 @@ display.table(
     },
 )
 
-st.subheader("One watermelon up close")
-ids = list(dict.fromkeys(melons["id"].astype(str)))  # a duplicated id is offered once
-labels = {
-    row.id: f"{row.name} ({row.team})" for row in melons.loc[:, ["id", "name", "team"]].itertuples()
-}
-# Seed from the URL once; afterwards the widget is the truth and writes back to the URL.
-if PICK_KEY not in st.session_state or st.session_state[PICK_KEY] not in ids:
-    wanted = st.query_params.get(PICK_PARAM)
-    st.session_state[PICK_KEY] = wanted if wanted in ids else ids[0]
-picked = st.selectbox(
-    "Watermelon",
-    ids,
-    key=PICK_KEY,
-    format_func=lambda i: labels.get(i, i),
-    help="Largest annual cost first.",
-)
-st.query_params[PICK_PARAM] = picked
-
-row = assessed[assessed["id"] == picked].iloc[0]
-facts = [
-    fmt.plain(row["team"]),
-    fmt.plain(row["tool"]) if pd.notna(row["tool"]) else None,
-    f"{fmt.money(row['annual_cost'])} a year" if pd.notna(row["annual_cost"]) else None,
-    f"verdict: {theme.VERDICT_LABELS.get(str(row['verdict']), str(row['verdict']))}",
-]
-st.markdown(f"**{fmt.plain(row['name'])}** · " + " · ".join(f for f in facts if f))
-why, evidence = st.columns([2, 3])
-why.markdown("\n".join(f"- {fmt.plain(reason)}" for reason in row["reasons"]))
-
-statuses = view.memo(
-    "watermelon_statuses",
-    lambda: history.status_weeks(view.portfolio.history, picked, as_of=view.as_of),
-    picked,
-)
-has_usage = view.portfolio.has(schema.USAGE)
-weeks = view.memo(
-    "watermelon_weeks",
-    lambda: history.weeks_with_status(
-        metrics.initiative_weeks(view.portfolio, picked, as_of=view.as_of), statuses
-    ),
-    picked,
-)
-story = history.describe_status_run(statuses, weeks, as_of=view.as_of, recent=row["recent_mean"])
-if story:
-    evidence.markdown(f"**{fmt.plain(story)}**")
-if not has_usage:
-    evidence.caption(
-        "With a Usage tab (initiative_id, week, active_users) this would show its weekly "
-        "active users over time."
+with up_close or st.container():
+    st.subheader("One watermelon up close")
+    ids = list(dict.fromkeys(melons["id"].astype(str)))  # a duplicated id is offered once
+    labels = {
+        row.id: f"{row.name} ({row.team})"
+        for row in melons.loc[:, ["id", "name", "team"]].itertuples()
+    }
+    # Seed from the URL once; afterwards the widget is the truth and writes back to the URL.
+    if PICK_KEY not in st.session_state or st.session_state[PICK_KEY] not in ids:
+        wanted = st.query_params.get(PICK_PARAM)
+        st.session_state[PICK_KEY] = wanted if wanted in ids else ids[0]
+    picked = st.selectbox(
+        "Watermelon",
+        ids,
+        key=PICK_KEY,
+        format_func=lambda i: labels.get(i, i),
+        help="Largest annual cost first.",
     )
-elif weeks.empty:
-    evidence.caption(
-        f"No usage logged for {fmt.plain(row['name'])} up to {fmt.day(view.as_of)}: "
-        "the verdict rests on the row's stage and dates."
+    st.query_params[PICK_PARAM] = picked
+
+    row = assessed[assessed["id"] == picked].iloc[0]
+    facts = [
+        fmt.plain(row["team"]),
+        fmt.plain(row["tool"]) if pd.notna(row["tool"]) else None,
+        f"{fmt.money(row['annual_cost'])} a year" if pd.notna(row["annual_cost"]) else None,
+        f"verdict: {theme.VERDICT_LABELS.get(str(row['verdict']), str(row['verdict']))}",
+    ]
+    st.markdown(f"**{fmt.plain(row['name'])}** · " + " · ".join(f for f in facts if f))
+    why, evidence = st.columns([2, 3])
+    why.markdown("\n".join(f"- {fmt.plain(reason)}" for reason in row["reasons"]))
+
+    statuses = view.memo(
+        "watermelon_statuses",
+        lambda: history.status_weeks(view.portfolio.history, picked, as_of=view.as_of),
+        picked,
     )
-else:
-    with evidence:
-        view.chart(
-            lambda: charts.weekly_evidence(weeks, title="Weekly active users", as_of=view.as_of),
-            key="watermelons_usage",
-            title=f"Weekly active users: {fmt.name_or_id(row['name'], row['id'])}",
-            extra=(picked,),
+    has_usage = view.portfolio.has(schema.USAGE)
+    weeks = view.memo(
+        "watermelon_weeks",
+        lambda: history.weeks_with_status(
+            metrics.initiative_weeks(view.portfolio, picked, as_of=view.as_of), statuses
+        ),
+        picked,
+    )
+    story = history.describe_status_run(
+        statuses, weeks, as_of=view.as_of, recent=row["recent_mean"]
+    )
+    if story:
+        evidence.markdown(f"**{fmt.plain(story)}**")
+    if not has_usage:
+        evidence.caption(
+            "With a Usage tab (initiative_id, week, active_users) this would show its weekly "
+            "active users over time."
         )
-if statuses.empty:
-    evidence.caption(
-        "With a StatusHistory tab (`cli.py history record` once a week, or `--backfill` from "
-        "CheckIns) this would show what the deck said week by week beside the usage."
-    )
-else:
-    derived = history.derived_weeks(statuses)
-    evidence.caption(
-        f"Shaded weeks: the status recorded in StatusHistory ({fmt.plural(len(statuses), 'week')}"
-        + (f", {derived} derived from check-ins" if derived else "")
-        + ")."
-    )
+    elif weeks.empty:
+        evidence.caption(
+            f"No usage logged for {fmt.plain(row['name'])} up to {fmt.day(view.as_of)}: "
+            "the verdict rests on the row's stage and dates."
+        )
+    else:
+        with evidence:
+            view.chart(
+                lambda: charts.weekly_evidence(
+                    weeks, title="Weekly active users", as_of=view.as_of
+                ),
+                key="watermelons_usage",
+                title=f"Weekly active users: {fmt.name_or_id(row['name'], row['id'])}",
+                extra=(picked,),
+            )
+    if statuses.empty:
+        evidence.caption(
+            "With a StatusHistory tab (`cli.py history record` once a week, or `--backfill` from "
+            "CheckIns) this would show what the deck said week by week beside the usage."
+        )
+    else:
+        derived = history.derived_weeks(statuses)
+        evidence.caption(
+            "Shaded weeks: the status recorded in StatusHistory "
+            f"({fmt.plural(len(statuses), 'week')}"
+            + (f", {derived} derived from check-ins" if derived else "")
+            + ")."
+        )

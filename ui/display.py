@@ -27,6 +27,8 @@ LONG_CELL_CHARS = 240
 WRAP_MAX_ROWS = 100
 # Rows of a table drawn large when presenting: what a room can read on one screen.
 PRESENT_ROWS = 10
+READ_TAB = "Read"
+SORT_TAB = "Sort, filter, download"
 PNG_SCALE = 2
 EXPORT_WIDTH = 800  # px (before the 2x scale) for a chart that takes the page's width on screen
 # Chart heights in presentation mode: tall enough to read from the back of the room, short
@@ -192,9 +194,9 @@ def table(
 
     A table with long text (`wrap`: its reasons, its fixes) is drawn first as a static
     table whose cells wrap, so every reason reads whole without a click (its first
-    WRAP_MAX_ROWS rows); the sortable grid follows, folded. When presenting, every table is
+    WRAP_MAX_ROWS rows); the sortable grid is the next tab. When presenting, every table is
     drawn large: its first PRESENT_ROWS rows, in `present_columns` (default: all), with the
-    grid folded below. In the grid, cells longer than LONG_CELL_CHARS are cut; the viewer
+    grid in the next tab. In the grid, cells longer than LONG_CELL_CHARS are cut; the viewer
     selects a row to read them in full underneath.
     """
     shown = anonymize_table(frame) if present else frame
@@ -206,12 +208,14 @@ def table(
     rows = PRESENT_ROWS if present else WRAP_MAX_ROWS
     columns = [c for c in (present_columns or shown.columns) if c in shown.columns]
     top = shown.loc[:, columns if present else list(shown.columns)].head(rows)
-    st.html(html_table.render(top, column_config=config, wide=wrap, large=present))
+    # Tabs rather than an expander: a table may itself sit in an expander (Sheet health).
+    whole, sortable = st.tabs([READ_TAB, SORT_TAB])
+    whole.html(html_table.render(top, column_config=config, wide=wrap, large=present))
     if len(shown) > rows:
-        st.caption(f"The first {rows:,} of {len(shown):,} rows; the table below holds every one.")
-    with st.expander(
-        f"All {len(shown):,} rows: sort, filter, download" if present else "Sort, filter, download"
-    ):
+        whole.caption(
+            f"The first {rows:,} of {len(shown):,} rows; {SORT_TAB.lower()} holds every one."
+        )
+    with sortable:
         _grid(shown, **grid)
 
 

@@ -37,11 +37,13 @@ STYLESHEET = """
 .gt-table th, .gt-table td {
   text-align: left; vertical-align: top; padding: 0.35rem 0.6rem;
   border-bottom: 1px solid rgba(128, 128, 128, 0.25);
-  white-space: normal; overflow-wrap: anywhere;
+  white-space: normal; overflow-wrap: break-word;
 }
 .gt-table th { font-weight: 600; border-bottom: 2px solid rgba(128, 128, 128, 0.45); }
 .gt-table .gt-num { text-align: right; white-space: nowrap; }
-.gt-table .gt-wide { min-width: 16rem; }
+.gt-table .gt-wide { min-width: 18rem; }
+.gt-table .gt-line { display: block; }
+.gt-table .gt-line + .gt-line { margin-top: 0.25rem; }
 .gt-table.gt-large table { font-size: 1.25rem; line-height: 1.45; }
 .gt-table.gt-large th, .gt-table.gt-large td { padding: 0.55rem 0.8rem; }
 """
@@ -101,6 +103,13 @@ def cell_text(value: object, *, number_format: str | None = None) -> str:
     return str(value)
 
 
+def _cell_html(value: object, number_format: str | None) -> str:
+    """A cell escaped; a list (the reasons of a verdict) one item per line."""
+    if isinstance(value, list | tuple) and len(value) > 1:
+        return "".join(f'<span class="gt-line">{html.escape(cell_text(v))}</span>' for v in value)
+    return html.escape(cell_text(value, number_format=number_format))
+
+
 def _is_number(series: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
 
@@ -134,7 +143,7 @@ def render(
     body = []
     for row in frame.itertuples(index=False, name=None):
         cells = (
-            f"<td{attr}>{html.escape(cell_text(value, number_format=number_format))}</td>"
+            f"<td{attr}>{_cell_html(value, number_format)}</td>"
             for value, attr, number_format in zip(row, classes, formats, strict=True)
         )
         body.append(f"<tr>{''.join(cells)}</tr>")
