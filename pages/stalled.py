@@ -167,7 +167,7 @@ display.table(
     key="stalled",
     present=view.present,
     wrap=["reason"],
-    present_columns=[
+    read_columns=[
         "name",
         "team",
         "verdict",

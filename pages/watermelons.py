@@ -81,7 +81,6 @@ display.table(
     key="watermelons",
     present=view.present,
     wrap=["why"],
-    present_columns=["name", "team", "annual_cost", "verdict", "why"],
     file_name=view.export_name("watermelons"),
     column_config={
         "id": st.column_config.TextColumn("ID", width="small"),

@@ -41,7 +41,7 @@ PAGES = [
 ]
 SLOW_WORKBOOKS = {"ten-thousand"}
 LOAD_TIMEOUT_MS = 120_000  # the 10,000-initiative workbook is parsed on the first visit
-DRAW_MS = 800  # Vega draws, and logs its warnings, after the script has finished
+DRAW_MS = 600  # Vega draws, and logs its warnings, after the script has finished
 SHOTS = ARTIFACTS / "workbooks"
 # What a chart that failed to draw leaves on the page (Vega's and the browser's errors).
 CHART_ERROR = re.compile(

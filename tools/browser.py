@@ -208,7 +208,7 @@ _CONTENT_HEIGHT_JS = """() => Math.max(
     ...[...document.querySelectorAll('[data-testid="stMain"], [data-testid="stSidebarContent"]')]
         .map(element => element.scrollHeight))"""
 MAX_SCREENSHOT_HEIGHT = 12_000  # px: a page longer than this is cut in its screenshot
-REDRAW_MS = 1_000  # charts redraw at a new viewport size
+REDRAW_MS = 600  # charts redraw at a new viewport size
 
 
 def full_screenshot(page, path: Path | str) -> None:

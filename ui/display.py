@@ -188,15 +188,15 @@ def table(
     file_name: str | None = None,
     height: int | str = "auto",
     wrap: Sequence[str] = (),
-    present_columns: Sequence[str] | None = None,
+    read_columns: Sequence[str] | None = None,
 ) -> None:
     """Show a table of sheet data with a CSV download (both anonymized when presenting).
 
     A table with long text (`wrap`: its reasons, its fixes) is drawn first as a static
     table whose cells wrap, so every reason reads whole without a click (its first
-    WRAP_MAX_ROWS rows); the sortable grid is the next tab. When presenting, every table is
-    drawn large: its first PRESENT_ROWS rows, in `present_columns` (default: all), with the
-    grid in the next tab. In the grid, cells longer than LONG_CELL_CHARS are cut; the viewer
+    WRAP_MAX_ROWS rows, in `read_columns`, default all); the sortable grid with every column
+    is the next tab. When presenting, every table is drawn so, large, with its first
+    PRESENT_ROWS rows. In the grid, cells longer than LONG_CELL_CHARS are cut; the viewer
     selects a row to read them in full underneath.
     """
     shown = anonymize_table(frame) if present else frame
@@ -206,8 +206,8 @@ def table(
         _grid(shown, **grid)
         return
     rows = PRESENT_ROWS if present else WRAP_MAX_ROWS
-    columns = [c for c in (present_columns or shown.columns) if c in shown.columns]
-    top = shown.loc[:, columns if present else list(shown.columns)].head(rows)
+    columns = [c for c in (read_columns or shown.columns) if c in shown.columns]
+    top = shown.loc[:, columns].head(rows)
     # Tabs rather than an expander: a table may itself sit in an expander (Sheet health).
     whole, sortable = st.tabs([READ_TAB, SORT_TAB])
     whole.html(html_table.render(top, column_config=config, wide=wrap, large=present))

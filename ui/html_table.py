@@ -41,7 +41,7 @@ STYLESHEET = """
 }
 .gt-table th { font-weight: 600; border-bottom: 2px solid rgba(128, 128, 128, 0.45); }
 .gt-table .gt-num { text-align: right; white-space: nowrap; }
-.gt-table .gt-wide { min-width: 18rem; }
+.gt-table .gt-wide { min-width: 12rem; }
 .gt-table .gt-line { display: block; }
 .gt-table .gt-line + .gt-line { margin-top: 0.25rem; }
 .gt-table.gt-large table { font-size: 1.25rem; line-height: 1.45; }
