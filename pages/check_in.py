@@ -56,14 +56,23 @@ else:
 
 def _settle(report: checkins.SendReport) -> None:
     """Say what a send did; refresh the shared workbook when something landed."""
+    recovered = (
+        f"Recovered {fmt.plural(len(report.recovered), 'check-in')} from damaged lines of the "
+        "outbox (the lines were moved, as they were, to a file beside it). "
+        if report.recovered
+        else ""
+    )
     if report.settled:
         data.refresh()
         st.session_state[FLASH_KEY] = (
             "success",
-            f"Sent {fmt.plural(report.settled, 'waiting check-in')} to the sheet"
+            recovered
+            + f"Sent {fmt.plural(report.settled, 'waiting check-in')} to the sheet"
             + (f"; {report.remaining:,} still waiting." if report.remaining else "."),
         )
         st.rerun()
+    if recovered:
+        st.success(recovered, icon=":material/task_alt:")
     if report.busy:
         st.info("Another session is sending these right now; reload in a moment.")
     elif report.error is not None:
@@ -76,6 +85,20 @@ if spec.kind == GSHEETS:
     if sheet_answered and checkins.retry_due(spec):
         _settle(checkins.send_pending(spec))
     waiting = checkins.pending(spec)
+    broken = checkins.damaged(spec)
+    if broken:
+        lines = ", ".join(str(d.line) for d in broken)
+        st.error(
+            f"{fmt.plural(len(broken), 'damaged line')} in this server's outbox (line "
+            f"{lines}), kept, not deleted, and not sent as "
+            f"{'it is' if len(broken) == 1 else 'they are'}. "
+            "A check-in whose own part is whole is recovered on the next send; "
+            "`python cli.py outbox` on the server names the file.",
+            icon=":material/report:",
+        )
+        st.markdown(
+            "\n".join(f"- line {d.line}: {fmt.plain(checkins.describe_damaged(d))}" for d in broken)
+        )
     if waiting:
         st.warning(
             f"{fmt.plural(len(waiting), 'check-in')} "
@@ -106,12 +129,25 @@ if spec.kind == GSHEETS:
 listed = view.filtered[view.filtered["id"].notna()].sort_values(["team", "name"])
 # Plain object arrays: iterating pandas' Arrow-backed columns row by row took 0.4 s at
 # 10,000 initiatives.
-ids = listed["id"].astype(str).to_numpy(dtype=object).tolist()
+every_id = listed["id"].astype(str).to_numpy(dtype=object).tolist()
 columns = [listed[c].to_numpy(dtype=object, na_value=None) for c in ("name", "team", "id")]
-labels = {
-    ident: SEPARATOR.join(part for part in parts if isinstance(part, str) and part)
-    for ident, *parts in zip(ids, *columns, strict=True)
-}
+labels: dict[str, str] = {}
+shared: dict[str, int] = {}  # a repeated id: its check-ins count for every row that has it
+for ident, *parts in zip(every_id, *columns, strict=True):
+    if ident in labels:
+        shared[ident] = shared.get(ident, 0) + 1
+        continue
+    labels[ident] = SEPARATOR.join(part for part in parts if isinstance(part, str) and part)
+for ident, more in shared.items():
+    labels[ident] += f" (and {fmt.plural(more, 'other row')} with this id)"
+ids = list(labels)
+no_id = int(view.filtered["id"].isna().sum())
+if no_id:
+    st.caption(
+        f"{fmt.plural(no_id, 'initiative')} without an id {'is' if no_id == 1 else 'are'} "
+        "not listed: a check-in names its initiative by id. Type an id in Initiatives "
+        "(Sheet health lists the rows)."
+    )
 wanted = st.query_params.get(PICK_PARAM)
 picked = st.selectbox(
     "Initiative",

@@ -41,7 +41,7 @@ def test_overview_previews_the_next_digest(tmp_path, monkeypatch):
         "Forecast assistant (Analytics)"
     ) in body
     assert "**Theater gap: 80%**" in body
-    assert "[check in](<https://gt.acme.example/check_in?initiative=AI-5>)" in body
+    assert "[check in](https://gt.acme.example/check_in?initiative=AI-5)" in body
     assert "owner: Zebulon Quartermaine" in body  # names = true, not presenting
 
 

@@ -67,9 +67,9 @@ def watermelon_summary(assessed: pd.DataFrame) -> WatermelonSummary:
 def watermelons(assessed: pd.DataFrame) -> pd.DataFrame:
     """Every watermelon (Green on the deck, stalled, reverted or abandoned in the evidence).
 
-    Largest annual cost first, blank costs last, then by name. Columns: id, name, team,
-    owner, tool, annual_cost, verdict, evidence (what it rests on), why (every reason, joined
-    by "; "), reason (the first).
+    Largest annual cost first, blank costs last, then by name. Columns: id, name, label,
+    team, owner, tool, annual_cost, verdict, evidence (what it rests on), why (every reason,
+    joined by "; "), reason (the first).
 
     >>> watermelons(assessed)[["id", "annual_cost", "verdict"]]  # doctest: +SKIP
            id  annual_cost    verdict
@@ -81,6 +81,7 @@ def watermelons(assessed: pd.DataFrame) -> pd.DataFrame:
         {
             "id": melons["id"].to_numpy(),
             "name": melons["name"].to_numpy(),
+            "label": melons["label"].to_numpy(),
             "team": melons["team"].to_numpy(),
             "owner": melons["owner"].to_numpy(),
             "tool": melons["tool"].to_numpy(),
@@ -141,12 +142,15 @@ def initiative_weeks(
 def not_real(assessed: pd.DataFrame) -> pd.DataFrame:
     """What stalled, was reverted or abandoned: how long it lived, what replaced it, its cost.
 
-    `lived_days` runs from `started` to `last_activity` (the last sign of life: update,
-    check-in or week with users); `lived_months` is the same in months of 30.4 days, one
-    decimal. Largest annual cost first, blank costs last, then by start date.
+    `lived_days` runs from `started` to `life_ended` (evidence: the end of the last week of
+    real use, not a trickle after a collapse; without use, the last sign of life), so the
+    lifeline tells the reason's story ("tried once: 2 weeks" lived 14 days);
+    `lived_months` is the same in months of 30.4 days, one decimal. `last_activity` is the
+    last sign of life of any kind (update, check-in, a week with users). Largest annual cost
+    first, blank costs last, then by start date.
 
-    Columns: id, name, team, owner, origin, tool, verdict, started, last_activity,
-    lived_days, lived_months, reverted_to, annual_cost, reason, evidence (what it rests on).
+    Columns: id, name, label, team, owner, origin, tool, verdict, started, life_ended,
+    last_activity, lived_days, lived_months, reverted_to, annual_cost, reason, evidence.
 
     >>> not_real(assessed).loc[0, ["id", "lived_days", "lived_months"]].tolist()  # doctest: +SKIP
     ['AI-013', 91, 3.0]
@@ -154,17 +158,20 @@ def not_real(assessed: pd.DataFrame) -> pd.DataFrame:
     rows = assessed[assessed["verdict"].isin(schema.NOT_REAL).fillna(False).to_numpy(dtype=bool)]
     started = pd.to_datetime(rows["started"])
     last = pd.to_datetime(rows["last_activity"])
-    lived = ((last - started) // pd.Timedelta(days=1)).astype("Int64")
+    ended = pd.to_datetime(rows["life_ended"])
+    lived = ((ended - started) // pd.Timedelta(days=1)).clip(lower=0).astype("Int64")
     frame = pd.DataFrame(
         {
             "id": rows["id"].to_numpy(),
             "name": rows["name"].to_numpy(),
+            "label": rows["label"].to_numpy(),
             "team": rows["team"].to_numpy(),
             "owner": rows["owner"].to_numpy(),
             "origin": rows["origin"].to_numpy(),
             "tool": rows["tool"].to_numpy(),
             "verdict": rows["verdict"].to_numpy(),
             "started": started.to_numpy(dtype="datetime64[ns]"),
+            "life_ended": ended.to_numpy(dtype="datetime64[ns]"),
             "last_activity": last.to_numpy(dtype="datetime64[ns]"),
             "lived_days": lived.array,
             "lived_months": (lived.astype("Float64") / DAYS_PER_MONTH).round(1).array,
