@@ -25,6 +25,7 @@ from tests.notify_servers import (
     SmtpServer,
     running_receiver,
     running_smtp,
+    self_signed,
 )
 
 PUBLIC_URL = "https://gt.acme.example"
@@ -50,7 +51,9 @@ class Setup:
         monkeypatch.delenv("GROUNDTRUTH_SOURCE", raising=False)
         F.write_week(self.book, 1)
 
-    def secrets(self, *, webhook: str | None = None, smtp_port: int | None = None, **more) -> None:
+    def secrets(
+        self, *, webhook: str | None = None, smtp_port: int | None = None, tls: bool = False, **more
+    ) -> None:
         lines = ["[groundtruth]", f'public_url = "{PUBLIC_URL}"', "", "[groundtruth.digest]"]
         if webhook:
             lines += [f'webhook_url = "{webhook}"', 'webhook_kind = "slack"']
@@ -58,7 +61,7 @@ class Setup:
             lines += [
                 'smtp_host = "127.0.0.1"',
                 f"smtp_port = {smtp_port}",
-                "starttls = false",
+                f"starttls = {'true' if tls else 'false'}",
                 f'username = "{SMTP_USER}"',
                 f'password = "{SMTP_PASSWORD}"',
                 'from = "Ground Truth <gt@acme.example>"',
@@ -431,3 +434,21 @@ def test_a_sheet_that_cannot_record_the_week_still_gets_its_digest(
     assert "warning: this week was not recorded in StatusHistory" in out
     assert "StatusHistory" not in sheets_emulator.tabs
     assert len(webhook_receiver.posts) == 1
+
+
+def test_starttls_with_the_servers_ca(setup, capsys, tmp_path):
+    """The default: STARTTLS before the login, the certificate checked (here against the CA
+    named by smtp_cafile); without it, or without STARTTLS, nothing is sent and it waits."""
+    cert, context = self_signed(tmp_path)
+    with running_smtp(tls=context) as server:
+        setup.secrets(smtp_port=server.port, tls=True)
+        code, out = setup.run(capsys, "--as-of", F.WEEK1, "--send")
+        assert code == cli.EXIT_STILL_PENDING
+        assert "certificate that is not trusted" in out and "smtp_cafile" in out
+        setup.secrets(smtp_port=server.port, tls=False)
+        code, out = setup.run(capsys, "--as-of", F.WEEK1, "--send")
+        assert code == cli.EXIT_STILL_PENDING and server.received == []
+        setup.secrets(smtp_port=server.port, tls=True, smtp_cafile=str(cert))
+        code, out = setup.run(capsys, "--as-of", F.WEEK1, "--send")
+        assert code == cli.EXIT_OK, out
+        assert len(server.received) == 1 and server.logins == [SMTP_USER]

@@ -3,8 +3,9 @@ the one query that turns events into weekly distinct users.
 
 A format reader describes each file as a `Part`: a DuckDB table expression and the SQL
 expressions for its key (an initiative id, a tool, a team), its time (TIMESTAMPTZ, UTC), "this
-time could not be read", and its user. `weekly_counts` runs one query over all parts: the
-users are hashed into groups inside DuckDB and only counts come back to Python.
+time could not be read", and its user. `weekly_counts` runs two queries over all parts (what
+was read per value, then the weekly distinct users): the users are grouped inside DuckDB and
+only counts come back to Python.
 
 Weeks start on Monday 00:00 UTC (`date_trunc('week', …)` in a session whose TimeZone is UTC);
 a time without a zone is read as UTC.
@@ -174,7 +175,7 @@ class Part:
 
     `time` is a TIMESTAMPTZ expression (NULL when blank or unreadable); `bad` is true where
     a time was written but could not be read; `raw_time` is the text as written, for the
-    message; `row` names what a row is called in this file ("row", "line").
+    message, and `time_column` its column's name.
     """
 
     path: Path
