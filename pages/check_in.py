@@ -166,9 +166,7 @@ elif PICK_PARAM in st.query_params:
     del st.query_params[PICK_PARAM]
 
 if not ids:
-    st.info(
-        f"No initiative matches {view.filters.describe()}: clear the sidebar filters to pick one."
-    )
+    st.info(f"No initiative matches {view.scope}: clear the sidebar filters to pick one.")
 if not picked:
     st.stop()
 

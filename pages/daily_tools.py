@@ -114,7 +114,7 @@ st.markdown(f"**{'; '.join(parts)}**")
 st.caption(
     f"{stamp} · survey"
     + (f" narrowed to {fmt.plain(' · '.join(narrowed))}" if narrowed else ": every department")
-    + f" · paid side: {fmt.plain(view.filters.describe())}"
+    + f" · paid side: {view.scope}"
 )
 
 answers = len(survey)

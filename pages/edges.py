@@ -19,10 +19,10 @@ stamp = view.stamp
 st.title("The edges")
 st.caption(
     "Survival = the share of initiatives the evidence says are adopted (unproven ones count "
-    f"in the total, not as survivors). {stamp} · {view.filters.describe()}"
+    f"in the total, not as survivors). {stamp} · {view.scope}"
 )
 if assessed.empty:
-    st.info(f"No initiatives match {view.filters.describe()} as of {fmt.day(view.as_of)}.")
+    st.info(f"No initiatives match {view.scope} as of {fmt.day(view.as_of)}.")
     st.stop()
 
 
@@ -93,7 +93,7 @@ st.subheader("The people to listen to")
 teams = metrics.teams_to_listen_to(assessed)
 if teams.empty:
     st.caption(
-        f"No grassroots initiative is adopted in {view.filters.describe()} as of "
+        f"No grassroots initiative is adopted in {view.scope} as of "
         f"{fmt.day(view.as_of)}: nothing started by a team on its own has shown sustained use."
     )
     st.stop()

@@ -19,7 +19,7 @@ view = shell.view()
 portfolio = view.portfolio
 assessed = view.filtered
 stamp = view.stamp
-scope = fmt.plain(view.filters.describe())
+scope = view.scope
 
 st.title("Overview")
 errors = portfolio.errors

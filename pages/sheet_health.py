@@ -74,10 +74,7 @@ cols[2].metric(
 cols[3].metric(
     "Stale rows",
     fmt.integer(stale_rows),
-    help=(
-        f"No update, check-in or usage for more than {stale_after} days "
-        f"({fmt.plain(view.filters.describe())})."
-    ),
+    help=(f"No update, check-in or usage for more than {stale_after} days ({view.scope})."),
 )
 
 # --- tabs -----------------------------------------------------------------------------------
@@ -152,7 +149,7 @@ if unknown:
 st.subheader("Stale rows by team")
 if stale.empty:
     st.caption(
-        f"No initiative ({fmt.plain(view.filters.describe())}) has gone more than {stale_after} "
+        f"No initiative ({view.scope}) has gone more than {stale_after} "
         "days without an update, a check-in or usage."
     )
 else:

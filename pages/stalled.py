@@ -22,7 +22,7 @@ stamp = view.stamp
 st.title("Stalled & reverted")
 st.caption(
     "Initiatives whose evidence says stalled, reverted or abandoned, whatever the deck says. "
-    f"{stamp} · {view.filters.describe()}"
+    f"{stamp} · {view.scope}"
 )
 
 gone = metrics.not_real(assessed)
@@ -32,7 +32,7 @@ if gone.empty:
         f"{fmt.plural(len(assessed), 'initiative')}"
     )
     st.success(
-        f"As of {fmt.day(view.as_of)}, every initiative in {view.filters.describe()} is "
+        f"As of {fmt.day(view.as_of)}, every initiative in {view.scope} is "
         "adopted or still unproven.",
         icon=":material/check_circle:",
     )

@@ -28,7 +28,7 @@ view = shell.view()
 portfolio = view.portfolio
 filtered = view.filtered
 as_of = view.as_of
-scope = fmt.plain(view.filters.describe())
+scope = view.scope
 
 st.title("Trends")
 if filtered.empty:

@@ -25,13 +25,13 @@ stamp = view.stamp
 st.title("Watermelons")
 st.caption(
     "Green on the deck, but the evidence says stalled, reverted or abandoned. "
-    f"{stamp} · {view.filters.describe()}"
+    f"{stamp} · {view.scope}"
 )
 
 summary = metrics.watermelon_summary(assessed)
 if summary.green == 0:
     st.info(
-        f"No initiative is reported Green in {view.filters.describe()} as of "
+        f"No initiative is reported Green in {view.scope} as of "
         f"{fmt.day(view.as_of)}, so nothing can be a watermelon."
         + (
             ""
