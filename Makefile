@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint format install install-dev bench clean
+.PHONY: run test lint format install install-dev bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ test: lint
 
 bench: install-dev
 	$(BIN)/python cli.py bench
+
+# docs/overview.png and docs/present-watermelons.png, taken in Chromium from the sample
+screenshots: install-dev
+	$(BIN)/python -m tools.screenshots --out docs
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache tests/artifacts

@@ -130,6 +130,7 @@ else:
                 group.drop(columns="tab"),
                 key=f"sheet_health_problems_{schema.normalize(tab)}",
                 present=view.present,
+                wrap=["problem", "value as typed", "how to fix"],
                 file_name=view.export_name(f"sheet-health-problems-{schema.normalize(tab)}"),
             )
 

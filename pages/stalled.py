@@ -151,6 +151,16 @@ display.table(
     gone.drop(columns=["id", "name"]),  # the label: a repeated name carries its id or row
     key="stalled",
     present=view.present,
+    wrap=["reason"],
+    read_columns=[
+        "name",
+        "team",
+        "verdict",
+        "lived_months",
+        "reverted_to",
+        "annual_cost",
+        "reason",
+    ],
     file_name=view.export_name("stalled-and-reverted"),
     column_config={
         "label": "Initiative",

@@ -207,5 +207,6 @@ if not moves.changes.empty:
         ),
         key="trends_changes",
         present=view.present,
+        wrap=["why now"],
         file_name=view.export_name("trends-verdict-changes"),
     )

@@ -242,8 +242,25 @@ def _html_calls(tree: ast.AST):
                 yield node
 
 
+# The one renderer that may put sheet text into HTML: it escapes every cell (tested in
+# tests/test_html_table.py with the hostile cells above).
+ESCAPING_RENDERERS = {("html_table", "render")}
+
+
+def _escaped(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and (node.func.value.id, node.func.attr) in ESCAPING_RENDERERS
+    )
+
+
 def _constant_only(node: ast.AST) -> bool:
-    """A literal, or an f-string/concatenation of literals and UPPER_CASE module constants."""
+    """A literal, or an f-string/concatenation of literals and UPPER_CASE module constants,
+    or the output of an escaping renderer (ESCAPING_RENDERERS)."""
+    if _escaped(node):
+        return True
     if isinstance(node, ast.Constant):
         return isinstance(node.value, str)
     if isinstance(node, ast.Name):
