@@ -28,16 +28,14 @@ GENERATION_KEY = "check_in_generation"  # bumped after a write: a fresh, empty f
 AUTHOR_KEY = "check_in_author"  # kept across initiatives: the same person checks in often
 SEPARATOR = " · "
 
-view = shell.view()
+view = shell.page(
+    "Check in",
+    lead="Say where your initiative stands in half a minute: no hunting for your row in the "
+    "shared sheet. Each check-in is added as a new row of the CheckIns tab; nothing is "
+    "overwritten, and the latest check-in sets the status and stage the dashboard shows.",
+)
 spec = data.current_spec()
 portfolio = view.portfolio
-
-st.title("Check in")
-st.caption(
-    "Say where your initiative stands in half a minute: no hunting for your row in the "
-    "shared sheet. Each check-in is added as a new row of the CheckIns tab; nothing is "
-    "overwritten, and the latest check-in sets the status and stage the dashboard shows."
-)
 
 flash = st.session_state.pop(FLASH_KEY, None)
 if flash is not None:
