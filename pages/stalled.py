@@ -153,8 +153,9 @@ display.table(
     present=view.present,
     wrap=["reason"],
     read_columns=[
-        "name",
+        "label",
         "team",
+        "tool",
         "verdict",
         "lived_months",
         "reverted_to",
