@@ -12,18 +12,14 @@ from portfolio import metrics
 from ui import charts, display, shell
 from ui import format as fmt
 
-view = shell.view()
-assessed = view.filtered
-stamp = view.stamp
-
-st.title("The edges")
-st.caption(
-    "Survival = the share of initiatives the evidence says are adopted (unproven ones count "
-    f"in the total, not as survivors). {stamp} · {view.scope}"
+view = shell.page(
+    "The edges",
+    lead="Survival = the share of initiatives the evidence says are adopted (unproven ones "
+    "count in the total, not as survivors).",
+    scoped=True,
+    stop_if_empty=True,
 )
-if assessed.empty:
-    st.info(f"No initiatives match {view.scope} as of {fmt.day(view.as_of)}.")
-    st.stop()
+assessed = view.filtered
 
 
 def adopted_of(row: pd.Series) -> str:
@@ -58,21 +54,20 @@ def origin_message(table: pd.DataFrame) -> str:
 # --- by origin ------------------------------------------------------------------------------
 by_origin = metrics.survival_by(assessed, "origin")
 st.subheader(origin_message(by_origin))
-title = "Survival by origin"
 view.chart(
-    lambda: charts.survival_bars(by_origin, group="origin", title=title, group_title="Origin"),
+    lambda: charts.survival_bars(
+        by_origin, group="origin", title="Survival by origin", group_title="Origin"
+    ),
     key="edges_origin",
-    title=title,
 )
 
 # --- before vs after the mandate ------------------------------------------------------------
 st.subheader("Before vs after the mandate")
 mandate = view.portfolio.mandate_date
 if mandate is None:
-    st.info(
+    shell.would_show(
         "With a mandate date this would compare initiatives started before the AI-first "
-        "mandate with those started because of it. " + str(metrics.MandateDateMissing()),
-        icon=":material/event:",
+        "mandate with those started because of it. " + str(metrics.MandateDateMissing())
     )
 else:
     by_period = metrics.survival_by_mandate(assessed, mandate)
@@ -85,7 +80,55 @@ else:
     view.chart(
         lambda: charts.survival_bars(by_period, group="period", title=title, group_title="Started"),
         key="edges_mandate",
-        title=title,
+    )
+
+# --- at equal age ---------------------------------------------------------------------------
+st.subheader("At equal age")
+st.caption(
+    "Older initiatives had more time to be adopted. Here each group is compared at the same "
+    "age: the share in sustained use (the adopted rule) "
+    + " and ".join(f"{age} days" for age in metrics.AGES)
+    + " after its start, counting only initiatives at least that old and started since the "
+    "Usage tab began."
+)
+
+
+def at_age_table(table: pd.DataFrame, group_title: str) -> pd.DataFrame:
+    """One row per group, one column per age: '60% (3 of 5)', '—' when none is that old."""
+    cells = {
+        f"Adopted at {age} days": [
+            f"{fmt.percent(r.share)} ({r.adopted:,} of {r.eligible:,})" if r.eligible else "—"
+            for r in rows.itertuples(index=False)
+        ]
+        for age, rows in table.groupby("age_days", sort=True)
+    }
+    groups = table.drop_duplicates("group")["group"].tolist()
+    return pd.DataFrame({group_title: groups, **cells})
+
+
+by_age = view.memo(
+    "edges_by_age",
+    lambda: metrics.adoption_by_age(view.portfolio, assessed, by="origin", as_of=view.as_of),
+)
+tables = [("Origin", by_age)]
+if mandate is not None:
+    by_age_period = view.memo(
+        "edges_by_age_period",
+        lambda: metrics.adoption_by_age(view.portfolio, assessed, by="period", as_of=view.as_of),
+    )
+    tables.append(("Started", by_age_period))
+for group_title, table in tables:
+    display.table(
+        at_age_table(table, group_title),
+        key=f"edges_age_{group_title.lower()}",
+        present=view.present,
+        file_name=view.export_name(f"edges-at-equal-age-{group_title.lower()}"),
+    )
+unlogged = by_age[by_age["age_days"] == min(metrics.AGES)]["unlogged"].sum()
+if unlogged:
+    st.caption(
+        f"Left out: {fmt.plural(int(unlogged), 'initiative')} started before the Usage tab's "
+        "first week, whose first months were never logged."
     )
 
 # --- the people to listen to ----------------------------------------------------------------

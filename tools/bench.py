@@ -451,11 +451,11 @@ def measure_app(sheets, runs: int) -> dict[str, Any]:
     """Cold first page (empty cache) and the warm rerun of every page, under AppTest.
 
     Every run goes through app.py once, as on a server: AppTest alone would first run the
-    page script by itself, which then reroutes through app.py (tools/apptest_navigation.py).
+    page script by itself, which then reroutes through app.py (ui/pages_folder.py).
     """
     import pytest
 
-    from tools.apptest_navigation import use_navigation_pages_manager
+    from ui.pages_folder import use_navigation_pages_manager
 
     with pytest.MonkeyPatch.context() as patch:
         use_navigation_pages_manager(patch)
