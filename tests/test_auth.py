@@ -12,7 +12,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from data_sources import loader
-from tests.apptest_support import APP, APP_TIMEOUT_S, ROOT, metric, texts
+from tests.apptest_support import ROOT, metric, start_app, texts, use_workdir
 from ui import auth
 from ui.auth import (
     ALLOWED,
@@ -233,12 +233,7 @@ server_metadata_url = "{AUTH["server_metadata_url"]}"
 @pytest.fixture
 def signin_workdir(tmp_path, monkeypatch):
     """A working folder whose secrets.toml turns sign-in on, over the bundled sample."""
-    (tmp_path / ".streamlit").mkdir()
-    (tmp_path / ".streamlit" / "secrets.toml").write_text(SIGN_IN_TOML, encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("GROUNDTRUTH_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("GROUNDTRUTH_SOURCE", raising=False)
+    use_workdir(tmp_path, monkeypatch, secrets_toml=SIGN_IN_TOML)
     # st.user finds [auth] through Streamlit's parsed secrets, which a process keeps; forget
     # them so this folder's file is read, and again after, so no other test sees sign-in.
     st.secrets._reset()
@@ -249,13 +244,7 @@ def signin_workdir(tmp_path, monkeypatch):
 
 
 def run_as(user: dict | None, page: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=APP_TIMEOUT_S)
-    if user is not None:
-        at.user = user
-    at.run()
-    if page is not None:
-        at.switch_page(page).run()
-    return at
+    return start_app(user=user, page=page)
 
 
 PAGES = ["pages/overview.py", "pages/sheet_health.py"]
@@ -292,10 +281,7 @@ def test_a_signed_in_colleague_sees_the_dashboard(signin_workdir):
 
 
 def test_presenting_hides_the_signed_in_address(signin_workdir):
-    at = AppTest.from_file(str(APP), default_timeout=APP_TIMEOUT_S)
-    at.user = {"is_logged_in": True, "email": "dana@acme.com"}
-    at.query_params["present"] = "1"
-    at.run()
+    at = start_app(user={"is_logged_in": True, "email": "dana@acme.com"}, query={"present": "1"})
     assert not at.exception, [e.value for e in at.exception]
     shown = texts(at) + " ".join(c.value for c in at.sidebar.caption)
     assert "dana@acme" not in shown
@@ -339,9 +325,7 @@ def test_a_page_script_run_on_its_own_is_closed_too(signin_workdir, monkeypatch,
     # A deep link on a server that has not yet run app.py's st.navigation runs the page
     # script alone; the gate in the shell catches it.
     monkeypatch.setattr(auth, "authlib_ready", lambda: True)
-    at = AppTest.from_file(str(ROOT / page), default_timeout=APP_TIMEOUT_S)
-    at.user = {"is_logged_in": False}
-    at.run()
+    at = start_app(script=ROOT / page, user={"is_logged_in": False})
     assert not at.exception
     assert at.metric.len == 0 and at.dataframe.len == 0
     assert [b.label for b in at.button] == ["Sign in"]

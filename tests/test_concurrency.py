@@ -12,7 +12,7 @@ import threading
 
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest_support import APP, metric, texts
+from tests.apptest_support import metric, start_app, texts
 from tools.sheets_emulator import BATCH_GET, METADATA, TOKEN, FakeSheets
 
 SESSIONS = 20
@@ -27,9 +27,7 @@ INITIATIVES = "3"
 
 def open_at_once(count: int) -> list[AppTest]:
     """Open the dashboard in `count` sessions released at the same instant; wait for all."""
-    sessions = [
-        AppTest.from_file(str(APP), default_timeout=SESSION_TIMEOUT_S) for _ in range(count)
-    ]
+    sessions = [start_app(timeout=SESSION_TIMEOUT_S, run=False) for _ in range(count)]
     start = threading.Barrier(count)
     failures: list[BaseException] = []
 

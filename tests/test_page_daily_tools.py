@@ -18,7 +18,7 @@ import pytest
 
 from portfolio import metrics
 from tests.apptest_support import chart_data, metric, run_app, texts
-from tests.test_page_overview import workbook
+from tests.workbooks import six_initiatives
 
 PAGE = "pages/daily_tools.py"
 SURVEY = [
@@ -38,7 +38,7 @@ SURVEY = [
 
 
 def tabs() -> dict[str, list[list[str]]]:
-    return {**workbook(), "DailyTools": SURVEY}
+    return {**six_initiatives(), "DailyTools": SURVEY}
 
 
 def _table(at, column: str) -> pd.DataFrame:
@@ -119,13 +119,13 @@ def test_paid_tool_nobody_uses_daily_is_called_out(tmp_path, monkeypatch):
 def test_tool_names_from_the_sheet_are_not_markdown(tmp_path, monkeypatch):
     survey = [*SURVEY, ["Ops", "Analyst", "![x](https://example.com/a.png)", "Daily", "no"]]
     survey += [["Ops", "Analyst", "![x](https://example.com/a.png)", "Daily", "no"]] * 3
-    at = run_app(tmp_path, monkeypatch, tabs={**workbook(), "DailyTools": survey}, page=PAGE)
+    at = run_app(tmp_path, monkeypatch, tabs={**six_initiatives(), "DailyTools": survey}, page=PAGE)
     assert not at.exception
     assert "Most used every day: \\!\\[x\\]\\(https\\://example\\.com/a\\.png\\)" in texts(at)
 
 
 def test_without_the_survey_the_page_says_what_it_would_show(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=workbook(), page=PAGE)
+    at = run_app(tmp_path, monkeypatch, tabs=six_initiatives(), page=PAGE)
     assert not at.exception
     assert "With a DailyTools tab (a pulse survey" in texts(at)
     assert not at.metric
