@@ -37,7 +37,7 @@ from typing import TextIO
 from portfolio.text import escape, escape_lines
 
 EXIT_OK = 0
-EXIT_PROBLEMS = 1  # doctor found an error in the sheet
+EXIT_PROBLEMS = 1  # the sheet has an error (doctor; verdicts say so too)
 EXIT_USAGE = 2  # bad arguments or a source that cannot be read
 EXIT_STILL_PENDING = 3  # outbox --send, digest --send: check-ins or digests still wait
 EXIT_RENDER = 4  # slide: the image could not be drawn (the message says why)
@@ -201,9 +201,11 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if portfolio.errors else EXIT_OK
 
 
+# `name` falls back to the id, then the sheet row; `label` tells repeated names apart.
 VERDICT_FIELDS = (
     "id",
     "name",
+    "label",
     "team",
     "reported_status",
     "stage",
@@ -237,17 +239,34 @@ def cmd_verdicts(args: argparse.Namespace) -> int:
     ]
     if args.json:
         print(json.dumps(records, indent=2, default=_json_default, ensure_ascii=False))
+    else:
+        for r in records:
+            flag = " WATERMELON" if r["watermelon"] else ""
+            status = r["reported_status"] if isinstance(r["reported_status"], str) else "—"
+            ident = r["id"] if isinstance(r["id"], str) else "—"
+            team = r["team"] if isinstance(r["team"], str) else "—"
+            print(
+                f"{_cell(ident):<10} {r['verdict']:<9} {_cell(status):<6} {r['evidence']:<9} "
+                f"{_cell(team)}: {_cell(r['label'])}{flag}"
+            )
+            for reason in r["reasons"]:
+                print(f"{'':<12}- {_cell(reason)}")
+    return _sheet_errors(portfolio)
+
+
+def _sheet_errors(portfolio) -> int:
+    """Say on stderr when the sheet has errors (the figures may be off); doctor's exit code."""
+    errors = portfolio.errors
+    if not errors:
         return EXIT_OK
-    for r in records:
-        flag = " WATERMELON" if r["watermelon"] else ""
-        status = r["reported_status"] if isinstance(r["reported_status"], str) else "—"
-        print(
-            f"{_cell(r['id']):<10} {r['verdict']:<9} {_cell(status):<6} {r['evidence']:<9} "
-            f"{_cell(r['team'])}: {_cell(r['name'])}{flag}"
-        )
-        for reason in r["reasons"]:
-            print(f"{'':<12}- {_cell(reason)}")
-    return EXIT_OK
+    first = errors[0]
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    print(
+        f"error: the sheet has {len(errors)} error(s), so these verdicts may be off: "
+        f"{first.cell}: {first.message}{more}. `python cli.py doctor` lists each with its fix.",
+        file=sys.stderr,
+    )
+    return EXIT_PROBLEMS
 
 
 def _known_ids(spec) -> set[str] | None:

@@ -106,12 +106,25 @@ if spec.kind == GSHEETS:
 listed = view.filtered[view.filtered["id"].notna()].sort_values(["team", "name"])
 # Plain object arrays: iterating pandas' Arrow-backed columns row by row took 0.4 s at
 # 10,000 initiatives.
-ids = listed["id"].astype(str).to_numpy(dtype=object).tolist()
+every_id = listed["id"].astype(str).to_numpy(dtype=object).tolist()
 columns = [listed[c].to_numpy(dtype=object, na_value=None) for c in ("name", "team", "id")]
-labels = {
-    ident: SEPARATOR.join(part for part in parts if isinstance(part, str) and part)
-    for ident, *parts in zip(ids, *columns, strict=True)
-}
+labels: dict[str, str] = {}
+shared: dict[str, int] = {}  # a repeated id: its check-ins count for every row that has it
+for ident, *parts in zip(every_id, *columns, strict=True):
+    if ident in labels:
+        shared[ident] = shared.get(ident, 0) + 1
+        continue
+    labels[ident] = SEPARATOR.join(part for part in parts if isinstance(part, str) and part)
+for ident, more in shared.items():
+    labels[ident] += f" (and {fmt.plural(more, 'other row')} with this id)"
+ids = list(labels)
+no_id = int(view.filtered["id"].isna().sum())
+if no_id:
+    st.caption(
+        f"{fmt.plural(no_id, 'initiative')} without an id {'is' if no_id == 1 else 'are'} "
+        "not listed: a check-in names its initiative by id. Type an id in Initiatives "
+        "(Sheet health lists the rows)."
+    )
 wanted = st.query_params.get(PICK_PARAM)
 picked = st.selectbox(
     "Initiative",

@@ -51,15 +51,20 @@ class Survey(NamedTuple):
 
 
 def _survey() -> Survey:
-    answers = metrics.narrow_survey(portfolio.daily_tools, departments=departments, tools=tools)
+    # One matching of answers to the initiatives' tools for every figure, from every
+    # initiative (a filter narrows what is shown, not what a tool's name means).
+    index = metrics.tool_index(view.assessed)
+    answers = metrics.narrow_survey(
+        portfolio.daily_tools, departments=departments, tools=tools, index=index
+    )
     if answers.empty:  # the page says so and stops
         return Survey(answers, *(pd.DataFrame() for _ in range(4)))
     return Survey(
         answers=answers,
-        table=metrics.seats_vs_daily(filtered, answers),
-        by_tool=metrics.survey_answers(answers, by="tool"),
-        by_department=metrics.survey_answers(answers, by="department"),
-        grid=metrics.daily_grid(answers),
+        table=metrics.seats_vs_daily(filtered, answers, index=index),
+        by_tool=metrics.survey_answers(answers, by="tool", index=index),
+        by_department=metrics.survey_answers(answers, by="department", index=index),
+        grid=metrics.daily_grid(answers, index=index),
     )
 
 
@@ -114,6 +119,7 @@ st.caption(
 
 answers = len(survey)
 daily_answers = int((survey["frequency"] == schema.Frequency.DAILY).sum())
+# Short labels: five side by side are cut beyond about 16 characters; the help says more.
 cols = st.columns(5)
 cols[0].metric("Survey answers", fmt.integer(answers))
 cols[1].metric(
@@ -121,12 +127,12 @@ cols[1].metric(
 )
 cols[2].metric("Tools used daily", fmt.integer(len(used)))
 cols[3].metric(
-    "Paid for, nobody daily",
+    "Paid, unused",
     fmt.integer(len(paid_unused)),
     help="Tools an initiative states a cost or seats for, that no answer says is used daily.",
 )
 cols[4].metric(
-    "Unsanctioned daily answers",
+    "Unsanctioned",
     fmt.integer(int(table["unsanctioned_daily_users"].sum())),
     help="Daily answers that say the tool is not sanctioned.",
 )
@@ -213,28 +219,21 @@ if not paid_unused.empty:
     st.warning(f"Paid for, but nobody answered Daily: {listed}", icon=":material/money_off:")
 
 display.table(
-    table.loc[
-        :,
-        [
-            "tool",
-            "initiatives",
-            "seats",
-            "annual_cost",
-            "daily_users",
-            "respondents",
-            "cost_per_daily_user",
-            "unsanctioned",
-        ],
-    ].rename(columns={"daily_users": "daily answers", "respondents": "answers"}),
+    pd.DataFrame(
+        {
+            "Tool": table["tool"],
+            "Initiatives": table["initiatives"],
+            # 0 seats and $0 are what the sheet leaves blank: shown as not stated
+            "Seats bought": [fmt.integer(n) if n else "—" for n in table["seats"]],
+            "Annual cost": [fmt.dollars(c) if c else "—" for c in table["annual_cost"]],
+            "Daily answers": table["daily_users"],
+            "Answers": table["respondents"],
+            "Cost per daily answer": table["cost_per_daily_user"].map(fmt.dollars),
+            "Unsanctioned daily use": table["unsanctioned"].map(fmt.yes_no),
+        }
+    ),
     key="daily_tools_table",
     present=view.present,
-    column_config={
-        "annual_cost": st.column_config.NumberColumn("annual cost", format="dollar"),
-        "cost_per_daily_user": st.column_config.NumberColumn(
-            "cost per daily answer", format="dollar"
-        ),
-        "unsanctioned": st.column_config.CheckboxColumn("unsanctioned daily use"),
-    },
     file_name=view.export_name("daily-tools-seats-vs-daily"),
 )
 
@@ -257,13 +256,13 @@ else:
         "sanctioned: often where the grassroots work is, and where the data risk is."
     )
     display.table(
-        shadow.loc[
-            :, ["tool", "daily_users", "unsanctioned_daily_users", "listed", "departments"]
-        ].rename(
-            columns={
-                "daily_users": "daily answers",
-                "unsanctioned_daily_users": "daily, said not sanctioned",
-                "listed": "listed by an initiative",
+        pd.DataFrame(
+            {
+                "Tool": shadow["tool"],
+                "Daily answers": shadow["daily_users"],
+                "Daily, said not sanctioned": shadow["unsanctioned_daily_users"],
+                "Listed by an initiative": shadow["listed"].map(fmt.yes_no),
+                "Departments": shadow["departments"],
             }
         ),
         key="daily_tools_unsanctioned",

@@ -86,10 +86,8 @@ shown = dated.head(TIMELINE_MAX_ROWS).sort_values("started", kind="stable")
 if shown.empty:
     st.caption("None of them has a readable start date, so there is no timeline to draw.")
 else:
-    names = fmt.names_or_ids(shown)
     frame = shown.assign(
-        # names are not unique keys; the id tells two rows of the same name apart
-        label_y=names.where(~names.duplicated(keep=False), names + " (" + shown["id"] + ")"),
+        label_y=lambda f: f["label"],  # unique: a repeated name carries its id or row
         verdict_label=lambda f: f["verdict"].map(theme.VERDICT_LABELS),
         lived=lambda f: [lifespan(d) for d in f["lived_days"]],
         went_back_to=lambda f: f["reverted_to"].fillna("—"),
@@ -112,7 +110,7 @@ else:
             color_title="Verdict",
             as_of=view.as_of,
             tooltip=[
-                ("name", "Initiative"),
+                ("label", "Initiative"),
                 ("team", "Team"),
                 ("verdict_label", "Verdict"),
                 ("started", "Started"),
@@ -163,12 +161,12 @@ else:
 # --- every one of them ------------------------------------------------------------------
 st.subheader("Every one of them")
 display.table(
-    gone.drop(columns=["id"]),
+    gone.drop(columns=["id", "name"]),  # the label: a repeated name carries its id or row
     key="stalled",
     present=view.present,
     file_name=view.export_name("stalled-and-reverted"),
     column_config={
-        "name": "Initiative",
+        "label": "Initiative",
         "team": "Team",
         "owner": "Owner",
         "origin": "Origin",

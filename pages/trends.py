@@ -34,13 +34,20 @@ st.title("Trends")
 if filtered.empty:
     st.info(f"No initiatives match {scope} as of {fmt.day(as_of)}.")
     st.stop()
-ids = filtered["id"].astype(str).tolist()
-names = dict(zip(ids, fmt.names_or_ids(filtered), strict=True))
+# Usage is logged by id: an initiative without one has no line; a repeated id is one line.
+with_id = filtered[filtered["id"].notna()]
+names: dict[str, str] = {}
+for ident, name in zip(
+    with_id["id"].astype(str).tolist(), with_id["name"].astype(str).tolist(), strict=True
+):
+    known = names.get(ident)
+    names[ident] = name if known is None or name in known.split(" / ") else f"{known} / {name}"
+ids = list(names)
 
 
 def _label(initiative_id: str) -> str:
     name = names.get(initiative_id, initiative_id)
-    return name if name == initiative_id else f"{name} ({initiative_id})"
+    return initiative_id if name == initiative_id else f"{name} ({initiative_id})"
 
 
 # --- adoption over time ---------------------------------------------------------------------

@@ -94,24 +94,37 @@ display.table(
 )
 
 st.subheader("One watermelon up close")
-ids = list(dict.fromkeys(melons["id"].astype(str)))  # a duplicated id is offered once
-labels = {
-    row.id: f"{row.name} ({row.team})" for row in melons.loc[:, ["id", "name", "team"]].itertuples()
-}
+# An option is the id where it names one initiative, else the label (unique even where
+# names repeat and ids are blank or repeated); it is also what the URL holds.
+unique_ids = assessed["id"].dropna().astype(str)
+unique_ids = set(unique_ids[~unique_ids.duplicated(keep=False)])
+labels: dict[str, tuple[str, object]] = {}
+for ident, label, team in zip(
+    melons["id"].astype(object).tolist(),
+    melons["label"].astype(str).tolist(),
+    melons["team"].astype(object).tolist(),
+    strict=True,
+):
+    option = ident if ident in unique_ids else label
+    while option in labels:  # a label that reads like another initiative's id
+        option += " "
+    labels[option] = (label, team)
+options = list(labels)
 # Seed from the URL once; afterwards the widget is the truth and writes back to the URL.
-if PICK_KEY not in st.session_state or st.session_state[PICK_KEY] not in ids:
+if PICK_KEY not in st.session_state or st.session_state[PICK_KEY] not in options:
     wanted = st.query_params.get(PICK_PARAM)
-    st.session_state[PICK_KEY] = wanted if wanted in ids else ids[0]
+    st.session_state[PICK_KEY] = wanted if wanted in labels else options[0]
 picked = st.selectbox(
     "Watermelon",
-    ids,
+    options,
     key=PICK_KEY,
-    format_func=lambda i: labels.get(i, i),
+    format_func=lambda option: fmt.with_team(*labels[option]),
     help="Largest annual cost first.",
 )
 st.query_params[PICK_PARAM] = picked
 
-row = assessed[assessed["id"] == picked].iloc[0]
+row = assessed[assessed["label"] == labels[picked][0]].iloc[0]
+picked_id = row["id"] if isinstance(row["id"], str) else None
 facts = [
     fmt.plain(row["team"]),
     fmt.plain(row["tool"]) if pd.notna(row["tool"]) else None,
@@ -122,18 +135,20 @@ st.markdown(f"**{fmt.plain(row['name'])}** · " + " · ".join(f for f in facts i
 why, evidence = st.columns([2, 3])
 why.markdown("\n".join(f"- {fmt.plain(reason)}" for reason in row["reasons"]))
 
+# Usage and StatusHistory name an initiative by id: a row without one has neither.
+key_id = picked_id or ""
 statuses = view.memo(
     "watermelon_statuses",
-    lambda: history.status_weeks(view.portfolio.history, picked, as_of=view.as_of),
-    picked,
+    lambda: history.status_weeks(view.portfolio.history, key_id, as_of=view.as_of),
+    key_id,
 )
 has_usage = view.portfolio.has(schema.USAGE)
 weeks = view.memo(
     "watermelon_weeks",
     lambda: history.weeks_with_status(
-        metrics.initiative_weeks(view.portfolio, picked, as_of=view.as_of), statuses
+        metrics.initiative_weeks(view.portfolio, key_id, as_of=view.as_of), statuses
     ),
-    picked,
+    key_id,
 )
 story = history.describe_status_run(statuses, weeks, as_of=view.as_of, recent=row["recent_mean"])
 if story:
@@ -142,6 +157,11 @@ if not has_usage:
     evidence.caption(
         "With a Usage tab (initiative_id, week, active_users) this would show its weekly "
         "active users over time."
+    )
+elif picked_id is None:
+    evidence.caption(
+        f"{fmt.plain(row['name'])} has no id, so no usage can be logged for it: "
+        "the verdict rests on the row's stage and dates."
     )
 elif weeks.empty:
     evidence.caption(
@@ -153,8 +173,8 @@ else:
         view.chart(
             lambda: charts.weekly_evidence(weeks, title="Weekly active users", as_of=view.as_of),
             key="watermelons_usage",
-            title=f"Weekly active users: {fmt.name_or_id(row['name'], row['id'])}",
-            extra=(picked,),
+            title=f"Weekly active users: {row['name']}",
+            extra=(key_id,),
         )
 if statuses.empty:
     evidence.caption(

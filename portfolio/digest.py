@@ -37,9 +37,10 @@ from urllib.parse import urlencode
 import pandas as pd
 
 from portfolio import history, metrics, schema
-from portfolio.evidence import assess, thresholds
+from portfolio.evidence import assess
 from portfolio.model import Portfolio
 from portfolio.redact import redact_assessed, redact_portfolio
+from portfolio.settings import thresholds
 
 # The Check in page and the URL parameter it opens an initiative's form with (pages/check_in.py).
 CHECK_IN_PAGE = "check_in"

@@ -82,6 +82,7 @@ import numpy as np
 import pandas as pd
 
 from portfolio import schema
+from portfolio.labels import initiative_labels
 from portfolio.model import Portfolio
 from portfolio.observations import (
     EPSILON,
@@ -121,7 +122,9 @@ STAGE_VERDICTS = {
 # The contract the pages code against: column order of `assess()`.
 COLUMNS = (
     "id",
-    "name",
+    "name",  # the name to show: the row's, else its id, else "row 7" (portfolio.labels)
+    "label",  # the name told apart from others of the same name, for charts and pickers
+    "row_name",  # what the row says (missing when blank)
     "team",
     "area",
     "origin",
@@ -182,9 +185,12 @@ def assess(portfolio: Portfolio, *, as_of: pd.Timestamp | None = None) -> pd.Dat
     t = thresholds(portfolio.settings)
 
     ini = portfolio.initiatives
+    # Names to show, computed on every row so they do not change with the as-of date.
+    shown, label = initiative_labels(ini)
     started = dates_of(ini, "started")
     keep = (started.isna() | (started <= as_of)).to_numpy()
     ini = ini.loc[keep]
+    shown, label = shown.to_numpy()[keep], label.to_numpy()[keep]
     started = started[keep]
     ids = pd.Index(column_or_blank(ini, "id", "string").astype("string"))
     n = len(ids)
@@ -292,7 +298,9 @@ def assess(portfolio: Portfolio, *, as_of: pd.Timestamp | None = None) -> pd.Dat
     out = pd.DataFrame(
         {
             "id": ids.to_numpy(),
-            "name": column_or_blank(ini, "name", "string").to_numpy(),
+            "name": shown,
+            "label": label,
+            "row_name": column_or_blank(ini, "name", "string").to_numpy(),
             "team": column_or_blank(ini, "team", "string").to_numpy(),
             "area": column_or_blank(ini, "area", "string").to_numpy(),
             "origin": column_or_blank(ini, "origin", "string").to_numpy(),
@@ -329,7 +337,18 @@ def assess(portfolio: Portfolio, *, as_of: pd.Timestamp | None = None) -> pd.Dat
         # groupby("id") and merge(on="id") ambiguous.
         index=pd.Index(ids.to_numpy()),
     )
-    text_columns = ("id", "name", "team", "area", "origin", "tool", "owner", "reverted_to")
+    text_columns = (
+        "id",
+        "name",
+        "label",
+        "row_name",
+        "team",
+        "area",
+        "origin",
+        "tool",
+        "owner",
+        "reverted_to",
+    )
     for col in (
         *text_columns,
         "reported_status",

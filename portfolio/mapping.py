@@ -238,6 +238,22 @@ def _row_entry(cell: dict[str, str], where: str) -> tuple[str, str, str, str]:
     return kind, tab, name, target
 
 
+def _one_field_per_header(
+    taken: tuple[str, str] | None, cell: dict[str, str], tab: str, name: str
+) -> None:
+    """Refuse a second field from a header that already fills one; raises _RowError."""
+    if taken is None:
+        return
+    first, where = taken
+    raise _RowError(
+        f'"{cell["from"]}" already fills {field_name(tab, first)} ({where}): one column fills '
+        f"one field, so {field_name(tab, name)} is not read from it and this row is ignored",
+        f"Map {field_name(tab, name)} to a column of its own (add one to the sheet if it has "
+        "none), or delete this row",
+        "from",
+    )
+
+
 def read_mapping_rows(
     rows: Sequence[Sequence[Cell]], *, sheet_name: str = schema.MAPPING, source: str = ""
 ) -> ColumnMapping:
@@ -262,6 +278,7 @@ def read_mapping_rows(
     defaults: dict[str, dict[str, str]] = {}
     problems: list[Problem] = []
     claimed: dict[tuple[str, str], str] = {}  # (tab, column) -> where a row maps it
+    filled: dict[tuple[str, str], tuple[str, str]] = {}  # (tab, header) -> (column, where)
 
     for r in range(first, len(rows)):
         row = rows[r]
@@ -278,6 +295,10 @@ def read_mapping_rows(
                     "Delete one of the two rows",
                     "from",
                 )
+            if kind == COLUMN:
+                _one_field_per_header(
+                    filled.get((tab, schema.normalize(cell["from"]))), cell, tab, name
+                )
         except _RowError as error:
             message, fix, at = error.args
             ref = source or schema.a1(sheet_name, r, positions[at])
@@ -285,6 +306,7 @@ def read_mapping_rows(
             continue
         if kind == COLUMN:
             claimed[tab, name] = where
+            filled[tab, schema.normalize(cell["from"])] = (name, where)
             columns.setdefault(tab, {})[cell["from"]] = name
         elif kind == VALUE:
             values.setdefault(name, {})[cell["from"]] = target
@@ -335,9 +357,19 @@ def merge(base: ColumnMapping, override: ColumnMapping | None) -> ColumnMapping:
     if override is None:
         return base
     columns = {tab: dict(headers) for tab, headers in base.columns.items()}
+    dropped: list[Problem] = []
     for tab, headers in override.columns.items():
         targets = set(headers.values())
-        kept = {h: c for h, c in columns.get(tab, {}).items() if c not in targets}
+        wins = {schema.normalize(h): (h, c) for h, c in headers.items()}
+        kept = {}
+        for header, column in columns.get(tab, {}).items():
+            if column in targets:
+                continue
+            header_wins = wins.get(schema.normalize(header))
+            if header_wins is not None and header_wins[1] != column:
+                dropped.append(_overridden(tab, header, column, header_wins[1]))
+                continue
+            kept[header] = column
         columns[tab] = {**kept, **headers}
     values = {c: dict(w) for c, w in base.values.items()}
     for column, words in override.values.items():
@@ -345,7 +377,22 @@ def merge(base: ColumnMapping, override: ColumnMapping | None) -> ColumnMapping:
     defaults = {tab: dict(f) for tab, f in base.defaults.items()}
     for tab, fields in override.defaults.items():
         defaults[tab] = {**defaults.get(tab, {}), **fields}
-    return ColumnMapping(columns, values, defaults, (*base.problems, *override.problems))
+    problems = (*base.problems, *override.problems, *dropped)
+    return ColumnMapping(columns, values, defaults, problems)
+
+
+def _overridden(tab: str, header: str, column: str, winner: str) -> Problem:
+    """The problem for a header that two mappings send to two fields: the override wins."""
+    return Problem(
+        schema.MAPPING,
+        schema.MAPPING,
+        None,
+        header,
+        f'"{header}" fills {field_name(tab, winner)} in {SECRETS_SOURCE} (or the mapping '
+        f"tried on Sheet health), which wins: one column fills one field, so "
+        f"{field_name(tab, column)} is not read from it",
+        fix=f"Map {field_name(tab, column)} to a column of its own, or delete one of the rows",
+    )
 
 
 def from_rows(rows: Iterable[MappingRow]) -> ColumnMapping:

@@ -52,7 +52,7 @@ _NAME_GAP = re.compile(r"[\s.,'’_-]{1,3}")
 # A quoted value in a problem's words: '"Dana W." is not a date'.
 _QUOTED = re.compile(r'"[^"]*"')
 # Columns of free text that may mention a person by name, scrubbed when presenting.
-MENTION_COLUMNS = ("name", "reason", "reasons", "reverted_to", "tool", "area")
+MENTION_COLUMNS = ("name", "label", "reason", "reasons", "reverted_to", "tool", "area")
 
 
 def person_columns(columns: Iterable[str], *, known: Iterable[str] = ()) -> list[str]:

@@ -19,7 +19,7 @@ STATUS_HISTORY = "StatusHistory"
 # Written whole by `cli.py history record` and never parsed: people read it, nobody types in it.
 VERDICTS_TAB = "Verdicts"
 
-# Value kinds a column can hold; parse.py has one column-wise reader per kind.
+# Value kinds a column can hold; portfolio.readers has one column-wise reader per kind.
 TEXT = "text"
 DATE = "date"
 TIMESTAMP = "timestamp"

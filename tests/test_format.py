@@ -70,27 +70,3 @@ def test_plural():
     assert fmt.plural(1, "initiative") == "1 initiative"
     assert fmt.plural(3, "initiative") == "3 initiatives"
     assert fmt.plural(2, "cell or column", "cells or columns") == "2 cells or columns"
-
-
-@pytest.mark.parametrize(
-    ("name", "initiative_id", "expected"),
-    [
-        ("Ticket triage", "AI-1", "Ticket triage"),
-        (None, "AI-1", "AI-1"),
-        (float("nan"), "AI-1", "AI-1"),
-        (pd.NA, "AI-1", "AI-1"),
-        ("  ", "AI-1", "AI-1"),
-        ("", None, fmt.NO_NAME),
-        (None, pd.NA, fmt.NO_NAME),
-    ],
-)
-def test_name_or_id(name, initiative_id, expected):
-    assert fmt.name_or_id(name, initiative_id) == expected
-
-
-def test_names_or_ids_of_a_frame():
-    frame = pd.DataFrame(
-        {"id": ["AI-1", "AI-2", None], "name": pd.Series(["Bot", None, None], dtype="string")}
-    )
-    assert fmt.names_or_ids(frame).tolist() == ["Bot", "AI-2", fmt.NO_NAME]
-    assert fmt.names_or_ids(frame.drop(columns="name")).tolist() == ["AI-1", "AI-2", fmt.NO_NAME]

@@ -232,7 +232,7 @@ def _sources() -> list[Path]:
     return [
         ROOT / "app.py",
         *sorted((ROOT / "pages").glob("*.py")),
-        *sorted((ROOT / "ui").glob("*.py")),
+        *sorted((ROOT / "ui").rglob("*.py")),
     ]
 
 

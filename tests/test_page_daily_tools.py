@@ -13,6 +13,9 @@ ChatGPT with no cost. The survey below has 11 answers, 8 of them Daily:
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -21,6 +24,7 @@ from tests.apptest_support import chart_data, metric, run_app, texts
 from tests.workbooks import six_initiatives
 
 PAGE = "pages/daily_tools.py"
+PAGE_SOURCE = Path(__file__).resolve().parent.parent / PAGE
 SURVEY = [
     ["department", "role", "tool", "frequency", "sanctioned"],
     ["Support", "Agent", "Zendesk AI", "Daily", "yes"],
@@ -58,24 +62,60 @@ def test_key_message_metrics_and_tables(tmp_path, monkeypatch):
     assert metric(at, "Survey answers") == "11"
     assert metric(at, "Answered Daily") == "8 (73%)"
     assert metric(at, "Tools used daily") == "4"  # Zendesk AI, Claude, ChatGPT (personal), Copilot
-    assert metric(at, "Paid for, nobody daily") == "0"
-    assert metric(at, "Unsanctioned daily answers") == "3"  # Claude 1, ChatGPT (personal) 2
+    assert metric(at, "Paid, unused") == "0"
+    assert metric(at, "Unsanctioned") == "3"  # Claude 1, ChatGPT (personal) 2
 
-    paid = _table(at, "cost_per_daily_user").set_index("tool")
-    assert paid.loc["Copilot", ["annual_cost", "seats", "daily answers", "answers"]].tolist() == [
-        85000.0,
-        100,
-        1,
-        3,
+    paid = _table(at, "Cost per daily answer").set_index("Tool")
+    assert list(paid.columns) == [
+        "Initiatives",
+        "Seats bought",
+        "Annual cost",
+        "Daily answers",
+        "Answers",
+        "Cost per daily answer",
+        "Unsanctioned daily use",
     ]
-    assert paid.loc["Zendesk AI", "cost_per_daily_user"] == pytest.approx(10000 / 3)
-    assert paid.loc["Claude", "cost_per_daily_user"] == pytest.approx(2500)
-    assert pd.isna(paid.loc["ChatGPT", "cost_per_daily_user"])
+    assert paid.loc["Copilot"].tolist() == [3, "100", "$85,000", 1, 3, "$85,000", "no"]
+    assert paid.loc["Zendesk AI", "Cost per daily answer"] == "$3,333"  # 10,000 / 3, no cents
+    assert paid.loc["Claude", "Cost per daily answer"] == "$2,500"
+    # ChatGPT: listed with no cost or seats; ChatGPT (personal): listed by no initiative
+    assert paid.loc["ChatGPT"].tolist() == [1, "—", "—", 0, 0, "—", "no"]
+    assert paid.loc["ChatGPT (personal)"].tolist() == [0, "—", "—", 2, 2, "—", "yes"]
+    assert "None" not in paid.to_string()
 
-    shadow = _table(at, "departments").set_index("tool")
+    shadow = _table(at, "Departments").set_index("Tool")
     assert sorted(shadow.index) == ["ChatGPT (personal)", "Claude"]
-    assert shadow.loc["ChatGPT (personal)", "departments"] == "Finance, Sales"
-    assert shadow.loc["Claude", "listed by an initiative"]
+    assert shadow.loc["ChatGPT (personal)", "Departments"] == "Finance, Sales"
+    assert shadow.loc["Claude", "Listed by an initiative"] == "yes"
+    assert shadow.loc["ChatGPT (personal)", "Listed by an initiative"] == "no"
+
+
+def test_an_answer_naming_an_initiative_counts_for_its_tool(tmp_path, monkeypatch):
+    # Two Sales answers name the initiative "Sales email drafts" (AI-4 of the overview
+    # workbook, tool ChatGPT, no cost) rather than its tool: one tool, one row, both sides.
+    survey = [
+        *SURVEY,
+        ["Sales", "Rep", "Sales email drafts", "Daily", "no"],
+        ["Sales", "Rep", "sales e-mail drafts", "Weekly", "no"],
+    ]
+    at = run_app(tmp_path, monkeypatch, tabs={**workbook(), "DailyTools": survey}, page=PAGE)
+    assert not at.exception
+    paid = _table(at, "Cost per daily answer").set_index("Tool")
+    assert "Sales email drafts" not in paid.index
+    assert paid.loc["ChatGPT", ["Initiatives", "Daily answers", "Answers"]].tolist() == [1, 1, 2]
+    shadow = _table(at, "Departments").set_index("Tool")
+    assert "Sales email drafts" not in shadow.index
+    assert shadow.loc["ChatGPT", "Listed by an initiative"] == "yes"  # said not sanctioned
+    tools = set(chart_data(at, 0)["tool"])
+    assert "ChatGPT" in tools and "Sales email drafts" not in tools
+
+
+def test_metric_labels_fit_five_across():
+    # Five metrics side by side cut a label beyond about 16 characters at 1440 px.
+    source = (PAGE_SOURCE).read_text(encoding="utf-8")
+    labels = re.findall(r'cols\[\d\]\.metric\(\s*"([^"]+)"', source)
+    assert len(labels) == 5
+    assert all(len(label) <= 16 for label in labels), labels
 
 
 @pytest.mark.parametrize(
@@ -112,7 +152,7 @@ def test_paid_tool_nobody_uses_daily_is_called_out(tmp_path, monkeypatch):
     at = run_app(tmp_path, monkeypatch, tabs=tabs(), page=PAGE)
     at.multiselect(key="sidebar_team").set_value(["Legal"]).run()
     assert not at.exception
-    assert metric(at, "Paid for, nobody daily") == "1"
+    assert metric(at, "Paid, unused") == "1"
     assert "Paid for, but nobody answered Daily: Copilot ($50k a year, 100 seats)" in texts(at)
 
 

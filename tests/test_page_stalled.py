@@ -42,7 +42,7 @@ def test_key_message_and_counts(tmp_path, monkeypatch):
 def test_table_lists_lifespans_what_replaced_them_and_cost_largest_first(tmp_path, monkeypatch):
     at = run_app(tmp_path, monkeypatch, tabs=WATERMELONS, page=PAGE)
     table = at.dataframe[0].value
-    assert table["name"].tolist() == [
+    assert table["label"].tolist() == [
         "Forecast bot",
         "Vendor chatbot",
         "Ticket triage",
@@ -119,7 +119,7 @@ def test_filters_in_the_url_change_the_key_message(tmp_path, monkeypatch, query,
 def test_the_sidebar_filter_narrows_the_table(tmp_path, monkeypatch):
     at = run_app(tmp_path, monkeypatch, tabs=WATERMELONS, page=PAGE)
     at.multiselect(key="sidebar_origin").set_value(["Mandate"]).run()
-    assert at.dataframe[0].value["name"].tolist() == [
+    assert at.dataframe[0].value["label"].tolist() == [
         "Forecast bot",
         "Ticket triage",
         "Meeting notes",

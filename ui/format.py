@@ -43,6 +43,24 @@ def money(value: object, *, currency: str = "$") -> str:
     return f"{sign}{currency}{amount:,.0f}"
 
 
+def dollars(value: object, *, currency: str = "$") -> str:
+    """Money in a table: whole units, thousands separated, never cents.
+
+    dollars(22800) -> '$22,800'; dollars(1234.56) -> '$1,235'; a missing value -> '—'.
+    """
+    if _missing(value):
+        return "—"
+    amount = float(value)
+    return f"{'-' if amount < 0 else ''}{currency}{abs(amount):,.0f}"
+
+
+def yes_no(value: object) -> str:
+    """yes_no(True) -> 'yes', yes_no(False) -> 'no'; a missing value -> '—'."""
+    if _missing(value):
+        return "—"
+    return "yes" if bool(value) else "no"
+
+
 def integer(value: object) -> str:
     """integer(12345) -> '12,345'; a missing value -> '—'."""
     if _missing(value):
@@ -91,31 +109,6 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{count:,} {word}"
 
 
-NO_NAME = "(no name)"  # neither a name nor an id to call an initiative by
-
-
-def name_or_id(name: object, initiative_id: object) -> str:
-    """What a chart calls an initiative: its name, else its id (a blank or unreadable name).
-
-    name_or_id("Ticket triage", "AI-1") -> 'Ticket triage'; name_or_id(None, "AI-1") -> 'AI-1';
-    name_or_id("", None) -> '(no name)'. Never 'nan', '<NA>' or None, which a chart would
-    show as a label (or, as NaN in a sort order, not draw at all).
-    """
-    for value in (name, initiative_id):
-        if not _missing(value) and str(value).strip():
-            return str(value)
-    return NO_NAME
-
-
-def names_or_ids(frame: pd.DataFrame) -> pd.Series:
-    """`name_or_id` of every row of a frame with `name` and `id` columns (either may lack)."""
-    missing = pd.Series(None, index=frame.index, dtype=object)
-    names = frame["name"] if "name" in frame.columns else missing
-    ids = frame["id"] if "id" in frame.columns else missing
-    labels = [name_or_id(n, i) for n, i in zip(names, ids, strict=True)]
-    return pd.Series(labels, index=frame.index, dtype=object)
-
-
 # Every ASCII punctuation mark CommonMark lets a backslash escape, minus none: sheet text must
 # never become a link, an image, a heading, emphasis, LaTeX ($) or a Streamlit directive
 # (`:red[...]`, `:material/icon:`).
@@ -132,3 +125,13 @@ def plain(text: object) -> str:
         return "—"
     flat = " ".join(str(text).split())
     return "".join(f"\\{ch}" if ch in _MARKDOWN_SPECIALS else ch for ch in flat)
+
+
+def with_team(name: object, team: object) -> str:
+    """An initiative with its team, as pickers list them: 'Invoice bot (Finance)'.
+
+    with_team("Invoice bot", None) -> 'Invoice bot'; names come from `assess` (`name` or
+    `label`), which already fall back to the id or the sheet row when the name is blank.
+    """
+    text = "—" if _missing(name) else str(name)
+    return text if _missing(team) or not str(team).strip() else f"{text} ({team})"

@@ -23,6 +23,7 @@ import struct
 from typing import Any
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from portfolio import metrics, schema
@@ -83,14 +84,13 @@ def top_watermelons(assessed: pd.DataFrame, *, limit: int = TOP_ITEMS) -> pd.Dat
     """
     melons = assessed[assessed["watermelon"].fillna(False).astype(bool)]
     cost = pd.to_numeric(melons["annual_cost"], errors="coerce").fillna(0.0)
-    order = cost.sort_values(ascending=False, kind="stable").index[:limit]
-    top = melons.loc[order]
-    costs = cost.loc[order]
+    # By position: ids may be blank or repeated, so they cannot pick rows.
+    order = np.argsort(-cost.to_numpy(dtype=float), kind="stable")[:limit]
+    top = melons.iloc[order]
+    costs = cost.iloc[order]
     return pd.DataFrame(
         {
-            "label": _unique(
-                [_label(n, t) for n, t in zip(fmt.names_or_ids(top), top["team"], strict=True)]
-            ),
+            "label": _unique([_label(n, t) for n, t in zip(top["name"], top["team"], strict=True)]),
             "annual_cost": costs.to_numpy(dtype=float),
             "verdict": top["verdict"].astype(str).to_numpy(),
             "text": [
@@ -111,14 +111,12 @@ def working(assessed: pd.DataFrame, *, limit: int = TOP_ITEMS) -> pd.DataFrame:
         & (assessed["origin"] == schema.Origin.GRASSROOTS).fillna(False)
     ]
     users = pd.to_numeric(adopted["recent_mean"], errors="coerce").fillna(0.0)
-    order = users.sort_values(ascending=False, kind="stable").index[:limit]
-    top = adopted.loc[order]
-    used = users.loc[order]
+    order = np.argsort(-users.to_numpy(dtype=float), kind="stable")[:limit]
+    top = adopted.iloc[order]
+    used = users.iloc[order]
     return pd.DataFrame(
         {
-            "label": _unique(
-                [_label(n, t) for n, t in zip(fmt.names_or_ids(top), top["team"], strict=True)]
-            ),
+            "label": _unique([_label(n, t) for n, t in zip(top["name"], top["team"], strict=True)]),
             "users": used.to_numpy(dtype=float),
             "text": [f"{fmt.integer(u)} a week" for u in used],
         }

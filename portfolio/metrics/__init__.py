@@ -57,8 +57,10 @@ from portfolio.metrics.survey import (
     NOT_ANSWERED,
     UNKNOWN_DEPARTMENT,
     daily_grid,
+    match_tools,
     narrow_survey,
     survey_answers,
+    tool_index,
 )
 from portfolio.metrics.survival import survival_by, survival_by_mandate
 from portfolio.metrics.trends import (
@@ -105,6 +107,7 @@ __all__ = [
     "hours_saved",
     "initiative_weeks",
     "is_stale",
+    "match_tools",
     "narrow_survey",
     "not_real",
     "seats_vs_daily",
@@ -117,6 +120,7 @@ __all__ = [
     "survival_by_mandate",
     "teams_to_listen_to",
     "theater_gap",
+    "tool_index",
     "top_by_peak",
     "transitions",
     "usage_trend",

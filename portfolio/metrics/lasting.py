@@ -67,9 +67,9 @@ def watermelon_summary(assessed: pd.DataFrame) -> WatermelonSummary:
 def watermelons(assessed: pd.DataFrame) -> pd.DataFrame:
     """Every watermelon (Green on the deck, stalled, reverted or abandoned in the evidence).
 
-    Largest annual cost first, blank costs last, then by name. Columns: id, name, team,
-    owner, tool, annual_cost, verdict, evidence (what it rests on), why (every reason, joined
-    by "; "), reason (the first).
+    Largest annual cost first, blank costs last, then by name. Columns: id, name, label,
+    team, owner, tool, annual_cost, verdict, evidence (what it rests on), why (every reason,
+    joined by "; "), reason (the first).
 
     >>> watermelons(assessed)[["id", "annual_cost", "verdict"]]  # doctest: +SKIP
            id  annual_cost    verdict
@@ -81,6 +81,7 @@ def watermelons(assessed: pd.DataFrame) -> pd.DataFrame:
         {
             "id": melons["id"].to_numpy(),
             "name": melons["name"].to_numpy(),
+            "label": melons["label"].to_numpy(),
             "team": melons["team"].to_numpy(),
             "owner": melons["owner"].to_numpy(),
             "tool": melons["tool"].to_numpy(),
@@ -145,7 +146,7 @@ def not_real(assessed: pd.DataFrame) -> pd.DataFrame:
     check-in or week with users); `lived_months` is the same in months of 30.4 days, one
     decimal. Largest annual cost first, blank costs last, then by start date.
 
-    Columns: id, name, team, owner, origin, tool, verdict, started, last_activity,
+    Columns: id, name, label, team, owner, origin, tool, verdict, started, last_activity,
     lived_days, lived_months, reverted_to, annual_cost, reason, evidence (what it rests on).
 
     >>> not_real(assessed).loc[0, ["id", "lived_days", "lived_months"]].tolist()  # doctest: +SKIP
@@ -159,6 +160,7 @@ def not_real(assessed: pd.DataFrame) -> pd.DataFrame:
         {
             "id": rows["id"].to_numpy(),
             "name": rows["name"].to_numpy(),
+            "label": rows["label"].to_numpy(),
             "team": rows["team"].to_numpy(),
             "owner": rows["owner"].to_numpy(),
             "origin": rows["origin"].to_numpy(),

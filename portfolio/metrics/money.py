@@ -9,6 +9,7 @@ import pandas as pd
 
 from portfolio import schema
 from portfolio.frames import per_distinct
+from portfolio.metrics.survey import ToolIndex, match_tools, tool_index
 
 
 def spend_not_adopted(assessed: pd.DataFrame) -> float:
@@ -106,14 +107,18 @@ def hours_saved(assessed: pd.DataFrame) -> HoursSaved:
     )
 
 
-def seats_vs_daily(assessed: pd.DataFrame, daily_tools: pd.DataFrame) -> pd.DataFrame:
+def seats_vs_daily(
+    assessed: pd.DataFrame, daily_tools: pd.DataFrame, *, index: ToolIndex | None = None
+) -> pd.DataFrame:
     """Per tool: what the company pays for against how many survey respondents use it daily.
 
-    Tool names match across Initiatives and DailyTools with schema.normalize (case, spaces and
-    punctuation ignored: "GitHub Copilot" = "github-copilot"); the first spelling from
-    Initiatives is shown, else the survey's most common. `cost_per_daily_user` is annual cost
-    / daily respondents (NaN when nobody answered Daily or no cost is stated): the survey is a
-    sample, so read it as a ratio between tools, not as a price per employee. `paid_for` is
+    Survey answers match the initiatives' tools by `survey.tool_index` (`index`, built from
+    `assessed` when not given): case, spaces and punctuation ignored ("GitHub Copilot" =
+    "github-copilot"), and an answer naming an initiative counts for its tool. The first
+    spelling from Initiatives is shown, else the survey's most common.
+    `cost_per_daily_user` is annual cost / daily respondents (NaN when nobody answered Daily
+    or no cost is stated): the survey is a sample, so read it as a ratio between tools, not
+    as a price per employee. `paid_for` is
     whether an initiative states a cost or seats for the tool. `unsanctioned` marks tools
     used daily that no initiative lists, or that a daily respondent said is not sanctioned
     (a free in-house tool an initiative lists is known to the company, so it is not).
@@ -154,10 +159,13 @@ def seats_vs_daily(assessed: pd.DataFrame, daily_tools: pd.DataFrame) -> pd.Data
             survey.get("frequency", pd.Series(index=survey.index)) == schema.Frequency.DAILY
         ).fillna(False)
         not_sanctioned = survey.get("sanctioned", pd.Series(index=survey.index)) == False  # noqa: E712
+        keys, spelled = match_tools(
+            tool[answered], tool_index(assessed) if index is None else index
+        )
         answers = pd.DataFrame(
             {
-                "key": per_distinct(tool[answered], schema.normalize),
-                "spelling": tool[answered].astype(str).str.strip().to_numpy(),
+                "key": keys,
+                "spelling": spelled,
                 "daily": daily[answered].to_numpy(dtype=np.int64),
                 "unsanctioned": (daily & not_sanctioned.fillna(False))[answered].to_numpy(
                     dtype=np.int64

@@ -203,10 +203,10 @@ def top_by_peak(assessed: pd.DataFrame, *, n: int = DEFAULT_TOP_INITIATIVES) -> 
     ['AI-2', 'AI-1']
     """
     peak = pd.to_numeric(assessed["peak_users"], errors="coerce").astype(float)
-    used = pd.DataFrame({"id": assessed["id"].astype(str).to_numpy(), "peak": peak.to_numpy()})
-    used = used[used["peak"] > 0]
+    used = pd.DataFrame({"id": assessed["id"].to_numpy(dtype=object), "peak": peak.to_numpy()})
+    used = used[(used["peak"] > 0) & used["id"].notna()]  # no id, no usage; a repeat counts once
     ranked = used.sort_values(["peak", "id"], ascending=[False, True], kind="stable")
-    return ranked["id"].head(n).tolist()
+    return ranked["id"].astype(str).drop_duplicates().head(n).tolist()
 
 
 @dataclass(frozen=True)
