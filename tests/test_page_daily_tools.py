@@ -98,7 +98,7 @@ def test_an_answer_naming_an_initiative_counts_for_its_tool(tmp_path, monkeypatc
         ["Sales", "Rep", "Sales email drafts", "Daily", "no"],
         ["Sales", "Rep", "sales e-mail drafts", "Weekly", "no"],
     ]
-    at = run_app(tmp_path, monkeypatch, tabs={**workbook(), "DailyTools": survey}, page=PAGE)
+    at = run_app(tmp_path, monkeypatch, tabs={**six_initiatives(), "DailyTools": survey}, page=PAGE)
     assert not at.exception
     paid = _table(at, "Cost per daily answer").set_index("Tool")
     assert "Sales email drafts" not in paid.index
