@@ -261,6 +261,7 @@ HYPOTHESIS_PAGES = ["pages/overview.py", "pages/watermelons.py", "pages/stalled.
                     "pages/sheet_health.py"]  # fmt: skip
 
 
+@pytest.mark.slow
 @settings(
     max_examples=10,
     deadline=None,
