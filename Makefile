@@ -8,7 +8,7 @@ PORT ?= 8501
 WORKERS ?= auto
 PYTEST := $(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup
 
-.PHONY: run test test-fast lint format install install-dev bench clean
+.PHONY: run test test-fast lint format install install-dev bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ test-fast: install-dev
 
 bench: install-dev
 	$(BIN)/python cli.py bench
+
+# docs/overview.png and docs/present-watermelons.png, taken in Chromium from the sample
+screenshots: install-dev
+	$(BIN)/python -m tools.screenshots --out docs
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache tests/artifacts

@@ -17,10 +17,16 @@ st.set_page_config(
     initial_sidebar_state="collapsed" if filters.present_from_url() else "auto",
 )
 
+SIDEBAR_NAVIGATION = "client.showSidebarNavigation"
 PAGES = [st.Page(p.path, title=p.title, icon=p.icon, default=p.default) for p in page_list.PAGES]
 
-# Sign-in (when configured) comes before anything else: no page or sheet data without it.
-auth.require_access(present=filters.present_from_url())
+# Sign-in (when configured) comes before anything else: no page or sheet data without it,
+# and no page list either (a closed screen hides the navigation).
+auth.require_access(present=filters.present_from_url(), pages=PAGES)
+# Past the gate: the sidebar lists the pages (config.toml keeps it off until a first visitor
+# is let in, so the sign-in screen of a fresh server never lists pages/).
+if st.get_option(SIDEBAR_NAVIGATION) is False:
+    st.set_option(SIDEBAR_NAVIGATION, True)
 page = st.navigation(PAGES)
 view = shell.build_view()
 presentation.next_page_link(PAGES, page, present=view.present)

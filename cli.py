@@ -11,7 +11,7 @@
     python cli.py digest [--as-of YYYY-MM-DD] [--source SRC] [--out FILE.md|FILE.html]
                          [--send] [--force]
     python cli.py slide --out FILE.png [--source SRC] [--as-of YYYY-MM-DD]
-    python cli.py bench [--quick] [--json] [--size NAME] [--out FILE.json]
+    python cli.py bench [--quick] [--json] [--size NAME] [--case workbook|import] [--out FILE]
     python cli.py import-usage FILE [FILE …] --format {events,github-copilot,m365-copilot}
                                [--initiative ID] [--map VALUE=ID …] [--source NAME]
                                [--workbook SRC] [--dry-run] [--json]
@@ -41,6 +41,7 @@ EXIT_PROBLEMS = 1  # the sheet has an error (doctor; verdicts say so too)
 EXIT_USAGE = 2  # bad arguments or a source that cannot be read
 EXIT_STILL_PENDING = 3  # outbox --send, digest --send: check-ins or digests still wait
 EXIT_RENDER = 4  # slide: the image could not be drawn (the message says why)
+EXIT_DAMAGED = 5  # outbox: damaged lines need a person (file and line numbers printed)
 
 
 class CommandError(Exception):
@@ -327,6 +328,7 @@ def cmd_outbox(args: argparse.Namespace) -> int:
             print(f"The source is {spec.kind}: check-ins are saved at once, nothing waits.")
             return EXIT_OK
         waiting = checkins.pending(spec)
+        broken = checkins.damaged(spec)
         print(f"{len(waiting)} check-in(s) waiting for Google Sheet {spec.location}.")
         for entry in waiting:
             c = entry.item
@@ -336,14 +338,21 @@ def cmd_outbox(args: argparse.Namespace) -> int:
             )
             if entry.last_error:
                 print(f"      last error: {_cell(entry.last_error)}")
-        if not args.send or not waiting:
-            return EXIT_OK
+        _print_damaged(broken, checkins.quarantine_path(spec))
+        recoverable = any(d.item is not None for d in broken)
+        if not args.send or not (waiting or recoverable):
+            return EXIT_DAMAGED if broken else EXIT_OK
         report = checkins.send_pending(spec)
     except SourceError as error:
         raise CommandError(str(error)) from None
     if report.busy:
         print("Another process is sending the outbox right now; nothing was sent twice.")
         return EXIT_OK
+    if report.recovered:
+        print(
+            f"Recovered {len(report.recovered)} check-in(s) from damaged lines; the lines "
+            f"were moved, as they were, to {_cell(checkins.quarantine_path(spec))}."
+        )
     print(
         f"Sent {len(report.sent)}; {len(report.already_there)} had already landed; "
         f"{report.remaining} still waiting."
@@ -351,7 +360,25 @@ def cmd_outbox(args: argparse.Namespace) -> int:
     if report.error is not None:
         print(f"why: {report.error.message}")
         return EXIT_STILL_PENDING
+    if report.damaged:
+        print(f"{len(report.damaged)} damaged line(s) still need a person (see above).")
+        return EXIT_DAMAGED
     return EXIT_OK
+
+
+def _print_damaged(broken, quarantine) -> None:
+    """The damaged lines of the outbox: count, file, line numbers and what can be read."""
+    from data_sources import checkins
+
+    if not broken:
+        return
+    print(
+        f"{len(broken)} damaged line(s) in {_cell(broken[0].path)}, kept in place (never deleted):"
+    )
+
+    for line in broken:
+        then = f"; --send recovers it and moves the line to {quarantine}" if line.item else ""
+        print(f"  line {line.line}: {_cell(checkins.describe_damaged(line))}{_cell(then)}")
 
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -534,10 +561,16 @@ def cmd_bench(args: argparse.Namespace) -> int:
             sizes=args.size,
             runs=args.runs,
             log=lambda line: print(line, file=sys.stderr, flush=True),
+            cases=args.case,
         )
     except ValueError as error:
         raise CommandError(str(error)) from None
-    out = Path(args.out) if args.out else (bench.QUICK_OUT if args.quick else bench.DEFAULT_OUT)
+    default = bench.DEFAULT_OUT
+    if args.case and bench.WORKBOOK_CASE not in args.case:
+        from tools.bench_import import IMPORT_OUT
+
+        default = IMPORT_OUT  # an import-only run keeps the workbook figures as they are
+    out = Path(args.out) if args.out else (bench.QUICK_OUT if args.quick else default)
     bench.write_report(report, out)
     if args.json:
         print(json.dumps(report, indent=2))
@@ -664,6 +697,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--size", action="append", help="small, large or maximal (repeatable; default: all)"
     )
     bench.add_argument("--runs", type=int, help="runs per median (default: 5, 3 with --quick)")
+    bench.add_argument(
+        "--case",
+        action="append",
+        help="workbook (the sizes) or import (10M events; repeatable; default: both)",
+    )
     bench.add_argument("--out", help="where to write the JSON (default: tools/bench_results.json)")
     bench.set_defaults(handler=cmd_bench)
 

@@ -52,6 +52,7 @@ from data_sources.errors import (
 from data_sources.files import gc_paused
 from data_sources.limits import SOURCE_LIMITS, cap_tabs
 from data_sources.retry import RetryingHTTPClient, RetryPolicy
+from portfolio import text
 from portfolio.model import Cell, RawWorkbook
 
 # Read and write: the Check in page appends to CheckIns with the same credentials.
@@ -332,7 +333,10 @@ class GoogleSheetSource:
             params={**BATCH_GET_PARAMS, "ranges": ranges},
         )
         with gc_paused():
-            return response.json()
+            payload = response.json()
+        if b"\\ud" in response.content or b"\\uD" in response.content:
+            _whole_text(payload)  # rare: escaped surrogates; Google sends text as UTF-8
+        return payload
 
     @contextlib.contextmanager
     def _mapped_errors(self, *, tab: str | None = None) -> Iterator[None]:
@@ -458,6 +462,16 @@ def _tabs_from(payload: Any, tabs: tuple[str, ...]) -> dict[str, list[list[Cell]
             raise BadResponse(detail=f'the values of tab "{tab}" are not rows')
         out[tab] = values
     return out
+
+
+def _whole_text(payload: Any) -> None:
+    """Replace, in place, each cell's lone surrogates (see portfolio.text.whole)."""
+    ranges = payload.get("valueRanges") if isinstance(payload, dict) else None
+    for value_range in ranges if isinstance(ranges, list) else []:
+        values = value_range.get("values") if isinstance(value_range, dict) else None
+        for row in values if isinstance(values, list) else []:
+            if isinstance(row, list):
+                row[:] = [text.whole(cell) if isinstance(cell, str) else cell for cell in row]
 
 
 def _api_message(exc: APIError) -> str:

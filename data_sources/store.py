@@ -32,6 +32,7 @@ from typing import IO, Any, Generic, TypeVar
 
 from data_sources import snapshot
 from data_sources.config import SourceSpec
+from data_sources.damaged import DamagedLine, complete_object, salvage
 from data_sources.errors import OutboxUnavailable
 
 OUTBOX = "outbox"
@@ -39,6 +40,7 @@ JSONL = ".jsonl"
 LOCK_SUFFIX = ".lock"
 SEND_LOCK_SUFFIX = ".sending"
 TEMP_PREFIX = ".tmp-"
+DAMAGED_SUFFIX = ".damaged.jsonl"  # damaged lines whose item was recovered, kept verbatim
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # UTC, read back by portfolio.parse as ISO
 
 Item = TypeVar("Item")
@@ -108,39 +110,68 @@ class JsonLines:
         with exclusive_lock(self.lock_path):
             yield
 
-    def read(self) -> tuple[list[dict[str, Any]], list[str]]:
-        """(records, unreadable lines); an absent file has neither."""
+    def scan(self) -> list[tuple[int, str, dict[str, Any] | None]]:
+        """(1-based line number, text, record or None when not a JSON object) of each
+        non-blank line; an absent file has none."""
         try:
-            text = self.path.read_text(encoding="utf-8")
+            # Bytes that are not UTF-8 are carried through unchanged (rewritten as they were).
+            text = self.path.read_text(encoding="utf-8", errors="surrogateescape")
         except FileNotFoundError:
-            return [], []
+            return []
         except OSError as exc:
             raise OutboxUnavailable(detail=f"{self.path}: {exc.strerror}") from None
-        records: list[dict[str, Any]] = []
-        broken: list[str] = []
-        for line in text.splitlines():
+        out: list[tuple[int, str, dict[str, Any] | None]] = []
+        for number, line in enumerate(text.split("\n"), start=1):
             if not line.strip():
                 continue
             try:
                 record = json.loads(line)
             except ValueError:
+                record = None
+            out.append((number, line, record if isinstance(record, dict) else None))
+        return out
+
+    def read(self) -> tuple[list[dict[str, Any]], list[str]]:
+        """(records, unreadable lines); an absent file has neither."""
+        records: list[dict[str, Any]] = []
+        broken: list[str] = []
+        for _, line, record in self.scan():
+            if record is None:
                 broken.append(line)
-                continue
-            if isinstance(record, dict):
-                records.append(record)
             else:
-                broken.append(line)
+                records.append(record)
         return records, broken
 
     def rewrite(self, records: list[dict[str, Any]], broken: list[str]) -> None:
-        """Replace the file with these lines, atomically (call under `locked`)."""
-        lines = [json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in records]
-        lines += broken
+        """Replace the file with these lines, atomically (call under `locked`). Unreadable
+        lines go first, so the line numbers a report gave them stay true while items come
+        and go after them; bytes that were not UTF-8 are written back as they were read."""
+        lines = list(broken)
+        lines += [json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in records]
+        self._replace([b"".join(f"{line}\n".encode("utf-8", "surrogateescape") for line in lines)])
+
+    def append_encoded(self, lines: list[str]) -> None:
+        """Add lines already encoded as JSON after the file's own, atomically and without
+        decoding the lines already there (half a million imported rows; call under `locked`).
+        """
         try:
+            old = self.path.read_bytes()
+        except FileNotFoundError:
+            old = b""
+        except OSError as exc:
+            raise OutboxUnavailable(detail=f"{self.path}: {exc.strerror}") from None
+        if old and not old.endswith(b"\n"):
+            old += b"\n"
+        self._replace([old, "".join(f"{line}\n" for line in lines).encode()])
+
+    def _replace(self, chunks: list[bytes]) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             handle, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=self.path.parent)
             try:
-                with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    out.write("".join(f"{line}\n" for line in lines))
+                with os.fdopen(handle, "wb") as out:
+                    for chunk in chunks:
+                        out.write(chunk)
                     out.flush()
                     os.fsync(out.fileno())
                 os.replace(temp, self.path)
@@ -221,6 +252,58 @@ class Outbox(Generic[Item]):
     def entries(self) -> list[Pending[Item]]:
         records, _ = self.file.read()
         return [p for p in map(self._pending, records) if p is not None]
+
+    @property
+    def quarantine_path(self) -> Path:
+        """Where the damaged lines whose item was recovered are moved, verbatim."""
+        return self.path.with_name(self.path.stem + DAMAGED_SUFFIX)
+
+    def damaged(self) -> list[DamagedLine]:
+        """The lines that hold no item this outbox can read, by line number, with what
+        could be read of them and the item recovered when its own object is whole."""
+        out: list[DamagedLine] = []
+        for number, line, record in self.file.scan():
+            if record is not None and self._pending(record) is not None:
+                continue
+            whole = complete_object(line, self.kind.field)
+            item = self.kind.decode(whole) if whole is not None else None
+            out.append(DamagedLine(self.path, number, line, salvage(line), item))
+        return out
+
+    def recover(self, *, now: dt.datetime | None = None) -> list[DamagedLine]:
+        """Queue the items recovered from damaged lines (unless queued already) and move
+        those lines, verbatim, to `quarantine_path`; the others stay in place. Returns the
+        lines recovered."""
+        stamp = timestamp_text(now or dt.datetime.now(dt.UTC))
+        with self.file.locked():
+            recovered = [d for d in self.damaged() if d.item is not None]
+            if not recovered:
+                return []
+            moved = {d.line for d in recovered}
+            records, kept = [], []
+            for number, line, record in self.file.scan():
+                if number in moved:
+                    continue
+                if record is None:
+                    kept.append(line)
+                else:
+                    records.append(record)
+            queued = {self.kind.ident(p.item) for p in map(self._pending, records) if p is not None}
+            for damaged in recovered:
+                if self.kind.ident(damaged.item) not in queued:
+                    queued.add(self.kind.ident(damaged.item))
+                    records.append(Pending(damaged.item, stamp).to_dict(self.kind))
+            try:
+                with self.quarantine_path.open(
+                    "a", encoding="utf-8", errors="surrogateescape"
+                ) as out:
+                    out.write("".join(f"{d.text}\n" for d in recovered))
+                    out.flush()
+                    os.fsync(out.fileno())
+            except OSError as exc:
+                raise OutboxUnavailable(detail=f"{self.quarantine_path}: {exc.strerror}") from None
+            self.file.rewrite(records, kept)
+        return recovered
 
     def add(self, item: Item, *, error: str, now: dt.datetime | None = None) -> bool:
         """Queue an item (once per id); True when it was not queued before."""

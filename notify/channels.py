@@ -118,7 +118,7 @@ def send_email(message: Message, smtp: SmtpSettings, *, timeout: float) -> list[
     sending it again would reach the others twice)."""
     where = f"the SMTP server {smtp.host}:{smtp.port}"
     mail = email_message(message, smtp)
-    context = ssl.create_default_context()
+    context = ssl.create_default_context(cafile=smtp.cafile or None)
     try:
         if smtp.port == SMTPS_PORT and not smtp.starttls:
             client: smtplib.SMTP = smtplib.SMTP_SSL(
@@ -157,6 +157,15 @@ def send_email(message: Message, smtp: SmtpSettings, *, timeout: float) -> list[
         ) from None
     except TimeoutError:
         raise DigestNotSent(title=f"{where} did not answer within {timeout:g} s") from None
+    except ssl.SSLCertVerificationError as error:
+        raise DigestNotSent(
+            title=f"{where} showed a certificate that is not trusted",
+            what_to_do=(
+                "Point smtp_cafile in [groundtruth.digest] at the CA that signed it (an "
+                "internal server), or use the server's public name; the digest waits."
+            ),
+            detail=error.verify_message,
+        ) from None
     except (smtplib.SMTPException, OSError) as error:
         raise DigestNotSent(title=f"{where} could not be reached", detail=str(error)) from None
     return sorted(refused)

@@ -10,6 +10,7 @@
     smtp_host = "smtp.acme.com"
     smtp_port = 587
     starttls = true
+    smtp_cafile = "/etc/ssl/acme-ca.pem"          # optional: trust this CA (an internal server)
     username = "groundtruth@acme.com"
     password = "…"
     from = "Ground Truth <groundtruth@acme.com>"
@@ -29,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.utils import getaddresses, parseaddr
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -75,6 +77,7 @@ class SmtpSettings:
     to: tuple[str, ...]
     username: str = ""
     password: str = field(default="", repr=False)
+    cafile: str = ""  # a CA bundle to trust besides the system's, for an internal server
 
 
 @dataclass(frozen=True)
@@ -170,8 +173,18 @@ def _smtp(section: Mapping[str, Any]) -> SmtpSettings | None:
     password = section.get("password", "")
     if not isinstance(password, str):
         raise _bad("password", password, "Write password as text in quotes.")
+    cafile = _text(section, "smtp_cafile")
+    if cafile and not Path(cafile).expanduser().is_file():
+        raise _bad("smtp_cafile", cafile, "Point smtp_cafile at a PEM file of CA certificates.")
     return SmtpSettings(
-        host, port, starttls, sender, _addresses(section.get("to")), username, password
+        host,
+        port,
+        starttls,
+        sender,
+        _addresses(section.get("to")),
+        username,
+        password,
+        str(Path(cafile).expanduser()) if cafile else "",
     )
 
 

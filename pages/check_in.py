@@ -27,6 +27,12 @@ DRAFT_KEY = "check_in_draft"  # (fields, CheckIn) of a queued check-in, resent w
 GENERATION_KEY = "check_in_generation"  # bumped after a write: a fresh, empty form
 AUTHOR_KEY = "check_in_author"  # kept across initiatives: the same person checks in often
 SEPARATOR = " · "
+# How a check-in's active users count (portfolio/evidence.py): said next to the field.
+USERS_COUNT = (
+    "Active users typed here are kept with the check-in and shown in its log, but they are "
+    "not usage evidence: verdicts count weekly users from the Usage tab or the tools. The "
+    "check-in itself counts as a sign of life (evidence: check-in)."
+)
 
 view = shell.view()
 spec = data.current_spec()
@@ -56,14 +62,23 @@ else:
 
 def _settle(report: checkins.SendReport) -> None:
     """Say what a send did; refresh the shared workbook when something landed."""
+    recovered = (
+        f"Recovered {fmt.plural(len(report.recovered), 'check-in')} from damaged lines of the "
+        "outbox (the lines were moved, as they were, to a file beside it). "
+        if report.recovered
+        else ""
+    )
     if report.settled:
         data.refresh()
         st.session_state[FLASH_KEY] = (
             "success",
-            f"Sent {fmt.plural(report.settled, 'waiting check-in')} to the sheet"
+            recovered
+            + f"Sent {fmt.plural(report.settled, 'waiting check-in')} to the sheet"
             + (f"; {report.remaining:,} still waiting." if report.remaining else "."),
         )
         st.rerun()
+    if recovered:
+        st.success(recovered, icon=":material/task_alt:")
     if report.busy:
         st.info("Another session is sending these right now; reload in a moment.")
     elif report.error is not None:
@@ -76,6 +91,20 @@ if spec.kind == GSHEETS:
     if sheet_answered and checkins.retry_due(spec):
         _settle(checkins.send_pending(spec))
     waiting = checkins.pending(spec)
+    broken = checkins.damaged(spec)
+    if broken:
+        lines = ", ".join(str(d.line) for d in broken)
+        st.error(
+            f"{fmt.plural(len(broken), 'damaged line')} in this server's outbox (line "
+            f"{lines}), kept, not deleted, and not sent as "
+            f"{'it is' if len(broken) == 1 else 'they are'}. "
+            "A check-in whose own part is whole is recovered on the next send; "
+            "`python cli.py outbox` on the server names the file.",
+            icon=":material/report:",
+        )
+        st.markdown(
+            "\n".join(f"- line {d.line}: {fmt.plain(checkins.describe_damaged(d))}" for d in broken)
+        )
     if waiting:
         st.warning(
             f"{fmt.plural(len(waiting), 'check-in')} "
@@ -143,9 +172,7 @@ elif PICK_PARAM in st.query_params:
     del st.query_params[PICK_PARAM]
 
 if not ids:
-    st.info(
-        f"No initiative matches {view.filters.describe()}: clear the sidebar filters to pick one."
-    )
+    st.info(f"No initiative matches {view.scope}: clear the sidebar filters to pick one.")
 if not picked:
     st.stop()
 
@@ -213,6 +240,7 @@ with st.form(f"check_in_form_{suffix}", border=True):
         "Active users this week",
         placeholder="e.g. 12 (leave blank if nobody counted)",
         key=f"check_in_users_{suffix}",
+        help=USERS_COUNT,
     )
     author = right.text_input(
         "Your name",
@@ -227,6 +255,7 @@ with st.form(f"check_in_form_{suffix}", border=True):
         max_chars=checkins.NOTE_MAX_CHARS,
         key=f"check_in_note_{suffix}",
     )
+    st.caption(USERS_COUNT)
     sent = st.form_submit_button("Check in", type="primary", icon=":material/send:")
 
 form_flash = st.session_state.pop(FORM_FLASH_KEY, None)
@@ -274,7 +303,15 @@ if sent:
                 "success",
                 f"Checked in: {fmt.plain(labels.get(picked, picked))} is now "
                 f"{checkin.reported_status}, {checkin.stage}. Saved to "
-                f"{fmt.plain(delivery.where)} (check-in {checkin.checkin_id[:8]})."
+                # a file on this server is named by what it is, never by its path
+                + (fmt.plain(delivery.where) if spec.kind == GSHEETS else "this server")
+                + f" (check-in {checkin.checkin_id[:8]})."
+                + (
+                    f" Its {checkin.active_users:,} active users are kept with it, not counted "
+                    "as usage."
+                    if checkin.active_users is not None
+                    else ""
+                )
                 + (
                     f" The verdicts are computed as of {fmt.day(view.as_of)}, before this "
                     "check-in: pick a later as-of date in the sidebar to count it."

@@ -114,7 +114,7 @@ st.markdown(f"**{'; '.join(parts)}**")
 st.caption(
     f"{stamp} · survey"
     + (f" narrowed to {fmt.plain(' · '.join(narrowed))}" if narrowed else ": every department")
-    + f" · paid side: {fmt.plain(view.filters.describe())}"
+    + f" · paid side: {view.scope}"
 )
 
 answers = len(survey)
@@ -142,28 +142,32 @@ by_tool = computed.by_tool
 shown_tools = list(dict.fromkeys(by_tool["tool"]))[:MAX_CHART_TOOLS]
 left, right = st.columns(2)
 with left:
-    view.chart(
-        lambda: charts.frequency_bars(
-            by_tool[by_tool["tool"].isin(shown_tools)],
-            category="tool",
+    if by_tool.empty:
+        st.caption("No answer names a tool, so there is no chart of tools.")
+    else:
+        view.chart(
+            lambda: charts.frequency_bars(
+                by_tool[by_tool["tool"].isin(shown_tools)],
+                category="tool",
+                title="How often people use each tool",
+            ),
+            key="daily_tools_by_tool",
             title="How often people use each tool",
-        ),
-        key="daily_tools_by_tool",
-        title="How often people use each tool",
-    )
+        )
     hidden = len(set(by_tool["tool"])) - len(shown_tools)
     if hidden > 0:
         st.caption(f"The {fmt.plural(hidden, 'tool')} with fewest daily answers are in the table.")
 with right:
-    view.chart(
-        lambda: charts.frequency_bars(
-            computed.by_department,
-            category="department",
+    if not computed.by_department.empty:
+        view.chart(
+            lambda: charts.frequency_bars(
+                computed.by_department,
+                category="department",
+                title="How often each department uses AI tools",
+            ),
+            key="daily_tools_by_department",
             title="How often each department uses AI tools",
-        ),
-        key="daily_tools_by_department",
-        title="How often each department uses AI tools",
-    )
+        )
 
 grid = computed.grid
 grid_shown = grid[grid["tool"].isin(shown_tools)]

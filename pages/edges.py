@@ -19,10 +19,10 @@ stamp = view.stamp
 st.title("The edges")
 st.caption(
     "Survival = the share of initiatives the evidence says are adopted (unproven ones count "
-    f"in the total, not as survivors). {stamp} · {view.filters.describe()}"
+    f"in the total, not as survivors). {stamp} · {view.scope}"
 )
 if assessed.empty:
-    st.info(f"No initiatives match {view.filters.describe()} as of {fmt.day(view.as_of)}.")
+    st.info(f"No initiatives match {view.scope} as of {fmt.day(view.as_of)}.")
     st.stop()
 
 
@@ -88,12 +88,61 @@ else:
         title=title,
     )
 
+# --- at equal age ---------------------------------------------------------------------------
+st.subheader("At equal age")
+st.caption(
+    "Older initiatives had more time to be adopted. Here each group is compared at the same "
+    "age: the share in sustained use (the adopted rule) "
+    + " and ".join(f"{age} days" for age in metrics.AGES)
+    + " after its start, counting only initiatives at least that old and started since the "
+    "Usage tab began."
+)
+
+
+def at_age_table(table: pd.DataFrame, group_title: str) -> pd.DataFrame:
+    """One row per group, one column per age: '60% (3 of 5)', '—' when none is that old."""
+    cells = {
+        f"Adopted at {age} days": [
+            f"{fmt.percent(r.share)} ({r.adopted:,} of {r.eligible:,})" if r.eligible else "—"
+            for r in rows.itertuples(index=False)
+        ]
+        for age, rows in table.groupby("age_days", sort=True)
+    }
+    groups = table.drop_duplicates("group")["group"].tolist()
+    return pd.DataFrame({group_title: groups, **cells})
+
+
+by_age = view.memo(
+    "edges_by_age",
+    lambda: metrics.adoption_by_age(view.portfolio, assessed, by="origin", as_of=view.as_of),
+)
+tables = [("Origin", by_age)]
+if mandate is not None:
+    by_age_period = view.memo(
+        "edges_by_age_period",
+        lambda: metrics.adoption_by_age(view.portfolio, assessed, by="period", as_of=view.as_of),
+    )
+    tables.append(("Started", by_age_period))
+for group_title, table in tables:
+    display.table(
+        at_age_table(table, group_title),
+        key=f"edges_age_{group_title.lower()}",
+        present=view.present,
+        file_name=view.export_name(f"edges-at-equal-age-{group_title.lower()}"),
+    )
+unlogged = by_age[by_age["age_days"] == min(metrics.AGES)]["unlogged"].sum()
+if unlogged:
+    st.caption(
+        f"Left out: {fmt.plural(int(unlogged), 'initiative')} started before the Usage tab's "
+        "first week, whose first months were never logged."
+    )
+
 # --- the people to listen to ----------------------------------------------------------------
 st.subheader("The people to listen to")
 teams = metrics.teams_to_listen_to(assessed)
 if teams.empty:
     st.caption(
-        f"No grassroots initiative is adopted in {view.filters.describe()} as of "
+        f"No grassroots initiative is adopted in {view.scope} as of "
         f"{fmt.day(view.as_of)}: nothing started by a team on its own has shown sustained use."
     )
     st.stop()

@@ -74,10 +74,7 @@ cols[2].metric(
 cols[3].metric(
     "Stale rows",
     fmt.integer(stale_rows),
-    help=(
-        f"No update, check-in or usage for more than {stale_after} days "
-        f"({fmt.plain(view.filters.describe())})."
-    ),
+    help=(f"No update, check-in or usage for more than {stale_after} days ({view.scope})."),
 )
 
 # --- tabs -----------------------------------------------------------------------------------
@@ -133,6 +130,7 @@ else:
                 group.drop(columns="tab"),
                 key=f"sheet_health_problems_{schema.normalize(tab)}",
                 present=view.present,
+                wrap=["problem", "value as typed", "how to fix"],
                 file_name=view.export_name(f"sheet-health-problems-{schema.normalize(tab)}"),
             )
 
@@ -151,7 +149,7 @@ if unknown:
 st.subheader("Stale rows by team")
 if stale.empty:
     st.caption(
-        f"No initiative ({fmt.plain(view.filters.describe())}) has gone more than {stale_after} "
+        f"No initiative ({view.scope}) has gone more than {stale_after} "
         "days without an update, a check-in or usage."
     )
 else:

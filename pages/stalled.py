@@ -6,7 +6,6 @@ every one of them with its reason.
 """
 
 import altair as alt
-import pandas as pd
 import streamlit as st
 
 from portfolio import metrics, schema
@@ -15,8 +14,6 @@ from ui import format as fmt
 
 # Beyond this many bars a timeline stops being readable; the costliest are shown.
 TIMELINE_MAX_ROWS = 40
-# Shorter lives read better in days, longer ones in months.
-DAYS_UP_TO = 60
 
 view = shell.view()
 assessed = view.filtered
@@ -25,7 +22,7 @@ stamp = view.stamp
 st.title("Stalled & reverted")
 st.caption(
     "Initiatives whose evidence says stalled, reverted or abandoned, whatever the deck says. "
-    f"{stamp} · {view.filters.describe()}"
+    f"{stamp} · {view.scope}"
 )
 
 gone = metrics.not_real(assessed)
@@ -35,21 +32,11 @@ if gone.empty:
         f"{fmt.plural(len(assessed), 'initiative')}"
     )
     st.success(
-        f"As of {fmt.day(view.as_of)}, every initiative in {view.filters.describe()} is "
+        f"As of {fmt.day(view.as_of)}, every initiative in {view.scope} is "
         "adopted or still unproven.",
         icon=":material/check_circle:",
     )
     st.stop()
-
-
-def lifespan(days: object) -> str:
-    """'23 days' up to two months, then months with one decimal: '3.0 months'."""
-    if pd.isna(days):
-        return "unknown"
-    days = int(days)
-    if days <= DAYS_UP_TO:
-        return fmt.plural(days, "day")
-    return f"{days / metrics.DAYS_PER_MONTH:.1f} months"
 
 
 counts = gone["verdict"].value_counts()
@@ -66,7 +53,7 @@ st.subheader(message)
 lived = gone["lived_days"].dropna()
 if len(lived):
     st.caption(
-        f"Median life from start to last sign of life: {lifespan(lived.median())}. "
+        f"Median life, from start to the last week of real use: {fmt.lifespan(lived.median())}. "
         + (
             f"{fmt.plural(len(gone) - priced, 'of them states', 'of them state')} no annual cost."
             if priced < len(gone)
@@ -81,7 +68,7 @@ cols[2].metric("Abandoned", fmt.integer(n_abandoned))
 cols[3].metric("Their annual cost", fmt.money(cost if priced else None))
 
 # --- how long each one lived ------------------------------------------------------------
-dated = gone[gone["started"].notna() & gone["last_activity"].notna()]
+dated = gone[gone["started"].notna() & gone["life_ended"].notna()]
 shown = dated.head(TIMELINE_MAX_ROWS).sort_values("started", kind="stable")
 if shown.empty:
     st.caption("None of them has a readable start date, so there is no timeline to draw.")
@@ -89,17 +76,17 @@ else:
     frame = shown.assign(
         label_y=lambda f: f["label"],  # unique: a repeated name carries its id or row
         verdict_label=lambda f: f["verdict"].map(theme.VERDICT_LABELS),
-        lived=lambda f: [lifespan(d) for d in f["lived_days"]],
+        lived=lambda f: [fmt.lifespan(d) for d in f["lived_days"]],
         went_back_to=lambda f: f["reverted_to"].fillna("—"),
     )
     frame["bar_label"] = frame["verdict_label"] + " · " + frame["lived"]
-    title = "How long each one lived (start to last sign of life)"
+    title = "How long each one lived (start to the last week of real use)"
     view.chart(
         lambda: charts.timeline(
             frame,
             category="label_y",
             start="started",
-            end="last_activity",
+            end="life_ended",
             color="verdict",
             scale=alt.Scale(
                 domain=list(schema.NOT_REAL),
@@ -114,7 +101,7 @@ else:
                 ("team", "Team"),
                 ("verdict_label", "Verdict"),
                 ("started", "Started"),
-                ("last_activity", "Last sign of life"),
+                ("life_ended", "Use ended"),
                 ("lived", "Lived"),
                 ("went_back_to", "Went back to"),
             ],
@@ -164,6 +151,16 @@ display.table(
     gone.drop(columns=["id", "name"]),  # the label: a repeated name carries its id or row
     key="stalled",
     present=view.present,
+    wrap=["reason"],
+    read_columns=[
+        "name",
+        "team",
+        "verdict",
+        "lived_months",
+        "reverted_to",
+        "annual_cost",
+        "reason",
+    ],
     file_name=view.export_name("stalled-and-reverted"),
     column_config={
         "label": "Initiative",
@@ -173,6 +170,7 @@ display.table(
         "tool": "Tool",
         "verdict": "Verdict",
         "started": st.column_config.DateColumn("Started", format=fmt.DATE_COLUMN),
+        "life_ended": st.column_config.DateColumn("Use ended", format=fmt.DATE_COLUMN),
         "last_activity": st.column_config.DateColumn("Last sign of life", format=fmt.DATE_COLUMN),
         "lived_days": st.column_config.NumberColumn("Lived (days)", format="%d"),
         "lived_months": st.column_config.NumberColumn("Lived (months)", format="%.1f"),

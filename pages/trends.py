@@ -28,7 +28,7 @@ view = shell.view()
 portfolio = view.portfolio
 filtered = view.filtered
 as_of = view.as_of
-scope = fmt.plain(view.filters.describe())
+scope = view.scope
 
 st.title("Trends")
 if filtered.empty:
@@ -207,5 +207,6 @@ if not moves.changes.empty:
         ),
         key="trends_changes",
         present=view.present,
+        wrap=["why now"],
         file_name=view.export_name("trends-verdict-changes"),
     )

@@ -25,13 +25,13 @@ stamp = view.stamp
 st.title("Watermelons")
 st.caption(
     "Green on the deck, but the evidence says stalled, reverted or abandoned. "
-    f"{stamp} · {view.filters.describe()}"
+    f"{stamp} · {view.scope}"
 )
 
 summary = metrics.watermelon_summary(assessed)
 if summary.green == 0:
     st.info(
-        f"No initiative is reported Green in {view.filters.describe()} as of "
+        f"No initiative is reported Green in {view.scope} as of "
         f"{fmt.day(view.as_of)}, so nothing can be a watermelon."
         + (
             ""
@@ -73,10 +73,14 @@ cols[1].metric("Green on the deck", fmt.integer(summary.green))
 cols[2].metric("Their annual cost", fmt.money(summary.annual_cost if summary.priced else None))
 
 melons = metrics.watermelons(assessed)
+# When presenting, the watermelon up close (its users falling under a green status) comes
+# first, so the page's point is on the first screen; the table follows it.
+up_close = st.container() if view.present else None
 display.table(
     melons.loc[:, TABLE_COLUMNS],
     key="watermelons",
     present=view.present,
+    wrap=["why"],
     file_name=view.export_name("watermelons"),
     column_config={
         "id": st.column_config.TextColumn("ID", width="small"),
@@ -93,98 +97,104 @@ display.table(
     },
 )
 
-st.subheader("One watermelon up close")
-# An option is the id where it names one initiative, else the label (unique even where
-# names repeat and ids are blank or repeated); it is also what the URL holds.
-unique_ids = assessed["id"].dropna().astype(str)
-unique_ids = set(unique_ids[~unique_ids.duplicated(keep=False)])
-labels: dict[str, tuple[str, object]] = {}
-for ident, label, team in zip(
-    melons["id"].astype(object).tolist(),
-    melons["label"].astype(str).tolist(),
-    melons["team"].astype(object).tolist(),
-    strict=True,
-):
-    option = ident if ident in unique_ids else label
-    while option in labels:  # a label that reads like another initiative's id
-        option += " "
-    labels[option] = (label, team)
-options = list(labels)
-# Seed from the URL once; afterwards the widget is the truth and writes back to the URL.
-if PICK_KEY not in st.session_state or st.session_state[PICK_KEY] not in options:
-    wanted = st.query_params.get(PICK_PARAM)
-    st.session_state[PICK_KEY] = wanted if wanted in labels else options[0]
-picked = st.selectbox(
-    "Watermelon",
-    options,
-    key=PICK_KEY,
-    format_func=lambda option: fmt.with_team(*labels[option]),
-    help="Largest annual cost first.",
-)
-st.query_params[PICK_PARAM] = picked
+with up_close or st.container():
+    st.subheader("One watermelon up close")
+    # An option is the id where it names one initiative, else the label (unique even where
+    # names repeat and ids are blank or repeated); it is also what the URL holds.
+    unique_ids = assessed["id"].dropna().astype(str)
+    unique_ids = set(unique_ids[~unique_ids.duplicated(keep=False)])
+    labels: dict[str, tuple[str, object]] = {}
+    for ident, label, team in zip(
+        melons["id"].astype(object).tolist(),
+        melons["label"].astype(str).tolist(),
+        melons["team"].astype(object).tolist(),
+        strict=True,
+    ):
+        option = ident if ident in unique_ids else label
+        while option in labels:  # a label that reads like another initiative's id
+            option += " "
+        labels[option] = (label, team)
+    options = list(labels)
+    # Seed from the URL once; afterwards the widget is the truth and writes back to the URL.
+    if PICK_KEY not in st.session_state or st.session_state[PICK_KEY] not in options:
+        wanted = st.query_params.get(PICK_PARAM)
+        st.session_state[PICK_KEY] = wanted if wanted in labels else options[0]
+    picked = st.selectbox(
+        "Watermelon",
+        options,
+        key=PICK_KEY,
+        format_func=lambda option: fmt.with_team(*labels[option]),
+        help="Largest annual cost first.",
+    )
+    st.query_params[PICK_PARAM] = picked
 
-row = assessed[assessed["label"] == labels[picked][0]].iloc[0]
-picked_id = row["id"] if isinstance(row["id"], str) else None
-facts = [
-    fmt.plain(row["team"]),
-    fmt.plain(row["tool"]) if pd.notna(row["tool"]) else None,
-    f"{fmt.money(row['annual_cost'])} a year" if pd.notna(row["annual_cost"]) else None,
-    f"verdict: {theme.VERDICT_LABELS.get(str(row['verdict']), str(row['verdict']))}",
-]
-st.markdown(f"**{fmt.plain(row['name'])}** · " + " · ".join(f for f in facts if f))
-why, evidence = st.columns([2, 3])
-why.markdown("\n".join(f"- {fmt.plain(reason)}" for reason in row["reasons"]))
+    row = assessed[assessed["label"] == labels[picked][0]].iloc[0]
+    picked_id = row["id"] if isinstance(row["id"], str) else None
+    facts = [
+        fmt.plain(row["team"]),
+        fmt.plain(row["tool"]) if pd.notna(row["tool"]) else None,
+        f"{fmt.money(row['annual_cost'])} a year" if pd.notna(row["annual_cost"]) else None,
+        f"verdict: {theme.VERDICT_LABELS.get(str(row['verdict']), str(row['verdict']))}",
+    ]
+    st.markdown(f"**{fmt.plain(row['name'])}** · " + " · ".join(f for f in facts if f))
+    why, evidence = st.columns([2, 3])
+    why.markdown("\n".join(f"- {fmt.plain(reason)}" for reason in row["reasons"]))
 
-# Usage and StatusHistory name an initiative by id: a row without one has neither.
-key_id = picked_id or ""
-statuses = view.memo(
-    "watermelon_statuses",
-    lambda: history.status_weeks(view.portfolio.history, key_id, as_of=view.as_of),
-    key_id,
-)
-has_usage = view.portfolio.has(schema.USAGE)
-weeks = view.memo(
-    "watermelon_weeks",
-    lambda: history.weeks_with_status(
-        metrics.initiative_weeks(view.portfolio, key_id, as_of=view.as_of), statuses
-    ),
-    key_id,
-)
-story = history.describe_status_run(statuses, weeks, as_of=view.as_of, recent=row["recent_mean"])
-if story:
-    evidence.markdown(f"**{fmt.plain(story)}**")
-if not has_usage:
-    evidence.caption(
-        "With a Usage tab (initiative_id, week, active_users) this would show its weekly "
-        "active users over time."
+    # Usage and StatusHistory name an initiative by id: a row without one has neither.
+    key_id = picked_id or ""
+    statuses = view.memo(
+        "watermelon_statuses",
+        lambda: history.status_weeks(view.portfolio.history, key_id, as_of=view.as_of),
+        key_id,
     )
-elif picked_id is None:
-    evidence.caption(
-        f"{fmt.plain(row['name'])} has no id, so no usage can be logged for it: "
-        "the verdict rests on the row's stage and dates."
+    has_usage = view.portfolio.has(schema.USAGE)
+    weeks = view.memo(
+        "watermelon_weeks",
+        lambda: history.weeks_with_status(
+            metrics.initiative_weeks(view.portfolio, key_id, as_of=view.as_of), statuses
+        ),
+        key_id,
     )
-elif weeks.empty:
-    evidence.caption(
-        f"No usage logged for {fmt.plain(row['name'])} up to {fmt.day(view.as_of)}: "
-        "the verdict rests on the row's stage and dates."
+    story = history.describe_status_run(
+        statuses, weeks, as_of=view.as_of, recent=row["recent_mean"]
     )
-else:
-    with evidence:
-        view.chart(
-            lambda: charts.weekly_evidence(weeks, title="Weekly active users", as_of=view.as_of),
-            key="watermelons_usage",
-            title=f"Weekly active users: {row['name']}",
-            extra=(key_id,),
+    if story:
+        evidence.markdown(f"**{fmt.plain(story)}**")
+    if not has_usage:
+        evidence.caption(
+            "With a Usage tab (initiative_id, week, active_users) this would show its weekly "
+            "active users over time."
         )
-if statuses.empty:
-    evidence.caption(
-        "With a StatusHistory tab (`cli.py history record` once a week, or `--backfill` from "
-        "CheckIns) this would show what the deck said week by week beside the usage."
-    )
-else:
-    derived = history.derived_weeks(statuses)
-    evidence.caption(
-        f"Shaded weeks: the status recorded in StatusHistory ({fmt.plural(len(statuses), 'week')}"
-        + (f", {derived} derived from check-ins" if derived else "")
-        + ")."
-    )
+    elif picked_id is None:
+        evidence.caption(
+            f"{fmt.plain(row['name'])} has no id, so no usage can be logged for it: "
+            "the verdict rests on the row's stage and dates."
+        )
+    elif weeks.empty:
+        evidence.caption(
+            f"No usage logged for {fmt.plain(row['name'])} up to {fmt.day(view.as_of)}: "
+            "the verdict rests on the row's stage and dates."
+        )
+    else:
+        with evidence:
+            view.chart(
+                lambda: charts.weekly_evidence(
+                    weeks, title="Weekly active users", as_of=view.as_of
+                ),
+                key="watermelons_usage",
+                title=f"Weekly active users: {row['name']}",
+                extra=(key_id,),
+            )
+    if statuses.empty:
+        evidence.caption(
+            "With a StatusHistory tab (`cli.py history record` once a week, or `--backfill` from "
+            "CheckIns) this would show what the deck said week by week beside the usage."
+        )
+    else:
+        derived = history.derived_weeks(statuses)
+        evidence.caption(
+            "Shaded weeks: the status recorded in StatusHistory "
+            f"({fmt.plural(len(statuses), 'week')}"
+            + (f", {derived} derived from check-ins" if derived else "")
+            + ")."
+        )

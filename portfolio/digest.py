@@ -39,7 +39,7 @@ import pandas as pd
 from portfolio import history, metrics, schema
 from portfolio.evidence import assess
 from portfolio.model import Portfolio
-from portfolio.redact import redact_assessed, redact_portfolio
+from portfolio.redact import Names, hide_names, people_names
 from portfolio.settings import thresholds
 
 # The Check in page and the URL parameter it opens an initiative's form with (pages/check_in.py).
@@ -171,10 +171,6 @@ def weekly_digest(
     now = assess(portfolio, as_of=as_of) if assessed is None else assessed
     before = previous_week(portfolio, as_of=as_of)
     then = before.assessed if before is not None else None
-    if not names:
-        _, found = redact_portfolio(portfolio)
-        now = redact_assessed(now, found)
-        then = redact_assessed(then, found) if then is not None else None
     return build_digest(
         now,
         then,
@@ -183,6 +179,7 @@ def weekly_digest(
         stale_after_days=thresholds(portfolio.settings).stale_after_days,
         public_url=public_url,
         names=names,
+        people=None if names else people_names(portfolio),
         has_cost=portfolio.has(schema.INITIATIVES, "annual_cost"),
     )
 
@@ -196,12 +193,15 @@ def build_digest(
     stale_after_days: int,
     public_url: str | None = None,
     names: bool = False,
+    people: Names | None = None,
     has_cost: bool = True,
 ) -> Digest:
     """The digest from the verdicts now and those of the previous recorded week (or None).
 
-    Both frames are `assess` results (already redacted when names are off). An initiative
-    is matched across them by id (the first row of a repeated id).
+    Both frames are `assess` results; an initiative is matched across them by id (the first
+    row of a repeated id). With `names` off no owner is listed, and `people` (the workbook's
+    `redact.people_names`) and e-mail addresses are hidden in every name and reason listed,
+    as `redact.redact_assessed` hides them: only the rows listed are looked at.
     """
     then_by_id = _first_by_id(then) if then is not None else None
     now_first = _first_by_id(now)
@@ -209,20 +209,23 @@ def build_digest(
     melons_then: set[str] = set()
     if then_by_id is not None:
         melons_then = set(then_by_id.index[then_by_id["watermelon"].fillna(False).astype(bool)])
-    melons = []
-    for melon in metrics.watermelons(now).to_dict("records"):
-        ident = _text(melon["id"])
-        row = now_first.loc[ident] if ident in now_first.index else pd.Series(melon)
-        item = _item(row, names=names)
-        melons.append(_with(item, new=then_by_id is None or ident not in melons_then))
+    listed = metrics.watermelons(now)
+    ids = listed["id"].astype("string")
+    for column in ("origin", "days_since_activity"):  # beside what metrics.watermelons lists
+        listed[column] = ids.map(now_first[column].astype(object)).to_numpy(dtype=object)
+    melons = [
+        _with(item, new=then_by_id is None or item.id not in melons_then)
+        for item in _items(listed, names=names, people=people)
+    ]
 
     changes: dict[str, tuple[Item, ...]] = {verdict: () for verdict in CHANGE_ORDER}
     if then_by_id is not None:
         before = then_by_id["verdict"].astype(object)
         for verdict in CHANGE_ORDER:
             moved = now_first[(now_first["verdict"] == verdict).fillna(False).to_numpy(bool)]
-            moved = moved[[before.get(i) != verdict for i in moved.index]]
-            changes[verdict] = tuple(_ordered(moved, verdict, names=names))
+            was = before.reindex(moved.index).to_numpy(dtype=object) == verdict
+            moved = moved[~was]
+            changes[verdict] = tuple(_ordered(moved, verdict, names=names, people=people))
 
     stale_rows = now[metrics.is_stale(now, stale_after_days)]
     teams = metrics.stale_by_team(now, stale_after_days=stale_after_days)["team"].tolist()
@@ -233,8 +236,8 @@ def build_digest(
         rows = stale_rows[(team_of == team).to_numpy(dtype=bool)]
         rows = rows.sort_values(["name", "id"], kind="stable", na_position="last")
         items = [
-            _with(_item(row, names=names), link=check_in_link(public_url, str(row["id"])))
-            for _, row in rows.iterrows()
+            _with(item, link=check_in_link(public_url, item.id))
+            for item in _items(rows, names=names, people=people)
         ]
         stale.append(TeamStale(str(team), tuple(items)))
 
@@ -261,7 +264,7 @@ def _first_by_id(frame: pd.DataFrame) -> pd.DataFrame:
     return rows.set_index(pd.Index(rows["id"].astype(str).to_numpy()))
 
 
-def _ordered(rows: pd.DataFrame, verdict: str, *, names: bool) -> list[Item]:
+def _ordered(rows: pd.DataFrame, verdict: str, *, names: bool, people: Names | None) -> list[Item]:
     """Changed initiatives by team and name; among the adopted, grassroots first."""
     keyed = rows.assign(
         _edge=(rows["origin"] != GRASSROOTS).fillna(True).astype(bool)
@@ -269,34 +272,44 @@ def _ordered(rows: pd.DataFrame, verdict: str, *, names: bool) -> list[Item]:
         else False
     )
     keyed = keyed.sort_values(["_edge", "team", "name", "id"], kind="stable", na_position="last")
-    return [_item(row, names=names) for _, row in keyed.iterrows()]
+    return _items(keyed, names=names, people=people)
 
 
-def _text(value: object) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return str(value)
+def _texts(frame: pd.DataFrame, column: str) -> list[str]:
+    """A column as text per row ("" for a blank cell or a missing column)."""
+    if column not in frame:
+        return [""] * len(frame)
+    values = frame[column].astype(object).to_numpy()
+    return ["" if v is None or v is pd.NA or v != v else str(v) for v in values]
 
 
-def _number(value: object) -> float:
-    number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
-    return float(number) if pd.notna(number) else math.nan
+def _numbers(frame: pd.DataFrame, column: str) -> list[float]:
+    if column not in frame:
+        return [math.nan] * len(frame)
+    return pd.to_numeric(frame[column], errors="coerce").astype(float).tolist()
 
 
-def _item(source: pd.Series, *, names: bool) -> Item:
-    """An Item from a row of `assess`."""
-    return Item(
-        id=_text(source.get("id")),
-        name=_text(source.get("name")),
-        team=_text(source.get("team")) or metrics.NOT_STATED,
-        verdict=_text(source.get("verdict")),
-        reason=_text(source.get("reason")),
-        evidence=_text(source.get("evidence")),
-        origin=_text(source.get("origin")) or None,
-        annual_cost=_number(source.get("annual_cost")),
-        days_quiet=_number(source.get("days_since_activity")),
-        owner=(_text(source.get("owner")) or None) if names else None,
-    )
+def _items(frame: pd.DataFrame, *, names: bool, people: Names | None = None) -> list[Item]:
+    """One Item per row of an `assess`-like frame, column by column (no per-row pandas)."""
+    text = {c: _texts(frame, c) for c in ("id", "name", "team", "verdict", "reason")}
+    more = {c: _texts(frame, c) for c in ("evidence", "origin", "owner")}
+    cost, quiet = _numbers(frame, "annual_cost"), _numbers(frame, "days_since_activity")
+    hide = (lambda t: t) if names else (lambda t: str(hide_names(t, people)))
+    return [
+        Item(
+            id=text["id"][i],
+            name=hide(text["name"][i]),
+            team=text["team"][i] or metrics.NOT_STATED,
+            verdict=text["verdict"][i],
+            reason=hide(text["reason"][i]),
+            evidence=more["evidence"][i],
+            origin=more["origin"][i] or None,
+            annual_cost=cost[i],
+            days_quiet=quiet[i],
+            owner=(more["owner"][i] or None) if names else None,
+        )
+        for i in range(len(frame))
+    ]
 
 
 def _with(item: Item, **changes: object) -> Item:

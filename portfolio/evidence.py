@@ -36,6 +36,10 @@ How the evidence is read (every interpretation is written down here, so pages ca
   brand-new initiative is not stale), `last_update`, the latest check-in, and the latest
   week with `active_users` > 0. **Stale** means more than `stale_after_days` days since then
   (exactly `stale_after_days` days is still fresh); no date at all is stale.
+- **Life ended** (`life_ended`, the end of a lifeline) is the day after the last week of
+  real use, a week above `collapse_share_of_peak` of the peak (a trickle of one user a week
+  after a collapse is not use), at most the day after `as_of`; without use, the last
+  activity. So a spike of two weeks lived two weeks, however long a trickle followed it.
 - **Real use**: at least `real_use_min_weeks` weeks at or above `adopted_share_of_peak` of
   a peak of at least `real_use_min_peak`. **Collapsed**: has use and the recent mean is at
   or below `collapse_share_of_peak` of the peak. **Sustained**: the recent mean is at least
@@ -85,6 +89,7 @@ from portfolio import schema
 from portfolio.labels import initiative_labels
 from portfolio.model import Portfolio
 from portfolio.observations import (
+    DAYS_PER_WEEK,
     EPSILON,
     ONE_DAY,
     column_or_blank,
@@ -138,6 +143,7 @@ COLUMNS = (
     "last_update",
     "last_checkin",
     "last_activity",
+    "life_ended",
     "days_since_activity",
     "annual_cost",
     "seats",
@@ -221,6 +227,13 @@ def assess(portfolio: Portfolio, *, as_of: pd.Timestamp | None = None) -> pd.Dat
         checkin["last"].dt.normalize().to_numpy(dtype="datetime64[ns]"),
         use["last_active_week"].astype("datetime64[ns]"),
     )
+    # The end of its life so far: the end of its last week of real use, else (no use) its
+    # last sign of life. One definition for every lifeline and "how long it lived".
+    real_week = use["last_real_week"].astype("datetime64[ns]")
+    week_end = np.minimum(
+        real_week + np.timedelta64(DAYS_PER_WEEK, "D"), (as_of + ONE_DAY).to_datetime64()
+    )
+    life_ended = np.where(np.isnat(real_week), last_activity, week_end)
     never = np.isnat(last_activity)  # no date of any kind on the row
     known = np.where(never, as_of.to_datetime64(), last_activity)
     days = (as_of.to_datetime64() - known) // np.timedelta64(1, "D")
@@ -314,6 +327,7 @@ def assess(portfolio: Portfolio, *, as_of: pd.Timestamp | None = None) -> pd.Dat
             "last_update": last_update.to_numpy(dtype="datetime64[ns]"),
             "last_checkin": checkin["last"].to_numpy(dtype="datetime64[ns]"),
             "last_activity": last_activity,
+            "life_ended": life_ended,
             "days_since_activity": days_since,
             "annual_cost": column_or_blank(ini, "annual_cost", "float64").to_numpy(dtype=float),
             "seats": column_or_blank(ini, "seats", "Int64").astype("Int64").array,

@@ -36,8 +36,8 @@ When both exist, the secrets entries win over the Mapping tab's for the same hea
 or field. Mistakes in a mapping (an unknown field, a word that is not in the vocabulary)
 are `Problem`s on Sheet health, never exceptions.
 
-This module also compares a portfolio before and after a mapping; portfolio.suggestions
-suggests one for the headers and words a sheet does not match yet. No Streamlit, no I/O.
+portfolio.suggestions suggests a mapping for the headers and words a sheet does not match
+yet and compares a portfolio before and after one. No Streamlit, no I/O.
 
 >>> mapping = read_mapping_rows([["kind", "field", "from", "to"],
 ...                              ["column", "name", "use_case_name", ""],
@@ -55,7 +55,7 @@ from dataclasses import dataclass, field
 
 from portfolio import schema
 from portfolio.headers import header_matches, header_row
-from portfolio.model import Cell, Portfolio, Problem
+from portfolio.model import Cell, Problem
 
 COLUMN = "column"
 VALUE = "value"
@@ -423,98 +423,6 @@ def rows_text(rows: Iterable[MappingRow], *, delimiter: str = "\t") -> str:
     return buffer.getvalue()
 
 
-def tab_frame(portfolio: Portfolio, tab: str):
-    """The typed frame of a data tab of the portfolio (None for Settings, Mapping)."""
-    return {
-        schema.INITIATIVES: portfolio.initiatives,
-        schema.USAGE: portfolio.usage,
-        schema.CHECKINS: portfolio.checkins,
-        schema.DAILY_TOOLS: portfolio.daily_tools,
-    }.get(tab)
-
-
-# --- effect of a mapping -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RowAccount:
-    """Where every data row of a tab went: shown (all non-blank rows) or skipped as blank.
-
-    `sheet_rows` is what the tab holds under its header; nothing else can happen to a row,
-    so `sheet_rows == shown + blank`. `incomplete` counts shown rows with a required field
-    empty or unreadable (each such cell is a problem on Sheet health).
-    """
-
-    tab: str
-    sheet_rows: int
-    shown: int
-    blank: int
-    incomplete: int
-
-    @property
-    def balanced(self) -> bool:
-        return self.sheet_rows == self.shown + self.blank
-
-
-def account(portfolio: Portfolio, tab: str = schema.INITIATIVES) -> RowAccount:
-    """The row account of one tab (rows in = rows shown + blank rows skipped).
-
-    >>> account(portfolio)                                    # doctest: +SKIP
-    RowAccount(tab='Initiatives', sheet_rows=3611, shown=3611, blank=0, incomplete=2480)
-    """
-    frame = tab_frame(portfolio, tab)
-    shown = 0 if frame is None else len(frame)
-    blank = portfolio.blank_rows.get(tab, 0)
-    incomplete = 0
-    if frame is not None and tab in schema.TABLES and shown:
-        required = [c for c in schema.TABLES[tab].required_columns if c in frame]
-        incomplete = int(frame[required].isna().any(axis=1).sum()) if required else 0
-    return RowAccount(tab, portfolio.rows_read.get(tab, 0) + blank, shown, blank, incomplete)
-
-
-@dataclass(frozen=True)
-class Effect:
-    """What a mapping changes: problems and errors before/after, columns and cells it reads."""
-
-    problems_before: int
-    problems_after: int
-    errors_before: int
-    errors_after: int
-    columns_gained: tuple[str, ...]
-    cells_read: int  # cells that were problems before and are not any more
-
-    @property
-    def problems_fixed(self) -> int:
-        return self.problems_before - self.problems_after
-
-
-def effect(before: Portfolio, after: Portfolio) -> Effect:
-    """Compare the same sheet parsed without and with a mapping.
-
-    >>> effect(before, after).columns_gained                 # doctest: +SKIP
-    ('Initiatives.name', 'Initiatives.team')
-    """
-    gained = []
-    for tab, columns in after.columns_present.items():
-        for name in sorted(columns - before.columns_present.get(tab, frozenset())):
-            gained.append(f"{tab}.{name}")
-    cell_problems = {p.cell for p in before.problems if "!" in p.cell}
-    still = {p.cell for p in after.problems if "!" in p.cell}
-    return Effect(
-        problems_before=len(before.problems),
-        problems_after=len(after.problems),
-        errors_before=len(before.errors),
-        errors_after=len(after.errors),
-        columns_gained=tuple(gained),
-        cells_read=len(cell_problems - still),
-    )
-
-
-def missing_required(portfolio: Portfolio) -> list[Problem]:
-    """The errors about a required column that no header or mapping fills."""
-    return [p for p in portfolio.errors if "!" not in p.cell and p.column is not None]
-
-
 __all__ = [
     "COLUMN",
     "DEFAULT",
@@ -522,19 +430,13 @@ __all__ = [
     "KINDS",
     "VALUE",
     "ColumnMapping",
-    "Effect",
     "MappingRow",
-    "RowAccount",
-    "account",
-    "effect",
     "field_name",
     "from_rows",
     "from_secrets",
     "from_settings",
     "merge",
-    "missing_required",
     "read_mapping_rows",
     "resolve_field",
     "rows_text",
-    "tab_frame",
 ]

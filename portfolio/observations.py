@@ -135,6 +135,7 @@ def usage_stats(
         "measured": nan.copy(),
         "rows": np.zeros(n, dtype=np.int64),
         "last_active_week": np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"),
+        "last_real_week": np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"),
         "last_logged_week": np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"),
     }
     if usage is None or usage.empty or "initiative_id" not in usage.columns or n == 0:
@@ -194,6 +195,11 @@ def usage_stats(
     stats["last_logged_week"][latest["code"].to_numpy()] = latest["week"].to_numpy()
     active = weekly[wusers > 0].drop_duplicates("code", keep="last")
     stats["last_active_week"][active["code"].to_numpy()] = active["week"].to_numpy()
+    # Real use is above the collapse line: a trickle of one user a week after a peak of 20
+    # is what a collapse looks like, not use.
+    real = (wusers > t.collapse_share_of_peak * peak_row + EPSILON) & (peak_row > 0)
+    last_real = weekly[real].drop_duplicates("code", keep="last")
+    stats["last_real_week"][last_real["code"].to_numpy()] = last_real["week"].to_numpy()
 
     window_start = (as_of - pd.Timedelta(days=DAYS_PER_WEEK * t.recent_weeks)).to_datetime64()
     in_window = wweek > window_start

@@ -280,6 +280,17 @@ def redact_problems(problems: Iterable[Problem], names: Names | None) -> list[Pr
     return out
 
 
+def people_names(portfolio: Portfolio) -> Names | None:
+    """Every person the workbook names: owners, check-in authors and the person-like columns
+    of Initiatives, CheckIns and DailyTools (what `redact_portfolio` hides)."""
+    ini, ck, daily = portfolio.initiatives, portfolio.checkins, portfolio.daily_tools
+    return known_names(
+        _people_in(ini, person_columns(ini.columns, known=PERSON_COLUMNS["initiatives"]))
+        + _people_in(ck, person_columns(ck.columns, known=PERSON_COLUMNS["checkins"]))
+        + _people_in(daily, person_columns(daily.columns))
+    )
+
+
 def redact_portfolio(portfolio: Portfolio) -> tuple[Portfolio, Names | None]:
     """The Portfolio with every person replaced by their team, and the names found.
 
@@ -296,9 +307,7 @@ def redact_portfolio(portfolio: Portfolio) -> tuple[Portfolio, Names | None]:
     ck_people = person_columns(ck.columns, known=PERSON_COLUMNS["checkins"])
     daily = portfolio.daily_tools
     daily_people = person_columns(daily.columns)
-    names = known_names(
-        _people_in(ini, ini_people) + _people_in(ck, ck_people) + _people_in(daily, daily_people)
-    )
+    names = people_names(portfolio)
     ini_team = ini["team"] if "team" in ini.columns else None
     ck_team = None
     if "initiative_id" in ck.columns:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
+from dataclasses import dataclass
 
 from portfolio import schema
 from portfolio.headers import HEADER_CUTOFF, SYNONYM_SCORE, SYNONYM_WHY, header_score
@@ -22,9 +23,8 @@ from portfolio.mapping import (
     field_name,
     from_rows,
     merge,
-    tab_frame,
 )
-from portfolio.model import Portfolio, RawWorkbook
+from portfolio.model import Portfolio, Problem, RawWorkbook
 from portfolio.parse import parse_workbook
 
 # difflib ratio from which a word is offered as a likely match.
@@ -221,3 +221,95 @@ def _value_suggestions(portfolio: Portfolio, raw: RawWorkbook | None = None) -> 
             MappingRow(VALUE, name, word, target or "", f"{why}, {cells}" if why else cells)
         )
     return rows
+
+
+# --- effect of a mapping -----------------------------------------------------------------
+
+
+def tab_frame(portfolio: Portfolio, tab: str):
+    """The typed frame of a data tab of the portfolio (None for Settings, Mapping)."""
+    return {
+        schema.INITIATIVES: portfolio.initiatives,
+        schema.USAGE: portfolio.usage,
+        schema.CHECKINS: portfolio.checkins,
+        schema.DAILY_TOOLS: portfolio.daily_tools,
+    }.get(tab)
+
+
+@dataclass(frozen=True)
+class RowAccount:
+    """Where every data row of a tab went: shown (all non-blank rows) or skipped as blank.
+
+    `sheet_rows` is what the tab holds under its header; nothing else can happen to a row,
+    so `sheet_rows == shown + blank`. `incomplete` counts shown rows with a required field
+    empty or unreadable (each such cell is a problem on Sheet health).
+    """
+
+    tab: str
+    sheet_rows: int
+    shown: int
+    blank: int
+    incomplete: int
+
+    @property
+    def balanced(self) -> bool:
+        return self.sheet_rows == self.shown + self.blank
+
+
+def account(portfolio: Portfolio, tab: str = schema.INITIATIVES) -> RowAccount:
+    """The row account of one tab (rows in = rows shown + blank rows skipped).
+
+    >>> account(portfolio)                                    # doctest: +SKIP
+    RowAccount(tab='Initiatives', sheet_rows=3611, shown=3611, blank=0, incomplete=2480)
+    """
+    frame = tab_frame(portfolio, tab)
+    shown = 0 if frame is None else len(frame)
+    blank = portfolio.blank_rows.get(tab, 0)
+    incomplete = 0
+    if frame is not None and tab in schema.TABLES and shown:
+        required = [c for c in schema.TABLES[tab].required_columns if c in frame]
+        incomplete = int(frame[required].isna().any(axis=1).sum()) if required else 0
+    return RowAccount(tab, portfolio.rows_read.get(tab, 0) + blank, shown, blank, incomplete)
+
+
+@dataclass(frozen=True)
+class Effect:
+    """What a mapping changes: problems and errors before/after, columns and cells it reads."""
+
+    problems_before: int
+    problems_after: int
+    errors_before: int
+    errors_after: int
+    columns_gained: tuple[str, ...]
+    cells_read: int  # cells that were problems before and are not any more
+
+    @property
+    def problems_fixed(self) -> int:
+        return self.problems_before - self.problems_after
+
+
+def effect(before: Portfolio, after: Portfolio) -> Effect:
+    """Compare the same sheet parsed without and with a mapping.
+
+    >>> effect(before, after).columns_gained                 # doctest: +SKIP
+    ('Initiatives.name', 'Initiatives.team')
+    """
+    gained = []
+    for tab, columns in after.columns_present.items():
+        for name in sorted(columns - before.columns_present.get(tab, frozenset())):
+            gained.append(f"{tab}.{name}")
+    cell_problems = {p.cell for p in before.problems if "!" in p.cell}
+    still = {p.cell for p in after.problems if "!" in p.cell}
+    return Effect(
+        problems_before=len(before.problems),
+        problems_after=len(after.problems),
+        errors_before=len(before.errors),
+        errors_after=len(after.errors),
+        columns_gained=tuple(gained),
+        cells_read=len(cell_problems - still),
+    )
+
+
+def missing_required(portfolio: Portfolio) -> list[Problem]:
+    """The errors about a required column that no header or mapping fills."""
+    return [p for p in portfolio.errors if "!" not in p.cell and p.column is not None]

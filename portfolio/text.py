@@ -25,6 +25,7 @@ import re
 CONTROL = re.compile(
     "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
 )
+_SURROGATE = re.compile("[\ud800-\udfff]")
 LINE_BREAKS = "\n\r\t"  # kept by `strip(..., keep_lines=True)`: a note has paragraphs
 _SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -46,6 +47,15 @@ def escape_lines(text: str) -> str:
     """`escape` of each line, the line breaks between them kept: for text that is already
     laid out in lines (a report, pretty-printed JSON)."""
     return "\n".join(escape(line) for line in text.split("\n"))
+
+
+def whole(text: str) -> str:
+    """`text` as UTF-8 can hold it: a lone surrogate (valid in JSON, which the Sheets API
+    speaks, but not in UTF-8, nor in pandas' text columns) becomes U+FFFD.
+
+    whole("Bot\\ud800one") -> 'Bot\\ufffdone'.
+    """
+    return text if _SURROGATE.search(text) is None else _SURROGATE.sub("\ufffd", text)
 
 
 def strip(text: str, *, keep_lines: bool = False) -> str:

@@ -22,11 +22,11 @@ from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from tools.apptest_navigation import (  # noqa: F401  (re-exported for tests)
+from ui.page_list import PAGES
+from ui.pages_folder import (  # noqa: F401  (re-exported for tests)
     NavigationPagesManager,
     use_navigation_pages_manager,
 )
-from ui.page_list import PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"

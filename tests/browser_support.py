@@ -1,185 +1,29 @@
-"""Helpers for the browser tests: a `streamlit run` on a free loopback port and a Chromium.
+"""Browser-test helpers: the fixtures, over tools/browser.py (server, Chromium, waits, console).
 
-Chromium comes from GROUNDTRUTH_CHROMIUM, else /usr/bin/chromium (Debian's), else the
-browser Playwright installed for itself. Servers listen on 127.0.0.1 and are stopped by PID.
+The names of tools/browser.py are re-exported for the tests that import them from here.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "tests" / "artifacts"
-SERVER_START_TIMEOUT_S = 60
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-DEFAULT_CHROMIUM = "/usr/bin/chromium"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def chromium_path() -> str | None:
-    """The Chromium to drive, or None to let Playwright use its own."""
-    configured = os.environ.get("GROUNDTRUTH_CHROMIUM")
-    if configured:
-        return configured
-    if Path(DEFAULT_CHROMIUM).exists():
-        return DEFAULT_CHROMIUM
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@contextlib.contextmanager
-def streamlit_server(*, cwd: Path = ROOT, env: dict[str, str] | None = None) -> Iterator[str]:
-    """Run `streamlit run app.py` on a free loopback port; yield its base URL; stop it by PID."""
-    port = free_port()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = (ARTIFACTS / f"streamlit-{port}.log").open("w")
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(ROOT / "app.py"),
-        "--server.address=127.0.0.1",
-        f"--server.port={port}",
-        "--server.headless=true",
-        "--browser.gatherUsageStats=false",
-    ]
-    process = subprocess.Popen(
-        command,
-        cwd=cwd,
-        env={**os.environ, **(env or {})},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start; see {log.name}")
-            time.sleep(0.3)
-        yield base
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-        log.close()
-
-
-@contextlib.contextmanager
-def browser() -> Iterator[object]:
-    """A headless Chromium through Playwright."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        path = chromium_path()
-        launched = playwright.chromium.launch(
-            executable_path=path, headless=True, args=CHROMIUM_FLAGS
-        )
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-_SETTLED_JS = """() => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
-    if (!document.querySelector('h1')) return false;
-    if (document.querySelector('[data-testid="stSkeleton"]')) return false;
-    // Charts draw after the script finishes: every Vega chart needs its canvas.
-    return [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
-        .every(chart => chart.querySelector('canvas, svg'));
-}"""
-SETTLE_CHECKS = 3  # consecutive settled looks, SETTLE_INTERVAL_MS apart
-SETTLE_INTERVAL_MS = 400
-
-
-def wait_for_app(page, *, timeout_ms: int = 30_000) -> None:
-    """Wait until Streamlit has run the script (and any rerun) and drawn the whole page.
-
-    A page can rerun right after its first run (a widget bound to the URL, a redirect), so
-    one settled look is not enough: the page must stay settled for a few looks in a row.
-    """
-    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
-    settled = 0
-    waited = 0
-    while settled < SETTLE_CHECKS:
-        settled = settled + 1 if page.evaluate(_SETTLED_JS) else 0
-        page.wait_for_timeout(SETTLE_INTERVAL_MS)
-        waited += SETTLE_INTERVAL_MS
-        if waited > timeout_ms:
-            raise TimeoutError(f"the page did not settle within {timeout_ms} ms: {page.url}")
-
-
-# On a deep link (/edges) the Streamlit frontend first probes /edges/_stcore/health and
-# /edges/_stcore/host-config to find its base path, then falls back to /. Those two 404s are
-# the frontend's own discovery, not an error of the app.
-_BASE_PATH_PROBE = ("/_stcore/health", "/_stcore/host-config")
-
-
-def watch_console(page) -> list[str]:
-    """Collect console errors, uncaught exceptions and failed requests of a page.
-
-    Streamlit's base-path probes on deep links are left out (see _BASE_PATH_PROBE).
-    """
-    problems: list[str] = []
-    probes: set[str] = set()
-
-    def on_response(response) -> None:
-        if response.status == 404 and response.url.endswith(_BASE_PATH_PROBE):
-            probes.add(response.url)
-        elif response.status >= 400:
-            problems.append(f"HTTP {response.status} {response.url}")
-
-    def on_console(message) -> None:
-        if message.type != "error":
-            return
-        if "404" in message.text and probes and "Failed to load resource" in message.text:
-            return  # the console echo of a base-path probe, already accounted for
-        problems.append(message.text)
-
-    page.on("response", on_response)
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on("requestfailed", lambda request: problems.append(f"failed {request.url}"))
-    return problems
-
+from tools.browser import (  # noqa: F401  (re-exported for tests)
+    ARTIFACTS,
+    CHROMIUM_FLAGS,
+    DEFAULT_CHROMIUM,
+    ROOT,
+    SERVER_START_TIMEOUT_S,
+    browser,
+    chromium_path,
+    free_port,
+    full_screenshot,
+    streamlit_server,
+    wait_for_app,
+    watch_chart_warnings,
+    watch_console,
+)
 
 # --- fixtures, shared through conftest.py -------------------------------------------------
 

@@ -8,12 +8,17 @@ Chromium, and every server listens on a free loopback port.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# The bundled sample's dates follow the calendar (data_sources.sample); tests read it for the
+# day it was generated for, so its cells and figures stay the same whatever day they run.
+# Set here, not per test, so the servers that browser tests start see it too.
+os.environ.setdefault("GROUNDTRUTH_SAMPLE_TODAY", "2026-11-23")
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 

@@ -26,7 +26,8 @@ AI-7 (10k); changes: stalled AI-5, reverted AI-6, abandoned AI-2, adopted AI-3 (
 first) then AI-4; stale rows: Legal AI-5 (49 days), Finance AI-8, Support AI-7.
 
 People's names are everywhere a sheet puts them: owners, check-in authors, notes, a
-"Sponsor" column the contract does not know, and inside an initiative's name.
+"Sponsor" column the contract does not know, and inside an initiative's name (AI-8 names
+its owner and its sponsor, who appears nowhere else).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ PEOPLE = (
     "Eli Brandt",
     "Li Na",
     "Marguerite Okonkwo",
+    "Ottoline Vasquez",
 )
 USAGE_WEEKS = ("2026-02-09", "2026-02-16", "2026-02-23", "2026-03-02", "2026-03-09")
 HEADER = [
@@ -165,7 +167,7 @@ INITIATIVES = [
     ],
     [
         "AI-8",
-        "DANA WHITFIELD's SQL helper",
+        "DANA WHITFIELD's SQL helper for ottoline vasquez",
         "Finance",
         "Dana Whitfield",
         "Grassroots",
@@ -175,7 +177,7 @@ INITIATIVES = [
         "2026-01-01",
         "",
         "",
-        "",
+        "Ottoline Vasquez",
     ],
 ]
 USAGE_HEADER = ["initiative_id", "week", "active_users"]

@@ -8,15 +8,19 @@ that keeps every POST and answers with the status the test sets (or hangs until 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import email
 import email.policy
+import ipaddress
 import json
 import socket
+import ssl
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
@@ -41,6 +45,7 @@ class SmtpServer:
     received: list[tuple[str, list[str], EmailMessage]] = field(default_factory=list)
     logins: list[str] = field(default_factory=list)
     controller: Controller | None = None
+    tls: ssl.SSLContext | None = None  # STARTTLS offered and required (login too)
 
     async def handle_DATA(self, server, session, envelope):
         parsed = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
@@ -56,12 +61,14 @@ class SmtpServer:
         return AuthResult(success=ok, handled=False)
 
     def start(self) -> None:
+        tls = {"tls_context": self.tls, "require_starttls": True} if self.tls else {}
         self.controller = Controller(
             self,
             hostname="127.0.0.1",
             port=self.port,
             authenticator=self.authenticate,
-            auth_require_tls=False,
+            auth_require_tls=self.tls is not None,
+            **tls,
         )
         self.controller.start()
 
@@ -71,9 +78,50 @@ class SmtpServer:
             self.controller = None
 
 
+def self_signed(folder: Path) -> tuple[Path, ssl.SSLContext]:
+    """A certificate for 127.0.0.1 signed by itself: (its PEM file, a server context)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Ground Truth test CA")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = folder / "smtp-cert.pem", folder / "smtp-key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert_file, key_file)
+    return cert_file, context
+
+
 @contextlib.contextmanager
-def running_smtp(port: int | None = None, *, start: bool = True) -> Iterator[SmtpServer]:
-    server = SmtpServer(port or free_port())
+def running_smtp(
+    port: int | None = None, *, start: bool = True, tls: ssl.SSLContext | None = None
+) -> Iterator[SmtpServer]:
+    server = SmtpServer(port or free_port(), tls=tls)
     if start:
         server.start()
     try:

@@ -235,3 +235,22 @@ def test_quick_bench_logs_its_progress_and_leaves_no_traceback(quick_report) -> 
 
     assert "small: pages under AppTest" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_quick_bench_counts_the_import_case_every_way(quick_report) -> None:
+    figures = quick_report[0]["import"]
+
+    assert figures["case"] == {"name": "quick", "events": 20_000, "initiatives": 50, "weeks": 4}
+    for path in ("ours", "duckdb", "pandas"):
+        for fmt in ("parquet", "csv"):
+            result = figures[f"{path}_{fmt}"]
+            assert result["seconds"] > 0 and result["peak_rss_mb"] > 0, (path, fmt)
+    # every path finds the same (initiative, week) groups: 50 initiatives x 4 weeks
+    assert figures["ours_parquet"]["rows"] == 200
+    assert figures["budgets"] == {"same_rows": True}  # time budgets are the 10M case's
+    assert "import parquet: ours" in bench.format_report(quick_report[0])
+
+
+def test_an_unknown_case_is_refused_in_words() -> None:
+    with pytest.raises(ValueError, match=r"unknown case.*rows"):
+        bench.run_bench(cases=["rows"])

@@ -72,7 +72,7 @@ def test_the_federal_inventory_reads_through_a_mapping_with_every_row_accounted_
     frame = portfolio.initiatives
 
     # rows in = rows shown (+ blank rows skipped, none here)
-    count = mapping.account(portfolio)
+    count = suggestions.account(portfolio)
     assert (count.sheet_rows, count.shown, count.blank) == (len(records), len(records), 0)
     assert count.balanced
     assert frame["_row"].tolist() == list(range(2, len(records) + 2))
@@ -88,7 +88,7 @@ def test_the_federal_inventory_reads_through_a_mapping_with_every_row_accounted_
     blank_dates = [i for i, r in enumerate(records) if not r["operational_date"].strip()]
     assert (frame["started"].iloc[blank_dates] == pd.Timestamp(DEFAULT_START)).all()
     # the mapping leaves no required column missing; what is left is cell by cell
-    assert mapping.missing_required(portfolio) == []
+    assert suggestions.missing_required(portfolio) == []
     assert "agency_bureau" in portfolio.unknown_columns["Initiatives"]
     # rows with a blank stage or id are shown and counted as incomplete
     incomplete = sum(
@@ -204,7 +204,7 @@ def test_a_synthetic_export_with_long_quoted_multi_line_text(encoding):
     assert frame["annual_cost"].tolist() == [
         float(r[5].strip("$").replace(",", "")) for r in rows[1:]
     ]
-    assert mapping.account(portfolio).incomplete == 0
+    assert suggestions.account(portfolio).incomplete == 0
 
 
 def test_suggestions_for_the_synthetic_export():

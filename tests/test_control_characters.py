@@ -225,3 +225,21 @@ def test_the_app_and_the_cli_share_the_rule():
         "NUL), which a sheet cell should not hold."
     )
     assert checkins.removed_notice(note="fine\n", author="Dana") is None
+
+
+# -- lone surrogates: valid JSON from the Sheets API, not text pandas can hold -------------
+
+
+def test_a_lone_surrogate_from_the_sheet_reads_as_the_replacement_character(
+    sheets_emulator: FakeSheets,
+):
+    from data_sources.google_sheet import GoogleSheetSource
+    from portfolio.parse import parse_workbook
+
+    sheets_emulator.tabs["Initiatives"][1][1] = (
+        "Bot\ud800one 🎉"  # sent as "\ud800", "\ud83c\udf89"
+    )
+    raw = GoogleSheetSource(sheets_emulator.settings()).fetch()
+    # Before: pandas refused the cell ("surrogates not allowed") and the whole read failed.
+    portfolio = parse_workbook(raw)
+    assert portfolio.initiatives["name"].iloc[0] == "Bot\ufffdone 🎉"

@@ -109,8 +109,9 @@ def test_second_week_lists_exactly_what_changed(two_weeks):
     assert "Theater gap: 80% (4 of 5 green initiatives" in text
     assert "the week of 9 Mar: 40% (2 of 5 green initiatives)" in text
     assert "Annual spend not adopted: $110k; the week of 9 Mar: $137k" in text
-    assert re.search(r"- NEW Contract summarizer \(Legal, \$30k a year\) — stalled", text)
-    assert "- Reply bot (Support, $50k a year) — reverted" in text  # not new
+    assert "- NEW Contract summarizer (Legal, $30k a year) — stalled, on the row alone: " in text
+    assert "- Reply bot (Support, $50k a year) — reverted, on check-ins only: " in text  # not new
+    assert "- Ticket triage (Support, $10k a year) — abandoned, on the row alone: " in text
 
 
 def test_figures_match_the_apps_for_the_same_date(two_weeks):
@@ -154,7 +155,7 @@ def test_no_name_in_any_format_with_names_off(two_weeks):
         message = digest_text.render(weekly_digest(portfolio, as_of=as_of, public_url=URL))
         for text in _every_text(message):
             assert _leaks(text) == []
-        assert "[name hidden]'s SQL helper" in message.text
+        assert "[name hidden]'s SQL helper for [name hidden] (" in message.text
 
 
 def test_names_on_lists_owners(two_weeks):
@@ -162,7 +163,7 @@ def test_names_on_lists_owners(two_weeks):
     _, second = two_weeks
     message = digest_text.render(weekly_digest(second, as_of=F.WEEK2, names=True))
     assert "owner: Zebulon Quartermaine" in message.text
-    assert "DANA WHITFIELD's SQL helper" in message.text
+    assert "DANA WHITFIELD's SQL helper for ottoline vasquez" in message.text
 
 
 HOSTILE = "<script>alert(1)</script> & <!channel> [x](javascript:alert(1)) $5\x1b[31m"

@@ -25,6 +25,7 @@ from tests.notify_servers import (
     SmtpServer,
     running_receiver,
     running_smtp,
+    self_signed,
 )
 
 PUBLIC_URL = "https://gt.acme.example"
@@ -50,7 +51,9 @@ class Setup:
         monkeypatch.delenv("GROUNDTRUTH_SOURCE", raising=False)
         F.write_week(self.book, 1)
 
-    def secrets(self, *, webhook: str | None = None, smtp_port: int | None = None, **more) -> None:
+    def secrets(
+        self, *, webhook: str | None = None, smtp_port: int | None = None, tls: bool = False, **more
+    ) -> None:
         lines = ["[groundtruth]", f'public_url = "{PUBLIC_URL}"', "", "[groundtruth.digest]"]
         if webhook:
             lines += [f'webhook_url = "{webhook}"', 'webhook_kind = "slack"']
@@ -58,7 +61,7 @@ class Setup:
             lines += [
                 'smtp_host = "127.0.0.1"',
                 f"smtp_port = {smtp_port}",
-                "starttls = false",
+                f"starttls = {'true' if tls else 'false'}",
                 f'username = "{SMTP_USER}"',
                 f'password = "{SMTP_PASSWORD}"',
                 'from = "Ground Truth <gt@acme.example>"',
@@ -301,7 +304,151 @@ def test_out_writes_markdown_or_html_and_refuses_other_files(setup, capsys):
     assert code == cli.EXIT_OK
     text = (setup.cwd / "digest.md").read_text(encoding="utf-8")
     assert text.startswith("# Ground Truth weekly digest: week of 9 Mar 2026")
-    assert "[check in](<https://gt.acme.example/check_in?initiative=AI-7>)" in text
+    assert "[check in](https://gt.acme.example/check_in?initiative=AI-7)" in text
     code, out = setup.run(capsys, "--out", "digest.pdf")
     assert code == cli.EXIT_USAGE and ".md or .html" in out
     assert not list(setup.data.glob("**/*.jsonl"))  # without --send nothing is recorded
+
+
+def test_two_weeks_on_a_google_sheet(sheets_emulator, gsheets_workdir, capsys, webhook_receiver):
+    """The same two weeks on the Sheets emulator: week 1's --send appends StatusHistory to
+    the sheet, week 2's digest reads it back from there and lists what changed."""
+    from data_sources.google_sheet import GoogleSheetSource
+
+    sheets_emulator.tabs = {k: [list(r) for r in v] for k, v in F.week1_tabs().items()}
+    secrets = gsheets_workdir / ".streamlit" / "secrets.toml"
+    secrets.write_text(
+        sheets_emulator.secrets_toml(
+            extra=f'\n[groundtruth.digest]\nwebhook_url = "{webhook_receiver.url}"\n'
+            'webhook_kind = "slack"\n'
+        )
+    )
+    assert cli.main(["digest", "--as-of", F.WEEK1, "--send"]) == cli.EXIT_OK
+    recorded = sheets_emulator.tabs["StatusHistory"]
+    assert len(recorded) == 1 + len(F.INITIATIVES) - 1  # the header and 8 rows
+    for tab, rows in F.week2_tabs().items():
+        sheets_emulator.tabs[tab] = [list(r) for r in rows]
+    GoogleSheetSource.forget_layouts()  # a new run, as a new process would start
+    assert cli.main(["digest", "--as-of", F.WEEK2, "--send"]) == cli.EXIT_OK, capsys.readouterr()
+    assert len(webhook_receiver.posts) == 2
+    assert _changed(webhook_receiver.bodies[1]["text"]) == CHANGED_WEEK2
+    assert len(sheets_emulator.tabs["StatusHistory"]) == 1 + 2 * 8
+
+
+def test_a_run_while_another_sends_sends_nothing(setup, capsys, webhook_receiver):
+    from data_sources import store
+    from data_sources.config import SourceSpec
+    from notify.delivery import outbox
+
+    setup.secrets(webhook=webhook_receiver.url)
+    box = outbox(store.target_key(SourceSpec("file", str(setup.book))))
+    with box.sending() as mine:
+        assert mine
+        code, out = setup.run(capsys, "--as-of", F.WEEK1, "--send")
+    assert code == cli.EXIT_OK and "Another run is sending" in out
+    assert webhook_receiver.attempts == 0
+    assert setup.run(capsys, "--as-of", F.WEEK1, "--send")[0] == cli.EXIT_OK
+    assert len(webhook_receiver.posts) == 1
+
+
+@pytest.mark.parametrize("kind", ["google-chat", "teams"])
+def test_google_chat_and_teams_get_their_own_body(setup, capsys, webhook_receiver, kind):
+    setup.secrets(webhook=webhook_receiver.url)
+    secrets = setup.cwd / ".streamlit" / "secrets.toml"
+    secrets.write_text(secrets.read_text().replace('"slack"', f'"{kind}"'))
+    assert setup.run(capsys, "--as-of", F.WEEK1, "--send")[0] == cli.EXIT_OK
+    (body,) = webhook_receiver.bodies
+    if kind == "google-chat":
+        assert set(body) == {"text"}
+        assert "*Watermelons: 2, 2 new*" in body["text"]
+        assert "<https://gt.acme.example/check_in?initiative=AI-7|check in>" in body["text"]
+    else:
+        text = body["attachments"][0]["content"]["body"][0]["text"]
+        assert "**Watermelons: 2, 2 new**" in text
+        assert "[check in](https://gt.acme.example/check_in?initiative=AI-7)" in text
+
+
+@pytest.mark.parametrize(
+    ("digest", "words"),
+    [
+        ({"names": "yes"}, "names = 'yes'"),
+        ({"webhook_url": "ftp://hooks.slack.com/x"}, "webhook_url = (hidden)"),
+        ({"webhook_url": "https://hooks.slack.com/x", "webhook_kind": "discord"}, "discord"),
+        ({"smtp_host": "smtp.acme.example", "smtp_port": 99999, "to": "a@b.c"}, "smtp_port"),
+        ({"smtp_host": "smtp.acme.example", "from": "nobody", "to": "a@b.c"}, "from = 'nobody'"),
+        ({"smtp_host": "smtp.acme.example", "from": "gt@acme.example"}, "to = None"),
+        ({"smtp_host": "h", "from": "g@a.b", "to": "a@b.c", "password": 7}, "password = (hidden)"),
+        ({"timeout_seconds": 0}, "timeout_seconds = 0"),
+    ],
+)
+def test_settings_that_cannot_work(digest, words):
+    from data_sources.errors import NotConfigured
+
+    with pytest.raises(NotConfigured) as caught:
+        digest_settings({"groundtruth": {"digest": digest}})
+    assert words in str(caught.value)
+    assert "[groundtruth.digest]" in str(caught.value)
+
+
+def test_settings_read_every_key():
+    settings = digest_settings(
+        {
+            "groundtruth": {
+                "public_url": "https://gt.acme.example/",
+                "digest": {
+                    "names": True,
+                    "smtp_host": "smtp.acme.example",
+                    "smtp_port": 465,
+                    "username": "u",
+                    "password": "p",
+                    "from": "Ground Truth <gt@acme.example>",
+                    "to": "a@acme.example, Bo <b@acme.example>",
+                    "timeout_seconds": 5,
+                },
+            }
+        }
+    )
+    assert settings.public_url == "https://gt.acme.example"
+    assert settings.names and settings.channels == ("email",)
+    smtp = settings.smtp
+    assert (smtp.port, smtp.starttls, smtp.to) == (465, False, ("a@acme.example", "b@acme.example"))
+    assert settings.timeout_seconds == 5.0 and "'p'" not in repr(settings)
+
+
+def test_a_sheet_that_cannot_record_the_week_still_gets_its_digest(
+    sheets_emulator, gsheets_workdir, capsys, webhook_receiver
+):
+    from tests.fake_sheets import APPEND, BATCH_UPDATE
+
+    sheets_emulator.tabs = {k: [list(r) for r in v] for k, v in F.week1_tabs().items()}
+    (gsheets_workdir / ".streamlit" / "secrets.toml").write_text(
+        sheets_emulator.secrets_toml(
+            extra=f'\n[groundtruth.digest]\nwebhook_url = "{webhook_receiver.url}"\n'
+            'webhook_kind = "slack"\n'
+        )
+    )
+    sheets_emulator.fail(403, endpoints={APPEND, BATCH_UPDATE})  # the account may only read
+    code = cli.main(["digest", "--as-of", F.WEEK1, "--send"])
+    out = capsys.readouterr().out
+    assert code == cli.EXIT_OK, out
+    assert "warning: this week was not recorded in StatusHistory" in out
+    assert "StatusHistory" not in sheets_emulator.tabs
+    assert len(webhook_receiver.posts) == 1
+
+
+def test_starttls_with_the_servers_ca(setup, capsys, tmp_path):
+    """The default: STARTTLS before the login, the certificate checked (here against the CA
+    named by smtp_cafile); without it, or without STARTTLS, nothing is sent and it waits."""
+    cert, context = self_signed(tmp_path)
+    with running_smtp(tls=context) as server:
+        setup.secrets(smtp_port=server.port, tls=True)
+        code, out = setup.run(capsys, "--as-of", F.WEEK1, "--send")
+        assert code == cli.EXIT_STILL_PENDING
+        assert "certificate that is not trusted" in out and "smtp_cafile" in out
+        setup.secrets(smtp_port=server.port, tls=False)
+        code, out = setup.run(capsys, "--as-of", F.WEEK1, "--send")
+        assert code == cli.EXIT_STILL_PENDING and server.received == []
+        setup.secrets(smtp_port=server.port, tls=True, smtp_cafile=str(cert))
+        code, out = setup.run(capsys, "--as-of", F.WEEK1, "--send")
+        assert code == cli.EXIT_OK, out
+        assert len(server.received) == 1 and server.logins == [SMTP_USER]

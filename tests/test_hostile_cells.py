@@ -149,6 +149,35 @@ def test_a_hostile_team_in_the_filters_stays_text(tmp_path, monkeypatch):
     assert any(fmt.plain(LINK) in text for _, text, _ in rendered_as_markdown(at))
 
 
+# The sidebar's filters, named on every page: either some initiatives match (AI-001, AI-004)
+# or none does (no initiative has both that team and that area).
+SCOPES = {
+    "some": {"team": f"{LINK},{MARKUP}", "area": f"{SCRIPT},{LINK}", "tool": f"{LINK},=1+1"},
+    "none": {"team": LINK, "area": LINK},
+}
+
+
+@pytest.mark.parametrize("scope", SCOPES)
+@pytest.mark.parametrize("page", app_pages())
+def test_every_page_names_a_hostile_filter_scope_as_text(tmp_path, monkeypatch, page, scope):
+    at = run_app(tmp_path, monkeypatch, tabs=HOSTILE_WORKBOOK, page=page, query=SCOPES[scope])
+    assert at.multiselect(key="sidebar_team").value == SCOPES[scope]["team"].split(",")
+    assert_sheet_text_is_text(at, page)
+    if scope == "none":  # every page says that nothing matches, naming the filters as text
+        shown = [text for _, text, _ in rendered_as_markdown(at)]
+        assert any(fmt.plain(LINK) in text for text in shown), (page, shown)
+
+
+def test_a_hostile_file_name_in_an_upload_error_stays_text(tmp_path, monkeypatch):
+    at = run_app(tmp_path, monkeypatch, page="pages/sheet_health.py")
+    name = "[x](javascript:alert(1)) **b** $y$.xlsx"
+    at.file_uploader(key="sidebar_upload").set_value((name, b"not a workbook", "")).run()
+    assert not at.exception
+    [error] = at.sidebar.error
+    assert fmt.plain(name) in error.value
+    assert_sheet_text_is_text(at, "pages/sheet_health.py")
+
+
 # -- long cells ----------------------------------------------------------------------------
 
 
@@ -213,8 +242,25 @@ def _html_calls(tree: ast.AST):
                 yield node
 
 
+# The one renderer that may put sheet text into HTML: it escapes every cell (tested in
+# tests/test_html_table.py with the hostile cells above).
+ESCAPING_RENDERERS = {("html_table", "render")}
+
+
+def _escaped(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and (node.func.value.id, node.func.attr) in ESCAPING_RENDERERS
+    )
+
+
 def _constant_only(node: ast.AST) -> bool:
-    """A literal, or an f-string/concatenation of literals and UPPER_CASE module constants."""
+    """A literal, or an f-string/concatenation of literals and UPPER_CASE module constants,
+    or the output of an escaping renderer (ESCAPING_RENDERERS)."""
+    if _escaped(node):
+        return True
     if isinstance(node, ast.Constant):
         return isinstance(node.value, str)
     if isinstance(node, ast.Name):

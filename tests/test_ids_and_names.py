@@ -11,6 +11,9 @@ Four small workbooks, as of 1 Jun 2026, every row reported Green and started 2 J
 - NO_NAMES: no name anywhere; ids AI-1, AI-2, blank, AI-2. Names shown: AI-1, AI-2, "row 4",
   AI-2; labels AI-1, "AI-2 (row 3)", "row 4", "AI-2 (row 5)".
 - BLANK_IDS: names Alpha, Beta, Gamma, Delta; only Gamma has an id (AI-3).
+- NO_IDS: no id at all, "Bot" three times and "Other" (Stalled & reverted crashed on it and
+  the Watermelons picker raised a TypeError). Labels "Bot (row 2)", "Bot (row 3)",
+  "Bot (row 4)", "Other".
 
 Stages Stalled, Reverted, Abandoned and Pilot in sheet order, so the first three rows are
 watermelons; the Pilot started 6 Apr 2026 and was updated 20 May 2026 (fresh: unproven); costs
@@ -76,20 +79,24 @@ REPEATED_IDS = workbook(
 )
 NO_NAMES = workbook(["AI-1", "AI-2", "", "AI-2"], ["", "", "", ""], TEAMS)
 BLANK_IDS = workbook(["", "", "AI-3", ""], ["Alpha", "Beta", "Gamma", "Delta"], TEAMS)
+# The crash as reported: no id anywhere and a repeated name.
+NO_IDS = workbook(["", "", "", ""], ["Bot", "Bot", "Bot", "Other"], TEAMS)
 WORKBOOKS = {
     "repeated names": REPEATED_NAMES,
     "repeated ids": REPEATED_IDS,
     "no names": NO_NAMES,
     "blank ids": BLANK_IDS,
+    "no ids": NO_IDS,
 }
 LABELS = {
     "repeated names": ["Invoice bot (row 2)", "Invoice bot (row 3)", "Invoice bot (AI-9)", "Other"],
     "repeated ids": ["Alpha", "Beta", "Gamma (row 4)", "Gamma (row 5)"],
     "no names": ["AI-1", "AI-2 (row 3)", "row 4", "AI-2 (row 5)"],
     "blank ids": ["Alpha", "Beta", "Gamma", "Delta"],
+    "no ids": ["Bot (row 2)", "Bot (row 3)", "Bot (row 4)", "Other"],
 }
 # doctor's exit code: a repeated id is an error, a blank one a warning.
-EXIT = {"repeated names": 0, "repeated ids": 1, "no names": 1, "blank ids": 0}
+EXIT = {"repeated names": 0, "repeated ids": 1, "no names": 1, "blank ids": 0, "no ids": 0}
 PAGES = [
     "pages/overview.py",
     "pages/watermelons.py",
@@ -179,7 +186,12 @@ def test_watermelons_picker_offers_each_watermelon_once(tmp_path, monkeypatch, c
     # Picking the second (a blank or repeated id) shows its own row, not the first one's.
     at.selectbox[0].select_index(1).run()
     assert not at.exception
-    second = {"repeated names": "Invoice bot", "repeated ids": "Beta", "no names": r"AI\-2"}
+    second = {
+        "repeated names": "Invoice bot",
+        "repeated ids": "Beta",
+        "no names": r"AI\-2",
+        "no ids": "Bot",
+    }
     heading = f"**{second.get(case, 'Beta')}** · Support"  # as markdown: the - is escaped
     assert any(m.value.startswith(heading) for m in at.markdown)
     assert "verdict: Reverted" in texts(at)
@@ -247,7 +259,7 @@ def test_cli_doctor_names_each_blank_or_repeated_id_by_cell(tmp_path, case):
     assert "Traceback" not in done.stderr
     if case == "repeated ids":
         assert '"AI-1" is a duplicate id' in done.stdout
-    if case in ("repeated names", "blank ids"):
+    if case in ("repeated names", "blank ids", "no ids"):
         assert "id is required but Initiatives!A2 is empty" in done.stdout
 
 
@@ -265,6 +277,7 @@ def test_cli_verdicts_name_every_initiative_and_say_the_sheet_has_errors(tmp_pat
         "repeated ids": ["Alpha", "Beta", "Gamma", "Gamma"],
         "no names": ["AI-1", "AI-2", "row 4", "AI-2"],
         "blank ids": ["Alpha", "Beta", "Gamma", "Delta"],
+        "no ids": ["Bot", "Bot", "Bot", "Other"],
     }[case]
     assert [r["name"] for r in records] == shown
     assert [r["label"] for r in records] == LABELS[case]

@@ -318,7 +318,7 @@ def test_effect_and_account_of_a_mapping(make_raw):
     raw = _raw(make_raw, {"Initiatives": [*OWN, ["", "", "", "", "", ""]]})
     before = parse_workbook(raw)
     after = parse_workbook(raw, mapping=mapping.read_mapping_rows(OWN_MAPPING))
-    change = mapping.effect(before, after)
+    change = suggestions.effect(before, after)
     assert change.errors_before == 6 and change.errors_after == 0
     assert change.columns_gained == (
         "Initiatives.id",
@@ -328,15 +328,15 @@ def test_effect_and_account_of_a_mapping(make_raw):
         "Initiatives.started",
         "Initiatives.team",
     )
-    count = mapping.account(after)
+    count = suggestions.account(after)
     # 5 rows under the header: 4 shown + 1 blank; UC-4 has no stage
     assert (count.sheet_rows, count.shown, count.blank, count.incomplete) == (5, 4, 1, 1)
     assert count.balanced
-    assert mapping.missing_required(after) == []
-    assert {p.column for p in mapping.missing_required(before)} == {
+    assert suggestions.missing_required(after) == []
+    assert {p.column for p in suggestions.missing_required(before)} == {
         "id", "name", "team", "origin", "stage", "started",
     }  # fmt: skip
-    assert all(p.severity == ERROR for p in mapping.missing_required(before))
+    assert all(p.severity == ERROR for p in suggestions.missing_required(before))
 
 
 # --- robust files -------------------------------------------------------------------------

@@ -272,3 +272,19 @@ def test_figures_kept_for_a_view_follow_the_filters_back_and_forth(tmp_path, mon
         rows = chart_data(at)
         daily = rows[rows["frequency"] == "Daily"].groupby("tool")["count"].sum()
         assert daily[daily > 0].to_dict() == daily_by_tool
+
+
+def test_answers_that_name_no_tool_say_so_instead_of_failing(tmp_path, monkeypatch):
+    # Found by tests/test_any_text.py: blank tools left the frequency chart without a
+    # frequency to colour, and the page stopped with "list index out of range".
+    tabs = {
+        "Initiatives": [["id", "name", "team", "origin", "stage", "started"],
+                        ["AI-1", "Bot", "Ops", "Mandate", "Pilot", "2026-01-05"]],
+        "DailyTools": [["department", "role", "tool", "frequency", "sanctioned"],
+                       ["Ops", "Analyst", " ", "Daily", "no"],
+                       ["Ops", "Analyst", "", "Weekly", "yes"]],
+        "Settings": [["key", "value"], ["as_of", "2026-06-01"]],
+    }  # fmt: skip
+    at = run_app(tmp_path, monkeypatch, tabs=tabs, page="pages/daily_tools.py")
+    assert not at.exception
+    assert "No answer names a tool, so there is no chart of tools." in texts(at)

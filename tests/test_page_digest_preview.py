@@ -25,23 +25,26 @@ def _preview(tmp_path, monkeypatch, *, present: bool):
     tabs = {**F.week2_tabs(), "StatusHistory": STATUS_HISTORY}
     query = {"as_of": F.WEEK2, **({"present": "1"} if present else {})}
     at = run_app(tmp_path, monkeypatch, tabs=tabs, query=query)
-    expanders = [e for e in at.expander if e.label == "Next weekly digest"]
-    assert len(expanders) == 1
-    return "\n".join(str(m.value) for m in expanders[0].markdown), "\n".join(
-        str(c.value) for c in expanders[0].caption
+    (preview,) = [e for e in at.expander if e.label == "Next weekly digest"]
+    assert not preview.markdown  # built on demand only
+    at.toggle(key="overview_digest_show").set_value(True).run()
+    (preview,) = [e for e in at.expander if e.label == "Next weekly digest"]
+    return "\n".join(str(m.value) for m in preview.markdown), "\n".join(
+        str(c.value) for c in preview.caption
     )
 
 
 def test_overview_previews_the_next_digest(tmp_path, monkeypatch):
     body, caption = _preview(tmp_path, monkeypatch, present=False)
-    assert "Ground Truth weekly digest: week of 16 Mar 2026 (4 watermelons, 2 new)" in caption
+    assert "**Ground Truth weekly digest: week of 16 Mar 2026 (4 watermelons, 2 new)**" in body
+    assert "sends it to no channel yet" in caption
     assert "As of 18 Mar 2026, compared with the week of 9 Mar." in body
     assert (
         "- **Newly adopted (2):** Code review helper (Engineering, grassroots), "
         "Forecast assistant (Analytics)"
     ) in body
     assert "**Theater gap: 80%**" in body
-    assert "[check in](<https://gt.acme.example/check_in?initiative=AI-5>)" in body
+    assert "[check in](https://gt.acme.example/check_in?initiative=AI-5)" in body
     assert "owner: Zebulon Quartermaine" in body  # names = true, not presenting
 
 
@@ -60,6 +63,7 @@ def test_a_digest_setting_that_cannot_work_is_named_in_the_preview(tmp_path, mon
     cwd.mkdir(parents=True)
     (cwd / "secrets.toml").write_text('[groundtruth.digest]\nnames = "yes"\n')
     at = run_app(tmp_path, monkeypatch, tabs=F.week2_tabs(), query={"as_of": F.WEEK2})
+    at.toggle(key="overview_digest_show").set_value(True).run()
     preview = next(e for e in at.expander if e.label == "Next weekly digest")
     assert "names" in preview.warning[0].value and "true or false" in preview.warning[0].value
     assert "Watermelons: 4, 4 new" in "\n".join(str(m.value) for m in preview.markdown)

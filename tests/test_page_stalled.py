@@ -3,10 +3,12 @@
 Not real as of 1 Jun 2026: AI-001 reverted, AI-002 and AI-006 abandoned, AI-003 and AI-008
 stalled: 5 of 8, costing 50k + 20k + 10k + 30k = $110k a year (AI-003 states no cost).
 
-How long each lived, start to last sign of life (the latest of start, update, usage week):
-AI-001 5 Jan -> 6 Apr = 91 days, AI-002 2 Feb -> 2 Mar = 28, AI-003 6 Oct -> 5 Jan = 91,
-AI-006 2 Mar -> 25 May (its update) = 84, AI-008 1 Dec -> 2 Feb = 63. Median 84 days =
-84 / 30.4375 = 2.8 months. Went back to: Excel (AI-001 "Excel", AI-002 "excel ") 2,
+How long each lived, start to the end of its last week of real use, else (no usage) to its
+last sign of life (the latest of start and update): AI-001 5 Jan -> 6 Apr = 91 days, AI-002
+2 Feb -> 2 Mar = 28 (4 weeks), AI-003 6 Oct -> 5 Jan = 91, AI-008 1 Dec -> 2 Feb = 63, and
+AI-006, tried once (20 users the weeks of 2 and 9 Mar), 2 Mar -> 16 Mar = 14 days (2 weeks),
+not to its update of 25 May. Median 63 days = 63 / 30.4375 = 2.1 months. Went back to:
+Excel (AI-001 "Excel", AI-002 "excel ") 2,
 Phone queue 1; AI-003 and AI-006 do not say.
 """
 
@@ -35,7 +37,7 @@ def test_key_message_and_counts(tmp_path, monkeypatch):
     )
     assert metric(at, "Their annual cost") == "$110k"
     shown = texts(at)
-    assert "Median life from start to last sign of life: 2.8 months" in shown
+    assert "Median life, from start to the last week of real use: 2.1 months" in shown
     assert "1 of them states no annual cost" in shown
 
 
@@ -49,8 +51,8 @@ def test_table_lists_lifespans_what_replaced_them_and_cost_largest_first(tmp_pat
         "Meeting notes",
         "Sales emails",
     ]
-    assert table["lived_days"].tolist() == [91, 63, 28, 84, 91]
-    assert table["lived_months"].tolist() == [3.0, 2.1, 0.9, 2.8, 3.0]
+    assert table["lived_days"].tolist() == [91, 63, 28, 14, 91]
+    assert table["lived_months"].tolist() == [3.0, 2.1, 0.9, 0.5, 3.0]
     assert table["reverted_to"].tolist()[:3] == ["Excel", "Phone queue", "excel"]
     assert table["verdict"].tolist() == ["reverted", "stalled", "abandoned", "abandoned", "stalled"]
 
@@ -69,15 +71,15 @@ def test_timeline_has_one_labelled_bar_per_initiative_in_start_order(tmp_path, m
         "Stalled · 3.0 months",
         "Stalled · 2.1 months",
         "Reverted · 3.0 months",
-        "Abandoned · 28 days",
-        "Abandoned · 2.8 months",
+        "Abandoned · 4 weeks",
+        "Abandoned · 2 weeks",  # its reason: "tried once: 2 weeks at up to 20 users"
     ]
-    assert pd.to_datetime(bars["last_activity"]).dt.strftime("%Y-%m-%d").tolist() == [
+    assert pd.to_datetime(bars["life_ended"]).dt.strftime("%Y-%m-%d").tolist() == [
         "2026-01-05",
         "2026-02-02",
         "2026-04-06",
         "2026-03-02",
-        "2026-05-25",
+        "2026-03-16",
     ]
 
 
@@ -167,3 +169,32 @@ def test_went_back_to_counts_blank_costs_as_zero():
     )
     tally = metrics.went_back_to(frame)
     assert tally.values.tolist() == [["Excel", 2, 100.0], ["Phone", 1, 500.0]]
+
+
+def test_a_lifeline_ends_at_the_last_real_use_not_at_a_trickle(tmp_path, monkeypatch):
+    # Tried once: 20 users the weeks of 4 and 11 May 2026, then 1 user a week until 8 Jun
+    # (1 is 5% of the peak: below the 20% collapse line, so no longer real use). Its reason
+    # says "tried once: 2 weeks"; its bar ends on 18 May and says 2 weeks, not 4.
+    tabs = {
+        "Initiatives": [
+            ["id", "name", "team", "origin", "reported_status", "stage", "started"],
+            ["AI-1", "Slide maker", "Ops", "Mandate", "Green", "Rollout", "2026-05-04"],
+        ],
+        "Usage": [
+            ["initiative_id", "week", "active_users"],
+            ["AI-1", "2026-05-04", "20"],
+            ["AI-1", "2026-05-11", "20"],
+            *[["AI-1", week, "1"] for week in ("2026-05-18", "2026-05-25", "2026-06-01")],
+            ["AI-1", "2026-06-08", "1"],
+        ],
+        "Settings": [["key", "value"], ["as_of", "2026-06-08"]],
+    }
+    at = run_app(tmp_path, monkeypatch, tabs=tabs, page=PAGE)
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert table["reason"].iloc[0].startswith("Reported Green, but tried once: 2 weeks")
+    assert table["lived_days"].tolist() == [14]
+    bars = chart_data(at, 0)
+    assert bars["bar_label"].tolist() == ["Abandoned · 2 weeks"]
+    assert pd.to_datetime(bars["life_ended"]).dt.strftime("%Y-%m-%d").tolist() == ["2026-05-18"]
+    assert pd.to_datetime(bars["last_activity"]).dt.strftime("%Y-%m-%d").tolist() == ["2026-06-08"]

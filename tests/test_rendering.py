@@ -130,6 +130,19 @@ def test_a_spec_that_needs_too_much_memory_is_a_message_and_the_next_image_draws
     assert rendering.vegalite_to_png(_spec()).startswith(rendering.PNG_SIGNATURE)
 
 
+def test_a_long_label_with_emoji_is_drawn():
+    # Vega shortens the label to its labelLimit one UTF-16 unit at a time; half an emoji
+    # made vl-convert refuse the whole chart ("Failed to deserialize text info").
+    name = "Launch helper " + "🚀" * 40
+    png = display.png_bytes(_bars(name), title=f"Users of {name}", stamp="As of 1 Jun 2026")
+    assert png.startswith(rendering.PNG_SIGNATURE)
+
+
+def test_xml_text_can_replace_what_lies_beyond_u_ffff():
+    assert rendering.xml_text("ok 🚀 東京") == "ok 🚀 東京"
+    assert rendering.xml_text("ok 🚀 東京\x0b", astral=False) == "ok \ufffd 東京 "
+
+
 def test_a_worker_that_panics_is_a_message_and_is_replaced():
     rendering.vegalite_to_png(_spec())
     # What the cleaning exists for, sent around it: vl-convert panics on the vertical tab.

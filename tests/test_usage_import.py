@@ -234,3 +234,22 @@ def test_no_identity_in_any_byte_written(workbook, tmp_path):
         for person in PEOPLE:
             assert person.encode() not in data, f"{person} in {path}"
             assert person.split("@")[0].encode() not in data, f"{person} in {path}"
+
+
+def test_an_address_in_the_tool_column_is_not_shown(workbook, tmp_path):
+    rows = [("timestamp", "tool", "user"), ("2026-03-03", A, "ChatGPT")]  # columns swapped
+    result = import_usage([write_csv(tmp_path / "s.csv", rows)], fmt="events", spec=workbook)
+    assert result.counted == []
+    assert [(u.value, u.events) for u in result.unmatched] == [("(a value)", 1)]
+    assert A not in "\n".join(result.describe())
+
+
+def test_a_bad_time_past_the_type_sniffing_is_still_named(workbook, tmp_path):
+    # DuckDB sniffs a CSV's types from its first rows: 30,000 good times read as timestamps,
+    # then the bad one forces a second read as text, which names its row
+    rows = [("timestamp", "user", "tool")]
+    rows += [("2026-03-02T10:00:00Z", f"u{i}", "ChatGPT") for i in range(30_000)]
+    rows.append(("next Tuesday", "u0", "ChatGPT"))
+    with pytest.raises(BadUsageFile, match=r'row 30001, column "timestamp": "next Tuesday"'):
+        import_usage([write_csv(tmp_path / "big.csv", rows)], fmt="events", spec=workbook)
+    assert not (tmp_path / "data").exists()

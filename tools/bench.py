@@ -66,6 +66,8 @@ PARSER_SIZES = frozenset({"large", "maximal"})
 
 SHEETS_CELL_LIMIT = 10_000_000
 RUNS = 5
+WORKBOOK_CASE, IMPORT_CASE = "workbook", "import"
+CASES = (WORKBOOK_CASE, IMPORT_CASE)
 QUICK_RUNS = 3
 # A maximal run takes tens of seconds; three show the spread well enough.
 MAXIMAL_RUNS = 3
@@ -449,11 +451,11 @@ def measure_app(sheets, runs: int) -> dict[str, Any]:
     """Cold first page (empty cache) and the warm rerun of every page, under AppTest.
 
     Every run goes through app.py once, as on a server: AppTest alone would first run the
-    page script by itself, which then reroutes through app.py (tools/apptest_navigation.py).
+    page script by itself, which then reroutes through app.py (ui/pages_folder.py).
     """
     import pytest
 
-    from tools.apptest_navigation import use_navigation_pages_manager
+    from ui.pages_folder import use_navigation_pages_manager
 
     with pytest.MonkeyPatch.context() as patch:
         use_navigation_pages_manager(patch)
@@ -652,12 +654,17 @@ def run_bench(
     sizes: Sequence[str] | None = None,
     runs: int | None = None,
     log: Callable[[str], None] | None = None,
+    cases: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """Run the bench and return the report as a dict.
 
     `quick`: the small size only, three runs each (about 15 s). `sizes` picks sizes by name.
+    `cases`: "workbook" (the sizes) and/or "import" (tools/bench_import.py); default both.
     """
     say = log or (lambda text: None)
+    cases = list(cases or CASES)
+    if set(cases) - set(CASES):
+        raise ValueError(f"unknown case {sorted(set(cases) - set(CASES))}: choose from {CASES}")
     unknown = set(sizes or ()) - {s.name for s in SIZES}
     if unknown:
         raise ValueError(f"unknown size {sorted(unknown)}: choose from {[s.name for s in SIZES]}")
@@ -675,6 +682,8 @@ def run_bench(
     }
     sheets = None
     started = time.perf_counter()
+    if WORKBOOK_CASE not in cases:
+        chosen = []
     try:
         for size in chosen:
             say(f"{size.name}: generating {size.initiatives:,} initiatives x {size.weeks} weeks")
@@ -689,6 +698,10 @@ def run_bench(
     finally:
         if sheets is not None:
             sheets.stop()
+    if IMPORT_CASE in cases:
+        from tools.bench_import import run_import_bench
+
+        report["import"] = run_import_bench(quick=quick, log=say)
     report["bench_seconds"] = round(time.perf_counter() - started, 1)
     return report
 
@@ -724,6 +737,8 @@ def format_report(report: dict[str, Any]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
     lines = ["  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
     m = report["machine"]
+    if not report["sizes"]:
+        lines = []  # an import-only run: no table of sizes
     lines.insert(0, f"{m['cpu']}, {m['cores']} cores, load {m['load_average']}, {m['date']}")
     for size in report["sizes"]:
         req = size["requests"]
@@ -740,6 +755,10 @@ def format_report(report: dict[str, Any]) -> str:
         lines.append(f"{size['size']}: budgets missed: {', '.join(missed) or 'none'}")
         for page, error in size["app_errors"].items():
             lines.append(f"{size['size']}: {page} raised: {error}")
+    if "import" in report:
+        from tools.bench_import import format_import
+
+        lines += format_import(report["import"])
     return "\n".join(lines)
 
 

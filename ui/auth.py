@@ -26,9 +26,9 @@ navigation.
 from __future__ import annotations
 
 import importlib.metadata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NoReturn
 
 GROUNDTRUTH_SECTION = "groundtruth"
 ALLOWED_DOMAINS_KEY = "allowed_domains"
@@ -313,12 +313,33 @@ def _provider_label(provider: str | None) -> str:
     return "Sign in" if provider is None else f"Sign in with {provider.capitalize()}"
 
 
-def require_access(secrets: Mapping[str, Any] | None = None, *, present: bool = False) -> Gate:
+def _closed(pages: Sequence[Any] | None) -> NoReturn:
+    """End the run of a closed screen with the page list hidden.
+
+    Before a server's first `st.navigation`, Streamlit lists the files of pages/ in the
+    sidebar; a hidden navigation over the app's own pages replaces that list, so a visitor
+    who has not signed in learns nothing of the pages.
+    """
+    import streamlit as st
+
+    if pages:
+        st.navigation(list(pages), position="hidden")
+    st.stop()
+    raise AssertionError("st.stop() ends the run")  # for readers and type checkers
+
+
+def require_access(
+    secrets: Mapping[str, Any] | None = None,
+    *,
+    present: bool = False,
+    pages: Sequence[Any] | None = None,
+) -> Gate:
     """Stop the run unless the visitor may see the dashboard; app.py calls it before navigation.
 
-    Draws the sign-in page, a refusal with its reason, or a settings error (all closed), and
-    for a signed-in visitor a "Sign out" button in the sidebar (the address is left out in
-    presentation mode). Returns the Gate when the visitor may go on.
+    Draws the sign-in page, a refusal with its reason, or a settings error (all closed, the
+    navigation over `pages` hidden), and for a signed-in visitor a "Sign out" button in the
+    sidebar (the address is left out in presentation mode). Returns the Gate when the
+    visitor may go on.
     """
     import streamlit as st
 
@@ -330,8 +351,7 @@ def require_access(secrets: Mapping[str, Any] | None = None, *, present: bool = 
     except Exception as exc:  # AccessConfigError, or secrets.toml itself unreadable
         st.title("Ground Truth")
         st.error(fmt.plain(exc), icon=":material/lock:")
-        st.stop()
-        raise  # st.stop() ends the run; this line is for readers and type checkers
+        _closed(pages)
     gate = decide(config, Visitor.from_user(st.user.to_dict()))
     if gate.outcome == OPEN:
         return gate
@@ -346,14 +366,14 @@ def require_access(secrets: Mapping[str, Any] | None = None, *, present: bool = 
     if gate.outcome == DENIED:
         st.error(fmt.plain(gate.reason), icon=":material/block:")
         st.button("Sign out", key="auth_logout_denied", on_click=st.logout)
-        st.stop()
+        _closed(pages)
     if not authlib_ready():
         st.error(
             "Sign-in is configured, but the Authlib package it needs is not installed — run "
             f"pip install '{AUTHLIB}>={'.'.join(map(str, AUTHLIB_MINIMUM))}' and restart.",
             icon=":material/lock:",
         )
-        st.stop()
+        _closed(pages)
     who = (
         "anyone your organization's sign-in accepts"
         if config.any_domain
@@ -369,5 +389,4 @@ def require_access(secrets: Mapping[str, Any] | None = None, *, present: bool = 
             on_click=st.login,
             args=() if provider is None else (provider,),
         )
-    st.stop()
-    return gate
+    _closed(pages)

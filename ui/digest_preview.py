@@ -1,9 +1,9 @@
 """The next weekly digest, previewed in the app, so a leader sees what teams will receive.
 
-`show_next_digest(view)` draws a closed expander "Next weekly digest" holding the digest of
-the view's as-of date as `cli.py digest --send` would send it: the whole portfolio, whatever
-the sidebar filters, and no person's name while presenting, whatever `[groundtruth.digest]
-names` says.
+`show_next_digest(view)` draws a closed expander "Next weekly digest"; its toggle shows the
+digest of the view's as-of date as `cli.py digest --send` would send it: the whole
+portfolio, whatever the sidebar filters, and no person's name while presenting, whatever
+`[groundtruth.digest] names` says.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from ui.view import View
 
 LABEL = "Next weekly digest"
+SHOW_LABEL = "Show the digest"
+SHOW_KEY = "overview_digest_show"
 
 
 def show_next_digest(view: View) -> None:
@@ -44,13 +46,18 @@ def show_next_digest(view: View) -> None:
         parts = digest_text.blocks(digest)
         return digest_text.subject(digest), digest_text.markdown(parts[1:])  # title: the label
 
-    title, body = view.memo("next_digest", build, names, settings.public_url)
     with st.expander(LABEL, icon=":material/mail:"):
         where = ", ".join(settings.channels) or "no channel yet ([groundtruth.digest])"
         st.caption(
-            f"{title} · the whole portfolio, whatever the filters · sent by "
-            f"`cli.py digest --send` to {where}"
+            "This week's digest for the whole portfolio, whatever the filters, as "
+            f"`cli.py digest --send` sends it to {where}."
         )
         if problem is not None:
             st.warning(fmt.plain(problem), icon=":material/settings_alert:")
+        # Built on demand: it assesses the recorded week again, seconds on a large sheet,
+        # which every first view of Overview would otherwise pay.
+        if not st.toggle(SHOW_LABEL, key=SHOW_KEY):
+            return
+        title, body = view.memo("next_digest", build, names, settings.public_url)
+        st.markdown(f"**{title}**")
         st.markdown(body)

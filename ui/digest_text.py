@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from notify.message import GOOGLE_CHAT, SLACK, TEAMS, Message
-from portfolio import metrics
+from portfolio import evidence, metrics
 from portfolio import text as text_rules
 from portfolio.digest import (
     ABANDONED,
@@ -44,7 +44,15 @@ CHANGE_LABELS = {
     ABANDONED: "Abandoned",
     ADOPTED: "Newly adopted",
 }
+# What a verdict rests on (portfolio.evidence), in the digest's words.
+EVIDENCE_WORDS = {
+    evidence.TELEMETRY: "on telemetry",
+    evidence.TYPED: "on typed usage",
+    evidence.CHECK_IN: "on check-ins only",
+    evidence.NO_EVIDENCE: "on the row alone",
+}
 NEW_MARK = "NEW"
+_URL_SAFE = str.maketrans({" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E"})
 MORE = "… and {n} more in the app"
 # Google Chat reads <…> as a link or a mention and has no escape: look-alikes instead.
 _CHAT_ANGLES = str.maketrans({"<": "‹", ">": "›"})
@@ -126,7 +134,9 @@ def _melon_line(item: Item, digest: Digest) -> tuple[Span, ...]:
     spans += [_sheet(item.name or item.id, bold=True), _ours(" ("), _sheet(item.team)]
     if digest.has_cost and not math.isnan(item.annual_cost):
         spans.append(_ours(f", {fmt.money(item.annual_cost)} a year"))
-    spans += [_ours(f") — {item.verdict}: "), _sheet(item.reason), *_owner(item)]
+    rests = EVIDENCE_WORDS.get(item.evidence)
+    verdict = f"{item.verdict}, {rests}" if rests else item.verdict
+    spans += [_ours(f") — {verdict}: "), _sheet(item.reason), *_owner(item)]
     return tuple(spans)
 
 
@@ -238,8 +248,8 @@ def blocks(digest: Digest) -> list[Block]:
 
 def _markdown_span(span: Span) -> str:
     text = fmt.plain(span.text) if span.sheet else span.text.replace("$", "\\$")
-    if span.url:
-        return f"[{text}](<{span.url}>)"
+    if span.url:  # parentheses and spaces encoded: Teams' cards read no <…> destination
+        return f"[{text}]({span.url.translate(_URL_SAFE)})"
     return f"**{text}**" if span.bold and text else text
 
 

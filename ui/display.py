@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import altair as alt
@@ -19,10 +19,16 @@ import streamlit as st
 from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 
 from portfolio.redact import anonymize_table
-from ui import axes, rendering, theme
+from ui import axes, html_table, rendering, theme
 from ui import format as fmt
 
 LONG_CELL_CHARS = 240
+# A table with long text is drawn whole (wrapped) up to this many rows; the grid holds all.
+WRAP_MAX_ROWS = 100
+# Rows of a table drawn large when presenting: what a room can read on one screen.
+PRESENT_ROWS = 10
+READ_TAB = "Read"
+SORT_TAB = "Sort, filter, download"
 PNG_SCALE = 2
 EXPORT_WIDTH = 800  # px (before the 2x scale) for a chart that takes the page's width on screen
 # Chart heights in presentation mode: tall enough to read from the back of the room, short
@@ -140,28 +146,22 @@ def export_name(stem: str, as_of: object, *, ext: str = "csv") -> str:
     return f"{slug}-{pd.Timestamp(as_of):%Y-%m-%d}.{ext}"
 
 
-def table(
-    frame: pd.DataFrame,
+def _grid(
+    shown: pd.DataFrame,
     *,
     key: str,
-    present: bool,
-    column_config: Mapping[str, object] | None = None,
-    file_name: str | None = None,
-    height: int | str = "auto",
+    column_config: Mapping[str, object],
+    file_name: str | None,
+    height: int | str,
 ) -> None:
-    """Show a table of sheet data with a CSV download (both anonymized when presenting).
-
-    Cells longer than LONG_CELL_CHARS are cut in the table; the table then lets the viewer
-    select a row, and shows that row's long cells in full underneath.
-    """
-    shown = anonymize_table(frame) if present else frame
+    """The interactive table (sort, select a row to read its long cells) and its CSV."""
     cells, cut = shorten(shown)
     event = st.dataframe(
         cells,
         hide_index=True,
         width="stretch",
         height=height,
-        column_config=dict(column_config or {}),
+        column_config=dict(column_config),
         key=f"{key}_table",
         on_select="rerun" if cut else "ignore",
         selection_mode="single-row",
@@ -177,6 +177,46 @@ def table(
         on_click="ignore",
         icon=":material/download:",
     )
+
+
+def table(
+    frame: pd.DataFrame,
+    *,
+    key: str,
+    present: bool,
+    column_config: Mapping[str, object] | None = None,
+    file_name: str | None = None,
+    height: int | str = "auto",
+    wrap: Sequence[str] = (),
+    read_columns: Sequence[str] | None = None,
+) -> None:
+    """Show a table of sheet data with a CSV download (both anonymized when presenting).
+
+    A table with long text (`wrap`: its reasons, its fixes) is drawn first as a static
+    table whose cells wrap, so every reason reads whole without a click (its first
+    WRAP_MAX_ROWS rows, in `read_columns`, default all); the sortable grid with every column
+    is the next tab. When presenting, every table is drawn so, large, with its first
+    PRESENT_ROWS rows. In the grid, cells longer than LONG_CELL_CHARS are cut; the viewer
+    selects a row to read them in full underneath.
+    """
+    shown = anonymize_table(frame) if present else frame
+    config = dict(column_config or {})
+    grid = dict(key=key, column_config=config, file_name=file_name, height=height)
+    if not present and not wrap:
+        _grid(shown, **grid)
+        return
+    rows = PRESENT_ROWS if present else WRAP_MAX_ROWS
+    columns = [c for c in (read_columns or shown.columns) if c in shown.columns]
+    top = shown.loc[:, columns].head(rows)
+    # Tabs rather than an expander: a table may itself sit in an expander (Sheet health).
+    whole, sortable = st.tabs([READ_TAB, SORT_TAB])
+    whole.html(html_table.render(top, column_config=config, wide=wrap, large=present))
+    if len(shown) > rows:
+        whole.caption(
+            f"The first {rows:,} of {len(shown):,} rows; {SORT_TAB.lower()} holds every one."
+        )
+    with sortable:
+        _grid(shown, **grid)
 
 
 def _merge(base: dict, over: dict) -> dict:

@@ -7,6 +7,8 @@ import math
 
 import pandas as pd
 
+from portfolio.metrics.lasting import DAYS_PER_MONTH
+
 _MONEY_STEPS = ((1e9, "B"), (1e6, "M"), (1e3, "k"))
 # The same two formats in a table column (st.column_config), so a table reads like the text
 # around it: dates as `day()` writes them ("16 Feb 2026"), percents whole ("33%") as
@@ -59,6 +61,27 @@ def yes_no(value: object) -> str:
     if _missing(value):
         return "—"
     return "yes" if bool(value) else "no"
+
+
+# How long something lived: up to this many days in days or weeks, beyond it in months.
+LIFESPAN_DAYS_UP_TO = 60
+DAYS_PER_WEEK = 7
+
+
+def lifespan(days: object) -> str:
+    """How long an initiative lived, in words.
+
+    lifespan(14) -> '2 weeks', lifespan(23) -> '23 days', lifespan(91) -> '3.0 months';
+    whole weeks read as weeks (its life ends with a week of use); missing -> 'unknown'.
+    """
+    if _missing(days):
+        return "unknown"
+    days = int(days)
+    if days > LIFESPAN_DAYS_UP_TO:
+        return f"{days / DAYS_PER_MONTH:.1f} months"
+    if days and days % DAYS_PER_WEEK == 0:
+        return plural(days // DAYS_PER_WEEK, "week")
+    return plural(days, "day")
 
 
 def integer(value: object) -> str:

@@ -26,7 +26,7 @@ import streamlit as st
 from data_sources.template import template_bytes
 from portfolio import mapping, schema
 from portfolio.parse import parse_workbook
-from portfolio.suggestions import suggest_for
+from portfolio.suggestions import account, effect, missing_required, suggest_for
 from ui import data, upload
 from ui import format as fmt
 
@@ -76,7 +76,7 @@ def _rows_from_editor(frame: pd.DataFrame) -> list[mapping.MappingRow]:
 
 
 def _account(portfolio) -> None:
-    count = mapping.account(portfolio)
+    count = account(portfolio)
     cols = st.columns(4)
     cols[0].metric("Rows under the header", fmt.integer(count.sheet_rows))
     cols[1].metric("Rows shown", fmt.integer(count.shown))
@@ -211,7 +211,7 @@ def _preview(view, raw, base: mapping.ColumnMapping, chosen: list[mapping.Mappin
     after = _cached(
         _PREVIEW_STATE, digest[:DIGEST_CHARS], lambda: parse_workbook(raw, mapping=trial)
     )
-    change = mapping.effect(view.portfolio, after)
+    change = effect(view.portfolio, after)
     cols = st.columns(3)
     cols[0].metric(
         "Errors",
@@ -233,7 +233,7 @@ def _preview(view, raw, base: mapping.ColumnMapping, chosen: list[mapping.Mappin
             "More problems can be progress: a column that is now read shows its empty and "
             "unreadable cells, cell by cell."
         )
-    missing = mapping.missing_required(after)
+    missing = missing_required(after)
     if missing:
         st.warning(
             "Still missing: " + "; ".join(fmt.plain(p.message) for p in missing),

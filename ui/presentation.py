@@ -44,6 +44,10 @@ html { font-size: 20px; }
   font-size: 1.2rem;
   font-weight: 600;
 }
+/* A shared screen is for reading: no downloads, no help icons to hover. */
+[data-testid="stMainBlockContainer"] [data-testid="stDownloadButton"],
+[data-testid="stMainBlockContainer"] [data-testid="stTooltipIcon"] { display: none; }
+[data-testid="stMainBlockContainer"] [data-testid="stTab"] p { font-size: 1rem; }
 """
 
 FIRST_PAGE_LABEL = "Back to the start"

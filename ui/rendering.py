@@ -6,6 +6,8 @@ JSON.parse never meets `NaN`. Every image the app and the CLI make (a chart's Do
 the slide) goes through `vegalite_to_png`, `vegalite_to_svg` or `svg_to_png` here, which also
 clean every text for XML: vl-convert draws text as SVG and panics on a character XML 1.0 cannot
 hold (a vertical tab pasted into a name), and a panic there aborts the whole process.
+A chart that vl-convert refuses because Vega cut an emoji in half while shortening a long
+label is drawn again with the characters beyond U+FFFF replaced.
 
 So the drawing happens in a worker process (ui/render_worker.py): one at a time, within
 RENDER_TIMEOUT_S seconds and RENDER_MEMORY_MB of memory (GROUNDTRUTH_RENDER_TIMEOUT_S and
@@ -58,6 +60,10 @@ _LOG = logging.getLogger(__name__)
 # What XML 1.0 cannot hold: C0 controls but tab and line breaks, lone surrogates, U+FFFE/FFFF.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _BREAKS = "\x0b\x0c"  # vertical tab and form feed: a line break in Word and some exports
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # beyond U+FFFF: emoji, rare scripts
+# How vl-convert refuses half of a character beyond U+FFFF: Vega cuts a long label one UTF-16
+# unit at a time to fit its labelLimit, and the half reaches vl-convert's text measure.
+_HALF_CHARACTER = "Failed to deserialize text info"
 _SURROGATES = ("\ud800", "\udfff")
 
 
@@ -65,16 +71,19 @@ class RenderError(Exception):
     """An image could not be drawn; the message says why and what to do."""
 
 
-def xml_text(text: str) -> str:
+def xml_text(text: str, *, astral: bool = True) -> str:
     """`text` with every character XML 1.0 cannot hold replaced.
 
     Vertical tabs and form feeds become spaces, lone surrogates the replacement character,
     other controls (NUL, BEL, ESC, ...) and U+FFFE/U+FFFF go:
     xml_text("Bot\\x0bone\\x00") -> "Bot one"; xml_text("a\\ud800b") -> "a\\ufffdb".
+    With `astral=False`, characters beyond U+FFFF (emoji) become the replacement character.
     """
-    if _NOT_XML.search(text) is None:
-        return text
-    return _NOT_XML.sub(_replacement, text)
+    if _NOT_XML.search(text) is not None:
+        text = _NOT_XML.sub(_replacement, text)
+    if not astral and _ASTRAL.search(text) is not None:
+        text = _ASTRAL.sub("\ufffd", text)
+    return text
 
 
 def _replacement(match: re.Match[str]) -> str:
@@ -86,30 +95,32 @@ def _replacement(match: re.Match[str]) -> str:
     return ""
 
 
-def strict(value: Any, *, xml: bool = False) -> Any:
+def strict(value: Any, *, xml: bool = False, astral: bool = True) -> Any:
     """A copy of a Vega-Lite spec that is strict JSON: NaN and ±Infinity become null.
 
     With `xml`, every text (keys too, so a field keeps matching its data) also goes through
-    `xml_text`, as vl-convert needs. Tuples become lists.
+    `xml_text` (with `astral`), as vl-convert needs. Tuples become lists.
     strict({"sort": [float("nan"), "b"]}) -> {"sort": [None, "b"]}
     """
     if isinstance(value, str):
-        return xml_text(value) if xml else value
+        return xml_text(value, astral=astral) if xml else value
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, dict):
         return {
-            (xml_text(k) if xml and isinstance(k, str) else k): strict(v, xml=xml)
+            (xml_text(k, astral=astral) if xml and isinstance(k, str) else k): strict(
+                v, xml=xml, astral=astral
+            )
             for k, v in value.items()
         }
     if isinstance(value, list | tuple):
-        return [strict(v, xml=xml) for v in value]
+        return [strict(v, xml=xml, astral=astral) for v in value]
     return value
 
 
-def to_json(spec: Any, *, xml: bool = False) -> str:
+def to_json(spec: Any, *, xml: bool = False, astral: bool = True) -> str:
     """The spec as strict JSON text (see `strict`); never contains NaN or Infinity."""
-    return json.dumps(strict(spec, xml=xml), allow_nan=False, ensure_ascii=False)
+    return json.dumps(strict(spec, xml=xml, astral=astral), allow_nan=False, ensure_ascii=False)
 
 
 # -- the calls ------------------------------------------------------------------------------
@@ -185,7 +196,13 @@ class _Worker:
 
     def call(self, request: dict[str, Any], timeout: float | None) -> bytes:
         # The one place where text reaches vl-convert: strict JSON, XML-safe.
-        return self.call_raw(to_json(request, xml=True).encode("utf-8"), timeout)
+        try:
+            return self.call_raw(to_json(request, xml=True).encode("utf-8"), timeout)
+        except RenderError as error:
+            if _HALF_CHARACTER not in str(error):
+                raise
+        # A long label with an emoji: drawn again with such characters replaced.
+        return self.call_raw(to_json(request, xml=True, astral=False).encode("utf-8"), timeout)
 
     def call_raw(self, body: bytes, timeout: float | None) -> bytes:
         """Send a request already encoded (as `call` does) and return the answer's bytes."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from data_sources.errors import SourceError
-from ui import auth, data, filters, presentation, upload
+from ui import auth, data, filters, pages_folder, presentation, upload
 from ui import format as fmt
 from ui.view import View
 
@@ -103,25 +103,9 @@ def build_view() -> View:
     return view
 
 
-def _route_through_app() -> None:
-    """Rerun through app.py when Streamlit ran a page script on its own.
-
-    With a `pages/` folder beside app.py, a server that has not yet run `st.navigation`
-    treats the folder the pre-navigation way: a first visit to a deep link (`/edges` after
-    a restart) runs pages/edges.py alone, without app.py's sidebar, layout or page list.
-    `st.navigation` clears this flag for the whole server; clearing it here and rerunning
-    gives the visitor the real app on the page they asked for.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 def view() -> View:
     """The View that app.py built for this run."""
-    _route_through_app()
+    pages_folder.route_through_app()  # a deep link run the pre-navigation way
     current = st.session_state.get(VIEW_STATE_KEY)
     if current is None:  # a page script run on its own, outside app.py
         # app.py's sign-in check did not run either: a deep link must not get past it.

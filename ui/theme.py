@@ -129,7 +129,12 @@ def theme_config(*, present: bool = False) -> dict[str, Any]:
             "labelLimit": LABEL_LIMIT * scale,
             "grid": False,
         },
-        "legend": {"labelFontSize": label, "titleFontSize": label, "symbolSize": 120 * scale},
+        "legend": {
+            "labelFontSize": label,
+            "titleFontSize": label,
+            "symbolSize": 120 * scale,
+            "labelLimit": LABEL_LIMIT * scale,
+        },
         "header": {"labelFontSize": label, "titleFontSize": label},
         "title": {
             "fontSize": TITLE_SIZE * scale,

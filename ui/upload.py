@@ -33,6 +33,7 @@ from portfolio import mapping
 from portfolio.evidence import assess
 from portfolio.model import RawWorkbook
 from ui import data
+from ui import format as fmt
 
 UPLOAD_KEY = "sidebar_upload"
 UPLOAD_STATE = "_groundtruth_upload"
@@ -114,9 +115,9 @@ def uploader() -> None:
         )
         error = st.session_state.get("_groundtruth_upload_error")
         if error:
-            st.error(error, icon=":material/error:")
+            st.error(fmt.plain(error), icon=":material/error:")  # quotes the file's name
         for problem in upload.raw.problems if upload is not None else ():
-            st.warning(f"{problem.message} {problem.fix}.", icon=":material/warning:")
+            st.warning(fmt.plain(f"{problem.message} {problem.fix}."), icon=":material/warning:")
         st.caption(
             "Held in this browser session only, never saved on the server. Remove the file "
             "to go back to the shared sheet."

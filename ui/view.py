@@ -54,6 +54,13 @@ class View:
         return None if signature is None else (*signature, *extra)
 
     @property
+    def scope(self) -> str:
+        """The sidebar filters in words, as markdown that shows them literally (`fmt.plain`):
+        'team: Finance · origin: Grassroots' or 'all initiatives'. Pages name the filters
+        only through this, so a team called `[x](javascript:…)` stays text on every page."""
+        return fmt.plain(self.filters.describe())
+
+    @property
     def stamp(self) -> str:
         """The as-of date as exports are stamped with it: 'As of 23 Nov 2026'."""
         return f"As of {fmt.day(self.as_of)}"

@@ -6,7 +6,8 @@ The write path of the dashboard (DESIGN.md section 1, CheckIns), in four modules
 - `local`: the check-ins kept on this server (a local source's file, a sheet's outbox),
   built on data_sources.store (JSON-lines under a lock, rewritten atomically);
 - `sheet`: the one-request append to the Google Sheet and `write_access`;
-- `delivery`: `submit`, `pending`, `send_pending`, `retry_due`, `merge_local_checkins`.
+- `delivery`: `submit`, `pending`, `damaged` (outbox lines that cannot be read, by line
+  number, never dropped), `send_pending`, `retry_due`, `merge_local_checkins`.
 
 Callers use this package's names: `from data_sources import checkins; checkins.submit(...)`.
 
@@ -23,8 +24,10 @@ from data_sources.checkins.delivery import (
     WRITTEN,
     Delivery,
     SendReport,
+    damaged,
     merge_local_checkins,
     pending,
+    quarantine_path,
     retry_due,
     send_pending,
     submit,
@@ -34,6 +37,7 @@ from data_sources.checkins.local import (
     OUTBOX_RETRY_SECONDS,
     CheckInOutbox,
     LocalCheckIns,
+    describe_damaged,
 )
 from data_sources.checkins.model import (
     AUTHOR_MAX_CHARS,
@@ -55,6 +59,7 @@ from data_sources.checkins.sheet import (
     forget_writers,
     write_access,
 )
+from data_sources.damaged import DamagedLine
 from data_sources.errors import InvalidCheckIn, OutboxUnavailable, SheetReadOnly
 from data_sources.store import Pending, data_root, target_key, timestamp_text
 
@@ -76,6 +81,7 @@ __all__ = [
     "WRITTEN",
     "CheckIn",
     "CheckInOutbox",
+    "DamagedLine",
     "Delivery",
     "InvalidCheckIn",
     "LocalCheckIns",
@@ -86,11 +92,14 @@ __all__ = [
     "SheetReadOnly",
     "WriteAccess",
     "columns_of",
+    "damaged",
     "data_root",
+    "describe_damaged",
     "forget_writers",
     "merge_local_checkins",
     "new_checkin",
     "pending",
+    "quarantine_path",
     "removed_notice",
     "retry_due",
     "send_pending",

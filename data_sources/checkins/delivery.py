@@ -30,6 +30,7 @@ from data_sources.checkins.sheet import (
     writer,
 )
 from data_sources.config import GSHEETS, SourceSpec
+from data_sources.damaged import DamagedLine
 from data_sources.errors import (
     NotConfigured,
     OutboxUnavailable,
@@ -100,6 +101,10 @@ class SendReport:
     remaining: int = 0
     error: SourceError | None = None
     busy: bool = False
+    # Damaged lines whose check-in was recovered (queued, the line moved to the outbox's
+    # quarantine file) and those still damaged, left in place for a person.
+    recovered: tuple[DamagedLine, ...] = ()
+    damaged: tuple[DamagedLine, ...] = ()
 
     @property
     def settled(self) -> int:
@@ -111,6 +116,19 @@ def pending(spec: SourceSpec, *, data_dir: Path | None = None) -> list[Pending[C
     if spec.kind != GSHEETS:
         return []
     return CheckInOutbox(data_dir or data_root(), target_key(spec)).entries()
+
+
+def damaged(spec: SourceSpec, *, data_dir: Path | None = None) -> list[DamagedLine]:
+    """The lines of this source's outbox that hold no readable check-in (none for a
+    non-sheet source), with what could be read of each; never changed here."""
+    if spec.kind != GSHEETS:
+        return []
+    return CheckInOutbox(data_dir or data_root(), target_key(spec)).damaged()
+
+
+def quarantine_path(spec: SourceSpec, *, data_dir: Path | None = None) -> Path:
+    """Where `send_pending` moves the damaged lines whose check-in it recovered."""
+    return CheckInOutbox(data_dir or data_root(), target_key(spec)).quarantine_path
 
 
 def send_pending(
@@ -128,21 +146,33 @@ def send_pending(
     outbox = CheckInOutbox(data_dir or data_root(), target_key(spec))
     stamp = timestamp_text(now or dt.datetime.now(dt.UTC))
     with outbox.sending() as mine:
-        waiting = outbox.entries()
         if not mine:
-            return SendReport(remaining=len(waiting), busy=True)
+            return SendReport(remaining=len(outbox.entries()), busy=True)
+        recovered = tuple(outbox.recover(now=now))
+        waiting = outbox.entries()
         if not waiting:
-            return SendReport()
+            return SendReport(recovered=recovered, damaged=tuple(outbox.damaged()))
         ids = [p.item.checkin_id for p in waiting]
         try:
             sent, already = send_to_sheet(writer(settings), [p.item for p in waiting])
         except SourceError as raw_error:
             error = for_writing(raw_error, settings)
             outbox.settle(sent=(), failed=ids, error=error.message, at=stamp)
-            return SendReport(remaining=len(outbox.entries()), error=error)
+            return SendReport(
+                remaining=len(outbox.entries()),
+                error=error,
+                recovered=recovered,
+                damaged=tuple(outbox.damaged()),
+            )
         outbox.settle(sent={*sent, *already})
         remember(settings, writable(settings))
-        return SendReport(tuple(sent), tuple(already), remaining=len(outbox.entries()))
+        return SendReport(
+            tuple(sent),
+            tuple(already),
+            remaining=len(outbox.entries()),
+            recovered=recovered,
+            damaged=tuple(outbox.damaged()),
+        )
 
 
 def retry_due(
@@ -152,7 +182,8 @@ def retry_due(
     at least OUTBOX_RETRY_SECONDS old (so reruns during an outage do not hammer the API)."""
     waiting = pending(spec, data_dir=data_dir)
     if not waiting:
-        return False
+        # A damaged line whose check-in can be recovered is as good as one waiting.
+        return any(d.item is not None for d in damaged(spec, data_dir=data_dir))
     current = now or dt.datetime.now(dt.UTC)
     latest = max((parse_stamp(p.last_attempt_at or p.queued_at) for p in waiting), default=None)
     return latest is None or (current - latest).total_seconds() >= OUTBOX_RETRY_SECONDS

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from data_sources.checkins.model import CheckIn, checkin_or_none
+from data_sources.damaged import DamagedLine
 from data_sources.store import JSONL, JsonLines, Outbox, OutboxKind
 
 LOCAL_CHECKINS = "checkins"
@@ -58,3 +59,27 @@ class CheckInOutbox(Outbox[CheckIn]):
 
     def __init__(self, directory: Path, key: str) -> None:
         super().__init__(directory, key, CHECKIN_OUTBOX)
+
+
+# What a report may quote from a damaged check-in line: not the author (a person) nor the note.
+_QUOTED = ("checkin_id", "timestamp", "initiative_id", "reported_status", "stage", "active_users")
+
+
+def describe_damaged(line: DamagedLine) -> str:
+    """What a damaged outbox line held, in words, without the author or the note.
+
+    >>> describe_damaged(DamagedLine(Path("x"), 3, "", {"checkin": {"checkin_id": "c-2"}}))
+    'cut off; what can be read: checkin_id c-2 (type it again on Check in)'
+    """
+    if isinstance(line.item, CheckIn):
+        c = line.item
+        return (
+            f"check-in {c.checkin_id} for {c.initiative_id} ({c.reported_status or 'no status'}, "
+            f"{c.stage or 'no stage'}) is whole and can be recovered"
+        )
+    inner = line.fields.get(CHECKIN_OUTBOX.field)
+    read = inner if isinstance(inner, dict) else {}
+    parts = [f"{key} {read[key]}" for key in _QUOTED if key in read and read[key] not in (None, "")]
+    if not parts:
+        return "nothing in it can be read as a check-in"
+    return f"cut off; what can be read: {', '.join(parts)} (type it again on Check in)"

@@ -11,6 +11,8 @@ the same seed always gives the same cells.
 `generate_workbook(n_initiatives=10_000)` adds synthetic initiatives after the 40 story ones,
 each with a full `weeks` of usage rows, for the load benchmark.
 
+It runs past 500 lines because most of it is the stories themselves, written out as data.
+
 StatusHistory holds what `cli.py history record` appended each Monday morning for the story
 initiatives since the weekly run began on 9 Mar 2026 (`HISTORY_START`): the deck never changed
 its mind (each row's status and stage are the ones it says today) while the evidence did, so

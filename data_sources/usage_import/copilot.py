@@ -228,7 +228,7 @@ def _per_user(con, users: list[Path], teams: list[Path], keys: KeyMap):
             f"SELECT count(*) FILTER (WHERE NOT {_active_sql()}), "
             "string_agg(DISTINCT coalesce(organization_id, enterprise_id), '+') "
             f"FROM {user_sql}"
-        ).fetchone()
+        ).fetchall()[0]
     except Exception as error:  # duckdb.Error
         raise duckdb_failure(users[0], error) from None
     source_sql = f"(SELECT * FROM {user_sql} WHERE {_active_sql()}) p"
@@ -275,7 +275,7 @@ def _legacy(kinds: dict, legacy: list[Path], keys: KeyMap):
     if target is None:
         counts.unmatched = [Unmatched(TOOL, days, keys.hint(TOOL))]
     else:
-        counts.users = {(target, monday): n for monday, n in weekly.items() if n > 0}
+        counts.users = [(target, monday, n) for monday, n in sorted(weekly.items()) if n > 0]
     note = (
         "Estimated: the metrics API gives daily totals, so each week is its largest daily "
         "total_active_users, a lower bound of the people who used Copilot that week."

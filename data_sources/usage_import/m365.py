@@ -47,7 +47,7 @@ def _parts(con, path: Path, *, any_app_only: bool) -> tuple[list[Part], str]:
             what_to_do="Export the Copilot usage user detail report as CSV; nothing was written.",
         )
     check_bytes(path, CSV)
-    source_sql = table_sql(path, CSV)
+    source_sql = table_sql(path, CSV, text=True)
     found = columns(con, path, source_sql)
     user, overall, refresh = (_named(found, n) for n in (USER, LAST_ACTIVITY, REFRESH))
     if user is None or overall is None or refresh is None:
@@ -85,7 +85,7 @@ def _parts(con, path: Path, *, any_app_only: bool) -> tuple[list[Part], str]:
     refreshed = con.execute(
         f"SELECT string_agg(DISTINCT trim({ident(refresh)}), '+' ORDER BY trim({ident(refresh)})) "
         f"FROM {source_sql}"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     return parts, refreshed or path.stem
 
 

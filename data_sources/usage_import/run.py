@@ -20,6 +20,7 @@ from data_sources.usage_import import copilot, events, m365, store
 from data_sources.usage_import.core import (
     Counts,
     KeyMap,
+    Retype,
     Unmatched,
     WeekRow,
     connect,
@@ -37,7 +38,7 @@ SHOWN_ROWS = 40
 class ImportResult:
     """What a run counted, what it left out and where it wrote (nothing when `dry_run`)."""
 
-    rows: list[WeekRow]
+    counted: list[tuple[str, dt.date, int]]  # (initiative_id, Monday, users), sorted
     unmatched: list[Unmatched]
     source: str
     where: str
@@ -46,6 +47,11 @@ class ImportResult:
     no_user: int = 0
     no_time: int = 0
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def rows(self) -> list[WeekRow]:
+        """The rows written (or, with --dry-run, that would be), each with its source."""
+        return [WeekRow(i, week, n, self.source) for i, week, n in self.counted]
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -62,15 +68,22 @@ class ImportResult:
     def describe(self) -> list[str]:
         """The run in lines for a terminal."""
         verb = "Wrote" if self.written else "Would write"
-        lines = [f"{verb} {len(self.rows)} row(s) with source {self.source} to {self.where}."]
+        n = len(self.counted)
+        lines = [f"{verb} {n} row(s) with source {self.source} to {self.where}."]
         lines += [
-            f"  {r.initiative_id:<12} week of {r.week.isoformat()}  {r.active_users:>7,} users"
-            for r in self.rows[:SHOWN_ROWS]
+            f"  {i:<12} week of {week.isoformat()}  {users:>7,} users"
+            for i, week, users in self.counted[:SHOWN_ROWS]
         ]
-        if len(self.rows) > SHOWN_ROWS:
-            lines.append(f"  … and {len(self.rows) - SHOWN_ROWS} more (--json lists them all)")
-        for u in self.unmatched:
+        if n > SHOWN_ROWS:
+            lines.append(f"  … and {n - SHOWN_ROWS} more (--json lists them all)")
+        for u in self.unmatched[:SHOWN_ROWS]:
             lines.append(f"Not imported: {u.events:,} event(s) for {u.value!r}: add {u.hint}")
+        if len(self.unmatched) > SHOWN_ROWS:
+            rest = self.unmatched[SHOWN_ROWS:]
+            lines.append(
+                f"Not imported: {sum(u.events for u in rest):,} event(s) for {len(rest)} more "
+                "values (--json lists them all)"
+            )
         if self.no_user:
             lines.append(f"Not counted: {self.no_user:,} event(s) without a user.")
         if self.no_time:
@@ -149,8 +162,7 @@ def import_usage(
     notes: list[str] = []
     try:
         if fmt == EVENTS:
-            parts = events.event_parts(con, files, need_key=keys.everything_to is None)
-            counts = weekly_counts(con, parts, keys)
+            counts = _event_counts(con, files, keys)
             kind, name = EVENTS, default_name(files)
             notes += _partial_notes(counts)
         elif fmt == GITHUB_COPILOT:
@@ -164,20 +176,18 @@ def import_usage(
     finally:
         con.close()
     label = source_label(kind, source, name)
-    rows = sorted(
-        (WeekRow(iid, week, users, label) for (iid, week), users in counts.users.items()),
-        key=lambda r: (r.initiative_id, r.week),
-    )
     where = _where(spec, data_dir)
     written = False
-    if rows and not dry_run:
+    if counts.users and not dry_run:
         if spec.kind == GSHEETS and spec.gsheets is not None:
+            rows = [WeekRow(i, week, n, label) for i, week, n in counts.users]
             store.write_sheet(rows, spec.gsheets)
         else:
-            store.write_local(rows, data_dir=data_dir or data_store.data_root(), key=_key(spec))
+            directory = data_dir or data_store.data_root()
+            store.write_local(counts.users, label, data_dir=directory, key=_key(spec))
         written = True
     return ImportResult(
-        rows=rows,
+        counted=counts.users,
         unmatched=counts.unmatched,
         source=label,
         where=where,
@@ -187,6 +197,25 @@ def import_usage(
         no_time=counts.no_time,
         notes=notes,
     )
+
+
+def _event_counts(con, files: list[Path], keys: KeyMap) -> Counts:
+    """Counted with the columns' own types; if a value does not fit its column's type, read
+    again as text, which names the row."""
+    need_key = keys.everything_to is None
+    try:
+        return weekly_counts(con, events.event_parts(con, files, need_key=need_key), keys)
+    except Retype:
+        pass
+    try:
+        parts = events.event_parts(con, files, need_key=need_key, text=True)
+        return weekly_counts(con, parts, keys)
+    except Retype:
+        raise BadUsageFile(
+            title=f"{default_name(files)}: a value does not fit its column (a time that is "
+            "not one, or text among numbers)",
+            what_to_do="Check the file's time column; nothing was written.",
+        ) from None
 
 
 def _key(spec: SourceSpec) -> str:

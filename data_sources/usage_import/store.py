@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -42,14 +43,37 @@ def local_path(data_dir: Path, key: str) -> Path:
     return data_dir / LOCAL_USAGE / f"{key}{JSONL}"
 
 
-def write_local(rows: Sequence[WeekRow], *, data_dir: Path, key: str) -> Path:
-    """Append the rows to the source's local usage file; returns its path."""
+def write_local(
+    counted: Sequence[tuple[str, dt.date, int]], source: str, *, data_dir: Path, key: str
+) -> Path:
+    """Append (initiative_id, Monday, users) rows with their source to the source's local
+    usage file; returns its path."""
     lines = store.JsonLines(local_path(data_dir, key))
     stamp = store.timestamp_text(dt.datetime.now(dt.UTC))
+    # Encoded by hand, each distinct text once: json.dumps per row is most of a large run.
+    text: dict[str, str] = {}
+
+    def quoted(value: str) -> str:
+        found = text.get(value)
+        if found is None:
+            found = text[value] = json.dumps(value, ensure_ascii=False)
+        return found
+
+    weeks: dict[dt.date, str] = {}
+
+    def monday(week: dt.date) -> str:
+        found = weeks.get(week)
+        if found is None:
+            found = weeks[week] = week.isoformat()
+        return found
+
+    tail = f',"source":{quoted(source)},"imported_at":"{stamp}"}}'
+    encoded = [
+        f'{{"initiative_id":{quoted(i)},"week":"{monday(w)}","active_users":{int(n)}{tail}'
+        for i, w, n in counted
+    ]
     with lines.locked():
-        records, broken = lines.read()
-        added = [{**row.to_dict(), "imported_at": stamp} for row in rows]
-        lines.rewrite([*records, *added], broken)
+        lines.append_encoded(encoded)
     return lines.path
 
 

@@ -13,6 +13,7 @@ this package: `from portfolio import metrics; metrics.theater_gap(assessed)`.
 '31 initiatives are green on the deck; 9 of them have stalled or been dropped'
 """
 
+from portfolio.metrics.age import AGES, adoption_by_age, sustained_weeks
 from portfolio.metrics.base import (
     AFTER_MANDATE,
     BEFORE_MANDATE,
@@ -48,7 +49,9 @@ from portfolio.metrics.lasting import (
 )
 from portfolio.metrics.money import (
     HoursSaved,
+    SeatUse,
     hours_saved,
+    seat_use,
     seats_vs_daily,
     spend_by_verdict,
     spend_not_adopted,
@@ -77,6 +80,7 @@ from portfolio.metrics.trends import (
 
 __all__ = [
     "AFTER_MANDATE",
+    "AGES",
     "BEFORE_MANDATE",
     "DAYS_PER_MONTH",
     "DEFAULT_TOP_INITIATIVES",
@@ -95,10 +99,12 @@ __all__ = [
     "HoursSaved",
     "MandateDateMissing",
     "MetricsError",
+    "SeatUse",
     "TheaterGap",
     "Transitions",
     "UsageTrend",
     "WatermelonSummary",
+    "adoption_by_age",
     "daily_grid",
     "describe_transitions",
     "freshness",
@@ -110,6 +116,7 @@ __all__ = [
     "match_tools",
     "narrow_survey",
     "not_real",
+    "seat_use",
     "seats_vs_daily",
     "spend_by_verdict",
     "spend_not_adopted",
@@ -118,6 +125,7 @@ __all__ = [
     "survey_answers",
     "survival_by",
     "survival_by_mandate",
+    "sustained_weeks",
     "teams_to_listen_to",
     "theater_gap",
     "tool_index",

@@ -142,12 +142,15 @@ def initiative_weeks(
 def not_real(assessed: pd.DataFrame) -> pd.DataFrame:
     """What stalled, was reverted or abandoned: how long it lived, what replaced it, its cost.
 
-    `lived_days` runs from `started` to `last_activity` (the last sign of life: update,
-    check-in or week with users); `lived_months` is the same in months of 30.4 days, one
-    decimal. Largest annual cost first, blank costs last, then by start date.
+    `lived_days` runs from `started` to `life_ended` (evidence: the end of the last week of
+    real use, not a trickle after a collapse; without use, the last sign of life), so the
+    lifeline tells the reason's story ("tried once: 2 weeks" lived 14 days);
+    `lived_months` is the same in months of 30.4 days, one decimal. `last_activity` is the
+    last sign of life of any kind (update, check-in, a week with users). Largest annual cost
+    first, blank costs last, then by start date.
 
-    Columns: id, name, label, team, owner, origin, tool, verdict, started, last_activity,
-    lived_days, lived_months, reverted_to, annual_cost, reason, evidence (what it rests on).
+    Columns: id, name, label, team, owner, origin, tool, verdict, started, life_ended,
+    last_activity, lived_days, lived_months, reverted_to, annual_cost, reason, evidence.
 
     >>> not_real(assessed).loc[0, ["id", "lived_days", "lived_months"]].tolist()  # doctest: +SKIP
     ['AI-013', 91, 3.0]
@@ -155,7 +158,8 @@ def not_real(assessed: pd.DataFrame) -> pd.DataFrame:
     rows = assessed[assessed["verdict"].isin(schema.NOT_REAL).fillna(False).to_numpy(dtype=bool)]
     started = pd.to_datetime(rows["started"])
     last = pd.to_datetime(rows["last_activity"])
-    lived = ((last - started) // pd.Timedelta(days=1)).astype("Int64")
+    ended = pd.to_datetime(rows["life_ended"])
+    lived = ((ended - started) // pd.Timedelta(days=1)).clip(lower=0).astype("Int64")
     frame = pd.DataFrame(
         {
             "id": rows["id"].to_numpy(),
@@ -167,6 +171,7 @@ def not_real(assessed: pd.DataFrame) -> pd.DataFrame:
             "tool": rows["tool"].to_numpy(),
             "verdict": rows["verdict"].to_numpy(),
             "started": started.to_numpy(dtype="datetime64[ns]"),
+            "life_ended": ended.to_numpy(dtype="datetime64[ns]"),
             "last_activity": last.to_numpy(dtype="datetime64[ns]"),
             "lived_days": lived.array,
             "lived_months": (lived.astype("Float64") / DAYS_PER_MONTH).round(1).array,

@@ -60,8 +60,9 @@ class HoursSaved:
 
     `claimed` sums claimed_hours_saved_per_week; `measured` sums the recent measured mean;
     `claimed_never_measured` is the claimed hours of initiatives with no measurement;
-    `by_initiative` lists every initiative with a claim or a measurement: id, name, team,
-    verdict, claimed, measured, unmeasured (claimed with nothing measured), largest claim first.
+    `by_initiative` lists every initiative with a claim or a measurement: id, name, label
+    (the name told apart from its namesakes), team, verdict, claimed, measured, unmeasured
+    (claimed with nothing measured), largest claim first.
     """
 
     claimed: float
@@ -89,6 +90,9 @@ def hours_saved(assessed: pd.DataFrame) -> HoursSaved:
         {
             "id": assessed["id"].to_numpy()[keep],
             "name": assessed["name"].to_numpy()[keep],
+            "label": (assessed["label"] if "label" in assessed else assessed["name"]).to_numpy()[
+                keep
+            ],
             "team": assessed["team"].to_numpy()[keep],
             "verdict": assessed["verdict"].to_numpy()[keep],
             "claimed": claimed.to_numpy(dtype=float)[keep],
@@ -212,3 +216,69 @@ def seats_vs_daily(
         "unsanctioned",
     ]
     return table.loc[:, columns].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class SeatUse:
+    """Seats bought against people using them, and what the idle seats cost a year.
+
+    `by_initiative`: every initiative that states seats: id, label, team, seats, active
+    (the mean weekly active users of the recent weeks, rounded, at most the seats; <NA>
+    without usage), idle_share (idle seats / seats; NaN without usage), annual_cost,
+    idle_cost (annual_cost x idle_share; NaN without usage or cost), most idle cost first.
+    The totals count the initiatives with usage only (`measured` of `initiatives`).
+    """
+
+    seats: int
+    active: int
+    idle_cost: float
+    initiatives: int
+    measured: int
+    by_initiative: pd.DataFrame
+
+
+def seat_use(assessed: pd.DataFrame) -> SeatUse:
+    """Active users against seats bought, per initiative, and the annual cost of idle seats.
+
+    Initiative A: 400 seats, $50,000 a year, 18 weekly users over the recent weeks:
+    18 of 400 seats active, idle share 382 / 400 = 95.5%, idle cost $47,750.
+
+    >>> seat_use(assessed).by_initiative.loc[0, ["seats", "active", "idle_cost"]].tolist()
+    ... # doctest: +SKIP
+    [400, 18, 47750.0]
+    """
+    seats = pd.to_numeric(assessed["seats"], errors="coerce").to_numpy(dtype=float)
+    keep = np.nan_to_num(seats) > 0
+    rows = assessed[keep]
+    seats = seats[keep]
+    recent = pd.to_numeric(rows["recent_mean"], errors="coerce").to_numpy(dtype=float)
+    active = np.minimum(np.round(recent), seats)
+    idle_share = (seats - active) / seats
+    cost = pd.to_numeric(rows["annual_cost"], errors="coerce").to_numpy(dtype=float)
+    label = rows["label"] if "label" in rows.columns else rows["name"]
+    per = pd.DataFrame(
+        {
+            "id": rows["id"].to_numpy(),
+            "label": label.to_numpy(),
+            "team": rows["team"].to_numpy(),
+            "seats": seats.astype(np.int64),
+            "active": pd.array(np.where(np.isnan(active), np.nan, active), dtype="Float64")
+            .round()
+            .astype("Int64"),
+            "idle_share": idle_share,
+            "annual_cost": cost,
+            "idle_cost": cost * idle_share,
+        }
+    )
+    per = per.sort_values(
+        ["idle_cost", "seats"], ascending=[False, False], na_position="last", kind="stable"
+    ).reset_index(drop=True)
+    measured = ~np.isnan(active)
+    return SeatUse(
+        seats=int(seats[measured].sum()),
+        active=int(active[measured].sum()),
+        idle_cost=float(np.nansum(cost * idle_share)),
+        initiatives=len(per),
+        measured=int(measured.sum()),
+        by_initiative=per,
+    )

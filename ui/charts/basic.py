@@ -35,6 +35,10 @@ def _height(frame: pd.DataFrame, column: str) -> int:
     return fit_height(frame[column].nunique())
 
 
+def _has_positive(values: pd.Series) -> bool:
+    return bool((pd.to_numeric(values, errors="coerce") > 0).any())
+
+
 def _by_total(frame: pd.DataFrame, category: str, value: str) -> list[str]:
     """The categories, largest total of `value` first (ties in the frame's order)."""
     totals = frame.groupby(category, sort=False, observed=True)[value].sum()
@@ -129,7 +133,13 @@ def bars(
     )
     base = alt.Chart(frame, title=title).encode(
         y=alt.Y(f"{category}:N", title=category_title or "", sort=sort),
-        x=alt.X(f"{value}:Q", title=value_title or value),
+        x=alt.X(
+            f"{value}:Q",
+            title=value_title or value,
+            axis=alt.Axis(format=value_format, tickMinStep=1),
+            # all zeros (nothing priced) still get an axis from 0, not a collapsed one
+            scale=alt.Scale(domain=[0, 1]) if not _has_positive(frame[value]) else alt.Undefined,
+        ),
         tooltip=[
             alt.Tooltip(f"{category}:N", title=category_title or category),
             alt.Tooltip(f"{value}:Q", title=value_title or value, format=value_format),

@@ -1,0 +1,132 @@
+"""Every page on unusual workbooks, in Chromium, normal at 1440 x 900 and presenting at 1920 x 1080.
+
+The workbooks (tests/unusual_workbooks.py): names unreadable, one initiative, duplicate names
+without ids, no usage, no status column, no cost, all adopted, and 10,000 initiatives (slow).
+A page fails on an exception box, on the text of a chart error anywhere on it, on any console
+error (Streamlit's base-path probes aside) and on any chart warning Vega logs (a spec it had
+to repair: a dropped sort, conflicting domains, an infinite extent). Presenting, no download
+button or help icon shows. A full-length screenshot of each goes to
+tests/artifacts/workbooks/<workbook>-<mode>-<page>.png, to be looked at.
+
+One `streamlit run` at a time (a workbook's cases run together), one Chromium for all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+
+import pytest
+
+from tests.apptest_support import app_pages, write_csv_workbook
+from tests.browser_support import (
+    ARTIFACTS,
+    full_screenshot,
+    streamlit_server,
+    wait_for_app,
+    watch_chart_warnings,
+    watch_console,
+)
+from tests.unusual_workbooks import WORKBOOKS
+
+pytestmark = pytest.mark.browser
+
+MODES = {
+    "normal": ({"width": 1440, "height": 900}, ""),
+    "presenting": ({"width": 1920, "height": 1080}, "?present=1"),
+}
+PAGES = [
+    ("" if i == 0 else path.removeprefix("pages/").removesuffix(".py"), title)
+    for i, (path, title) in enumerate(app_pages())
+]
+SLOW_WORKBOOKS = {"ten-thousand"}
+LOAD_TIMEOUT_MS = 120_000  # the 10,000-initiative workbook is parsed on the first visit
+DRAW_MS = 600  # Vega draws, and logs its warnings, after the script has finished
+SHOTS = ARTIFACTS / "workbooks"
+# What a chart that failed to draw leaves on the page (Vega's and the browser's errors).
+CHART_ERROR = re.compile(
+    r"SyntaxError|TypeError|ReferenceError|RangeError|is not valid JSON|Unexpected token"
+    r"|Invalid specification|Unrecognized (?:signal|scale|data)"
+)
+# On the page itself (the folded sidebar keeps its own controls).
+HIDDEN_WHEN_PRESENTING = (
+    '[data-testid="stMain"] [data-testid="stDownloadButton"], '
+    '[data-testid="stMain"] [data-testid="stTooltipIcon"]'
+)
+
+
+def _cases():
+    for workbook in WORKBOOKS:
+        marks = [pytest.mark.slow] if workbook in SLOW_WORKBOOKS else []
+        for mode in MODES:
+            for path, title in PAGES:
+                yield pytest.param(
+                    workbook,
+                    mode,
+                    path,
+                    title,
+                    marks=marks,
+                    id=f"{workbook}-{mode}-{path or 'overview'}",
+                )
+
+
+class OneServer:
+    """The server of the workbook being tested; the previous one stops when the next starts."""
+
+    def __init__(self, tmp_path_factory) -> None:
+        self._factory = tmp_path_factory
+        self._stack = contextlib.ExitStack()
+        self._workbook: str | None = None
+        self._base = ""
+
+    def url(self, workbook: str) -> str:
+        if workbook != self._workbook:
+            self._stack.close()
+            home = self._factory.mktemp(f"home-{workbook}")
+            folder = write_csv_workbook(home / "workbook", WORKBOOKS[workbook]())
+            env = {
+                "GROUNDTRUTH_SOURCE": str(folder),
+                "GROUNDTRUTH_DATA_DIR": str(home / "data"),
+                "HOME": str(home),  # no developer secrets.toml (sign-in, a sheet) in the way
+            }
+            self._base = self._stack.enter_context(streamlit_server(cwd=home, env=env))
+            self._workbook = workbook
+        return self._base
+
+    def close(self) -> None:
+        self._stack.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    one = OneServer(tmp_path_factory)
+    yield one
+    one.close()
+
+
+@pytest.mark.parametrize(("workbook", "mode", "path", "title"), _cases())
+def test_page_renders_cleanly_on_an_unusual_workbook(server, chromium, workbook, mode, path, title):
+    viewport, query = MODES[mode]
+    base = server.url(workbook)
+    page = chromium.new_page(viewport=viewport)
+    errors = watch_console(page)
+    warnings = watch_chart_warnings(page)
+    try:
+        page.goto(f"{base}/{path}{query}")
+        wait_for_app(page, timeout_ms=LOAD_TIMEOUT_MS)
+        page.wait_for_timeout(DRAW_MS)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        full_screenshot(page, SHOTS / f"{workbook}-{mode}-{path or 'overview'}.png")
+
+        assert page.locator("h1").first.inner_text().strip() == title
+        assert page.locator('[data-testid="stException"]').count() == 0
+        shown = page.locator("body").inner_text()
+        assert not CHART_ERROR.search(shown), CHART_ERROR.search(shown)
+        assert errors == []
+        assert warnings == []
+        if mode == "presenting":
+            hidden = page.locator(HIDDEN_WHEN_PRESENTING)
+            seen = [hidden.nth(i) for i in range(hidden.count()) if hidden.nth(i).is_visible()]
+            assert [s.evaluate("e => e.outerHTML.slice(0, 300)") for s in seen] == []
+    finally:
+        page.close()
