@@ -145,6 +145,31 @@ def metric(at: AppTest, label: str) -> str:
     raise AssertionError(f"no metric labelled {label!r}; have {[m.label for m in at.metric]}")
 
 
+# -- sign-in settings (made up: no identity provider is reached) ------------------------------
+
+COOKIE_SECRET = "c0ffee" * 8  # 48 characters
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": COOKIE_SECRET,
+    "client_id": "ground-truth.apps.example",
+    "client_secret": "s3cret-client-value-0123456789",
+    "server_metadata_url": "https://accounts.google.com/.well-known/openid-configuration",
+}
+
+SIGN_IN_TOML = f"""
+[groundtruth]
+source = "sample"
+allowed_domains = ["acme.com"]
+
+[auth]
+redirect_uri = "{AUTH["redirect_uri"]}"
+cookie_secret = "{COOKIE_SECRET}"
+client_id = "{AUTH["client_id"]}"
+client_secret = "{AUTH["client_secret"]}"
+server_metadata_url = "{AUTH["server_metadata_url"]}"
+"""
+
+
 # -- the Check in page ------------------------------------------------------------------------
 
 CHECK_IN_PAGE = "pages/check_in.py"

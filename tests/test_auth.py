@@ -12,7 +12,16 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from data_sources import loader
-from tests.apptest_support import ROOT, metric, start_app, texts, use_workdir
+from tests.apptest_support import (
+    AUTH,
+    COOKIE_SECRET,
+    ROOT,
+    SIGN_IN_TOML,
+    metric,
+    start_app,
+    texts,
+    use_workdir,
+)
 from ui import auth
 from ui.auth import (
     ALLOWED,
@@ -27,14 +36,6 @@ from ui.auth import (
     email_domain,
 )
 
-COOKIE_SECRET = "c0ffee" * 8  # 48 characters
-AUTH = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": COOKIE_SECRET,
-    "client_id": "ground-truth.apps.example",
-    "client_secret": "s3cret-client-value-0123456789",
-    "server_metadata_url": "https://accounts.google.com/.well-known/openid-configuration",
-}
 PROVIDER = {k: AUTH[k] for k in ("client_id", "client_secret", "server_metadata_url")}
 SHARED = {k: AUTH[k] for k in ("redirect_uri", "cookie_secret")}
 
@@ -215,19 +216,6 @@ def test_email_domain(email, domain):
 
 
 # -- the app -------------------------------------------------------------------------------
-
-SIGN_IN_TOML = f"""
-[groundtruth]
-source = "sample"
-allowed_domains = ["acme.com"]
-
-[auth]
-redirect_uri = "{AUTH["redirect_uri"]}"
-cookie_secret = "{COOKIE_SECRET}"
-client_id = "{AUTH["client_id"]}"
-client_secret = "{AUTH["client_secret"]}"
-server_metadata_url = "{AUTH["server_metadata_url"]}"
-"""
 
 
 @pytest.fixture

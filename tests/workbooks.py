@@ -1,6 +1,6 @@
 """Workbooks the tests share, each with its verdicts worked out by hand in its docstring.
 
-Three fixtures, each used by several test files (a test file never imports another's):
+Fixtures used by several test files (a test file never imports another's):
 
 - Frames as of Mon 3 Nov 2025 (`portfolio_from_frames`, `initiative`, `weekly`): one initiative
   at a time with a hand-written weekly usage series, for portfolio.evidence and metrics.
@@ -32,6 +32,8 @@ Three fixtures, each used by several test files (a test file never imports anoth
 
   Green: 001, 002, 003, 004, 006, 007 = 6; watermelons: 001, 002, 003, 006 = 4 costing
   50k + 20k + 10k (003 states none) = $80k a year.
+- Hostile cell text (`HOSTILE`, `HUGE`, ...): markup, a script, a formula and a 5,299-character
+  note, for the pages and tables that must show sheet text as text.
 """
 
 from __future__ import annotations
@@ -217,3 +219,16 @@ WATERMELONS = {
 }
 WATERMELON_INITIATIVES_ONLY = {"Initiatives": WATERMELON_INITIATIVES}
 WATERMELONS_AS_OF = {"as_of": "2026-06-01"}
+
+
+# -- hostile cell text: markup, script, a formula, a very long note ---------------------------
+
+IMG = '<img src=x onerror="window.__gt_pwned=1">'
+LINK = "[click me](javascript:window.__gt_pwned=1)"
+SCRIPT = "<script>window.__gt_pwned=1</script>"
+MARKUP = "**bold** _it_ :red[alarm] :material/bolt: $x^2$"
+HEADING = "# Heading\n- a list\n> a quote"
+FORMULA = '=HYPERLINK("http://evil.example","click")'
+NOTE_SENTENCE = "We tried it for a month and went back to the macros. "
+HUGE = (NOTE_SENTENCE * 100).strip()  # 5,299 characters
+HOSTILE = (IMG, LINK, SCRIPT, MARKUP, FORMULA)
