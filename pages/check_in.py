@@ -34,16 +34,14 @@ USERS_COUNT = (
     "check-in itself counts as a sign of life (evidence: check-in)."
 )
 
-view = shell.view()
+view = shell.page(
+    "Check in",
+    lead="Say where your initiative stands in half a minute: no hunting for your row in the "
+    "shared sheet. Each check-in is added as a new row of the CheckIns tab; nothing is "
+    "overwritten, and the latest check-in sets the status and stage the dashboard shows.",
+)
 spec = data.current_spec()
 portfolio = view.portfolio
-
-st.title("Check in")
-st.caption(
-    "Say where your initiative stands in half a minute: no hunting for your row in the "
-    "shared sheet. Each check-in is added as a new row of the CheckIns tab; nothing is "
-    "overwritten, and the latest check-in sets the status and stage the dashboard shows."
-)
 
 flash = st.session_state.pop(FLASH_KEY, None)
 if flash is not None:

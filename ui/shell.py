@@ -103,6 +103,42 @@ def build_view() -> View:
     return view
 
 
+def page(
+    title: str, *, lead: str | None = None, scoped: bool = False, stop_if_empty: bool = False
+) -> View:
+    """Start a page: its View, its title and a caption (`lead`, then, when `scoped`, the
+    as-of stamp and the filters); with `stop_if_empty`, the empty state (`stop_if_nothing_
+    matches`). Pages call this instead of writing the frame out.
+    """
+    current = view()
+    st.title(title)
+    scope = f"{current.stamp} · {current.scope}" if scoped else ""
+    if lead or scope:
+        st.caption(" ".join(part for part in (lead, scope) if part))
+    if stop_if_empty:
+        stop_if_nothing_matches(current)
+    return current
+
+
+def stop_if_nothing_matches(current: View) -> None:
+    """Say that no initiative matches the filters on the as-of date, and stop the page."""
+    if current.filtered.empty:
+        st.info(f"No initiatives match {current.scope} as of {fmt.day(current.as_of)}.")
+        st.stop()
+
+
+def would_show(text: str, *, inline: bool = False, stop: bool = False) -> None:
+    """What a part of the page would show with a tab or column the sheet lacks ("With a
+    Usage tab (…), this part would chart …"): a note for a part of the page, a caption
+    where a chart would be (`inline`); with `stop`, the page ends there."""
+    if inline:
+        st.caption(text)
+    else:
+        st.info(text, icon=":material/add_chart:")
+    if stop:
+        st.stop()
+
+
 def view() -> View:
     """The View that app.py built for this run."""
     pages_folder.route_through_app()  # a deep link run the pre-navigation way
