@@ -27,17 +27,21 @@ DRAFT_KEY = "check_in_draft"  # (fields, CheckIn) of a queued check-in, resent w
 GENERATION_KEY = "check_in_generation"  # bumped after a write: a fresh, empty form
 AUTHOR_KEY = "check_in_author"  # kept across initiatives: the same person checks in often
 SEPARATOR = " · "
+# How a check-in's active users count (portfolio/evidence.py): said next to the field.
+USERS_COUNT = (
+    "Active users typed here are kept with the check-in and shown in its log, but they are "
+    "not usage evidence: verdicts count weekly users from the Usage tab or the tools. The "
+    "check-in itself counts as a sign of life (evidence: check-in)."
+)
 
-view = shell.view()
+view = shell.page(
+    "Check in",
+    lead="Say where your initiative stands in half a minute: no hunting for your row in the "
+    "shared sheet. Each check-in is added as a new row of the CheckIns tab; nothing is "
+    "overwritten, and the latest check-in sets the status and stage the dashboard shows.",
+)
 spec = data.current_spec()
 portfolio = view.portfolio
-
-st.title("Check in")
-st.caption(
-    "Say where your initiative stands in half a minute: no hunting for your row in the "
-    "shared sheet. Each check-in is added as a new row of the CheckIns tab; nothing is "
-    "overwritten, and the latest check-in sets the status and stage the dashboard shows."
-)
 
 flash = st.session_state.pop(FLASH_KEY, None)
 if flash is not None:
@@ -248,6 +252,7 @@ with st.form(f"check_in_form_{suffix}", border=True):
         max_chars=checkins.NOTE_MAX_CHARS,
         key=f"check_in_note_{suffix}",
     )
+    st.caption(USERS_COUNT)
     sent = st.form_submit_button("Check in", type="primary", icon=":material/send:")
 
 form_flash = st.session_state.pop(FORM_FLASH_KEY, None)
@@ -295,7 +300,15 @@ if sent:
                 "success",
                 f"Checked in: {fmt.plain(labels.get(picked, picked))} is now "
                 f"{checkin.reported_status}, {checkin.stage}. Saved to "
-                f"{fmt.plain(delivery.where)} (check-in {checkin.checkin_id[:8]})."
+                # a file on this server is named by what it is, never by its path
+                + (fmt.plain(delivery.where) if spec.kind == GSHEETS else "this server")
+                + f" (check-in {checkin.checkin_id[:8]})."
+                + (
+                    f" Its {checkin.active_users:,} active users are kept with it, not counted "
+                    "as usage."
+                    if checkin.active_users is not None
+                    else ""
+                )
                 + (
                     f" The verdicts are computed as of {fmt.day(view.as_of)}, before this "
                     "check-in: pick a later as-of date in the sidebar to count it."

@@ -21,20 +21,19 @@ from ui import format as fmt
 # Bars beyond this many tools get unreadable; the table below lists them all.
 MAX_CHART_TOOLS = 12
 
-view = shell.view()
+view = shell.page("Daily tools")
 portfolio = view.portfolio
 filtered = view.filtered
 stamp = view.stamp
 
-st.title("Daily tools")
 if not portfolio.has(schema.DAILY_TOOLS):
-    st.info(
+    shell.would_show(
         "With a DailyTools tab (a pulse survey: department, role, tool, frequency, "
         "sanctioned), this page would show which AI tools people really use every day, next "
         "to what the company pays for them: seats, annual cost, cost per daily user, and the "
-        "unsanctioned tools in daily use."
+        "unsanctioned tools in daily use.",
+        stop=True,
     )
-    st.stop()
 
 departments = view.filters.selected.get("team", ())
 tools = view.filters.selected.get("tool", ())
@@ -152,7 +151,6 @@ with left:
                 title="How often people use each tool",
             ),
             key="daily_tools_by_tool",
-            title="How often people use each tool",
         )
     hidden = len(set(by_tool["tool"])) - len(shown_tools)
     if hidden > 0:
@@ -166,7 +164,6 @@ with right:
                 title="How often each department uses AI tools",
             ),
             key="daily_tools_by_department",
-            title="How often each department uses AI tools",
         )
 
 grid = computed.grid
@@ -184,14 +181,13 @@ if not grid_shown.empty:
             y_sort=[t for t in shown_tools if t in set(grid_shown["tool"])],
         ),
         key="daily_tools_grid",
-        title="Who uses what every day",
     )
 
 # --- what it costs ------------------------------------------------------------------------------
 st.subheader("What the company pays for")
 priced = table[table["cost_per_daily_user"].notna()]
 if not portfolio.has(schema.INITIATIVES, "annual_cost"):
-    st.info(
+    shell.would_show(
         "With an annual_cost column in Initiatives, this part would set each tool's cost "
         "against the people who use it daily."
     )
@@ -208,7 +204,6 @@ else:
             value_format="$,.0f",
         ),
         key="daily_tools_cost",
-        title="Annual cost per daily answer",
     )
     st.caption(
         "The survey is a sample of people, so compare tools with each other rather than "

@@ -12,18 +12,14 @@ from portfolio import metrics
 from ui import charts, display, shell
 from ui import format as fmt
 
-view = shell.view()
-assessed = view.filtered
-stamp = view.stamp
-
-st.title("The edges")
-st.caption(
-    "Survival = the share of initiatives the evidence says are adopted (unproven ones count "
-    f"in the total, not as survivors). {stamp} · {view.scope}"
+view = shell.page(
+    "The edges",
+    lead="Survival = the share of initiatives the evidence says are adopted (unproven ones "
+    "count in the total, not as survivors).",
+    scoped=True,
+    stop_if_empty=True,
 )
-if assessed.empty:
-    st.info(f"No initiatives match {view.scope} as of {fmt.day(view.as_of)}.")
-    st.stop()
+assessed = view.filtered
 
 
 def adopted_of(row: pd.Series) -> str:
@@ -58,21 +54,20 @@ def origin_message(table: pd.DataFrame) -> str:
 # --- by origin ------------------------------------------------------------------------------
 by_origin = metrics.survival_by(assessed, "origin")
 st.subheader(origin_message(by_origin))
-title = "Survival by origin"
 view.chart(
-    lambda: charts.survival_bars(by_origin, group="origin", title=title, group_title="Origin"),
+    lambda: charts.survival_bars(
+        by_origin, group="origin", title="Survival by origin", group_title="Origin"
+    ),
     key="edges_origin",
-    title=title,
 )
 
 # --- before vs after the mandate ------------------------------------------------------------
 st.subheader("Before vs after the mandate")
 mandate = view.portfolio.mandate_date
 if mandate is None:
-    st.info(
+    shell.would_show(
         "With a mandate date this would compare initiatives started before the AI-first "
-        "mandate with those started because of it. " + str(metrics.MandateDateMissing()),
-        icon=":material/event:",
+        "mandate with those started because of it. " + str(metrics.MandateDateMissing())
     )
 else:
     by_period = metrics.survival_by_mandate(assessed, mandate)
@@ -85,7 +80,6 @@ else:
     view.chart(
         lambda: charts.survival_bars(by_period, group="period", title=title, group_title="Started"),
         key="edges_mandate",
-        title=title,
     )
 
 # --- at equal age ---------------------------------------------------------------------------

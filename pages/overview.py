@@ -19,13 +19,12 @@ from ui.digest_preview import show_next_digest
 # Tables of initiatives on this page show about seven rows and scroll.
 TABLE_HEIGHT = 290
 
-view = shell.view()
+view = shell.page("Overview")
 portfolio = view.portfolio
 assessed = view.filtered
 stamp = view.stamp
 scope = view.scope
 
-st.title("Overview")
 errors = portfolio.errors
 if errors:  # above every figure: an unread column changes them all
     first = errors[0]
@@ -37,9 +36,7 @@ if errors:  # above every figure: an unread column changes them all
         icon=":material/error:",
     )
     st.page_link("pages/sheet_health.py", label="Fix it on Sheet health", icon=":material/healing:")
-if assessed.empty:
-    st.info(f"No initiatives match {scope} as of {fmt.day(view.as_of)}.")
-    st.stop()
+shell.stop_if_nothing_matches(view)
 
 # A status typed in a check-in counts as much as one in the row (the evidence reads both).
 has_status = portfolio.has(schema.INITIATIVES, "reported_status") or portfolio.has(
@@ -84,7 +81,7 @@ if has_cost:
         help="Annual cost of every initiative whose verdict is not adopted (unproven included).",
     )
 if not has_status:
-    st.info(
+    shell.would_show(
         "With a reported_status column (Green, Amber, Red) in Initiatives, this page would "
         "set what the status deck says against the evidence, and measure the theater gap."
     )
@@ -125,12 +122,12 @@ with left:
                 stack_title="Verdict",
             ),
             key="overview_status",
-            title="What the deck says vs what the evidence says",
         )
     else:
-        st.caption(
+        shell.would_show(
             "With a reported_status column, a chart here would split each status of the deck "
-            "by what the evidence says."
+            "by what the evidence says.",
+            inline=True,
         )
 with right:
     if has_cost:
@@ -148,7 +145,6 @@ with right:
                 sort=list(schema.VERDICTS),
             ),
             key="overview_spend",
-            title="Where the money goes",
         )
         total = float(spend["annual_cost"].sum())
         not_adopted = metrics.spend_not_adopted(assessed)
@@ -166,9 +162,10 @@ with right:
             + "."
         )
     else:
-        st.caption(
+        shell.would_show(
             "With an annual_cost column in Initiatives, a chart here would show where the "
-            "money goes, verdict by verdict."
+            "money goes, verdict by verdict.",
+            inline=True,
         )
 
 by_team = assessed.groupby(["team", "verdict"], observed=True).size().rename("count").reset_index()
@@ -184,7 +181,6 @@ view.chart(
         stack_title="Verdict",
     ),
     key="overview_teams",
-    title="Verdicts by team",
 )
 
 # --- hours and seats: what was claimed and bought against what is used -----------------------

@@ -34,13 +34,12 @@ TAB_ADDS = {
 # Tabs with more problems than this start folded, so one bad tab does not bury the others.
 FOLD_AFTER = 20
 
-view = shell.view()
+view = shell.page("Sheet health")
 portfolio = view.portfolio
 stale_after = thresholds(portfolio.settings).stale_after_days
 stale = metrics.stale_by_team(view.filtered, stale_after_days=stale_after)
 stale_rows = int(stale["stale"].sum())
 
-st.title("Sheet health")
 problems = portfolio.problems
 errors = portfolio.errors
 if not problems:

@@ -15,15 +15,12 @@ from ui import format as fmt
 # Beyond this many bars a timeline stops being readable; the costliest are shown.
 TIMELINE_MAX_ROWS = 40
 
-view = shell.view()
-assessed = view.filtered
-stamp = view.stamp
-
-st.title("Stalled & reverted")
-st.caption(
-    "Initiatives whose evidence says stalled, reverted or abandoned, whatever the deck says. "
-    f"{stamp} · {view.scope}"
+view = shell.page(
+    "Stalled & reverted",
+    lead="Initiatives whose evidence says stalled, reverted or abandoned, whatever the deck says.",
+    scoped=True,
 )
+assessed = view.filtered
 
 gone = metrics.not_real(assessed)
 if gone.empty:
@@ -107,7 +104,6 @@ else:
             ],
         ),
         key="stalled_timeline",
-        title=title,
     )
     if len(dated) > TIMELINE_MAX_ROWS:
         st.caption(
@@ -118,9 +114,10 @@ else:
 # --- what people went back to -----------------------------------------------------------
 st.subheader("What people went back to")
 if not view.portfolio.has(schema.INITIATIVES, "reverted_to"):
-    st.caption(
+    shell.would_show(
         "With a reverted_to column in Initiatives this would tally what people went back "
-        "to (a spreadsheet, the old tool, doing it by hand)."
+        "to (a spreadsheet, the old tool, doing it by hand).",
+        inline=True,
     )
 else:
     tally = metrics.went_back_to(gone)
@@ -128,7 +125,6 @@ else:
     if tally.empty:
         st.caption("None of them says what people went back to (reverted_to is blank).")
     else:
-        title = "What people went back to"
         view.chart(
             lambda: charts.tally_bars(
                 tally,
@@ -138,7 +134,7 @@ else:
                 value_title="Initiatives",
             ),
             key="stalled_went_back",
-            title=title,
+            title="What people went back to",  # the chart has no title of its own
         )
         if silent:
             st.caption(
@@ -153,8 +149,9 @@ display.table(
     present=view.present,
     wrap=["reason"],
     read_columns=[
-        "name",
+        "label",
         "team",
+        "tool",
         "verdict",
         "lived_months",
         "reverted_to",

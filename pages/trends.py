@@ -24,16 +24,12 @@ THEN_ORDER = [metrics.NOT_STARTED, *schema.VERDICTS]
 BAD_WHEN_UP = frozenset(schema.NOT_REAL)
 
 
-view = shell.view()
+view = shell.page("Trends", stop_if_empty=True)
 portfolio = view.portfolio
 filtered = view.filtered
 as_of = view.as_of
 scope = view.scope
 
-st.title("Trends")
-if filtered.empty:
-    st.info(f"No initiatives match {scope} as of {fmt.day(as_of)}.")
-    st.stop()
 # Usage is logged by id: an initiative without one has no line; a repeated id is one line.
 with_id = filtered[filtered["id"].notna()]
 names: dict[str, str] = {}
@@ -54,7 +50,7 @@ def _label(initiative_id: str) -> str:
 
 st.subheader("Weekly active users")
 if not portfolio.has(schema.USAGE):
-    st.info(
+    shell.would_show(
         "With a Usage tab (initiative_id, week, active_users: one row per initiative and "
         "week), this part would chart weekly active users over time, in total and for the "
         "initiatives you pick."
@@ -84,7 +80,6 @@ else:
                 total, title="Weekly active users, all initiatives", as_of=as_of
             ),
             key="trends_total",
-            title="Weekly active users",
         )
         logging = int(filtered["usage_rows"].gt(0).sum())
         st.caption(
@@ -120,7 +115,6 @@ else:
                     as_of=as_of,
                 ),
                 key="trends_per_initiative",
-                title="Weekly active users per initiative",
                 extra=(tuple(chosen),),
             )
         else:
@@ -190,7 +184,6 @@ else:
             y_sort=[v for v in THEN_ORDER if v in present_then],
         ),
         key="trends_flows",
-        title="Verdicts then and now",
         extra=(then_ts,),
     )
     st.caption(

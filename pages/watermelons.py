@@ -18,15 +18,12 @@ PICK_PARAM = "initiative"  # the picked watermelon lives in the URL, so a link s
 # The reasons come before the owner and the id: they are what the reader came for.
 TABLE_COLUMNS = ["name", "team", "tool", "annual_cost", "verdict", "evidence", "why", "owner", "id"]
 
-view = shell.view()
-assessed = view.filtered
-stamp = view.stamp
-
-st.title("Watermelons")
-st.caption(
-    "Green on the deck, but the evidence says stalled, reverted or abandoned. "
-    f"{stamp} · {view.scope}"
+view = shell.page(
+    "Watermelons",
+    lead="Green on the deck, but the evidence says stalled, reverted or abandoned.",
+    scoped=True,
 )
+assessed = view.filtered
 
 summary = metrics.watermelon_summary(assessed)
 if summary.green == 0:
@@ -99,6 +96,9 @@ display.table(
 
 with up_close or st.container():
     st.subheader("One watermelon up close")
+    # Presenting, its users over time come first and take the page's width; the picker,
+    # the facts and the reasons follow.
+    first_screen = st.container() if view.present else None
     # An option is the id where it names one initiative, else the label (unique even where
     # names repeat and ids are blank or repeated); it is also what the URL holds.
     unique_ids = assessed["id"].dropna().astype(str)
@@ -137,7 +137,7 @@ with up_close or st.container():
         f"verdict: {theme.VERDICT_LABELS.get(str(row['verdict']), str(row['verdict']))}",
     ]
     st.markdown(f"**{fmt.plain(row['name'])}** · " + " · ".join(f for f in facts if f))
-    why, evidence = st.columns([2, 3])
+    why, evidence = (st.container(), first_screen) if first_screen else st.columns([2, 3])
     why.markdown("\n".join(f"- {fmt.plain(reason)}" for reason in row["reasons"]))
 
     # Usage and StatusHistory name an initiative by id: a row without one has neither.
@@ -161,10 +161,12 @@ with up_close or st.container():
     if story:
         evidence.markdown(f"**{fmt.plain(story)}**")
     if not has_usage:
-        evidence.caption(
-            "With a Usage tab (initiative_id, week, active_users) this would show its weekly "
-            "active users over time."
-        )
+        with evidence:
+            shell.would_show(
+                "With a Usage tab (initiative_id, week, active_users) this would show its "
+                "weekly active users over time.",
+                inline=True,
+            )
     elif picked_id is None:
         evidence.caption(
             f"{fmt.plain(row['name'])} has no id, so no usage can be logged for it: "
@@ -179,17 +181,18 @@ with up_close or st.container():
         with evidence:
             view.chart(
                 lambda: charts.weekly_evidence(
-                    weeks, title="Weekly active users", as_of=view.as_of
+                    weeks, title=f"Weekly active users: {row['name']}", as_of=view.as_of
                 ),
                 key="watermelons_usage",
-                title=f"Weekly active users: {row['name']}",
                 extra=(key_id,),
             )
     if statuses.empty:
-        evidence.caption(
-            "With a StatusHistory tab (`cli.py history record` once a week, or `--backfill` from "
-            "CheckIns) this would show what the deck said week by week beside the usage."
-        )
+        with evidence:
+            shell.would_show(
+                "With a StatusHistory tab (`cli.py history record` once a week, or `--backfill` "
+                "from CheckIns) this would show what the deck said week by week beside the usage.",
+                inline=True,
+            )
     else:
         derived = history.derived_weeks(statuses)
         evidence.caption(

@@ -75,6 +75,7 @@ def _money(text: str) -> float:
 # --------------------------------------------------------------------------- the cells
 
 
+@pytest.mark.slow
 def test_same_seed_same_cells_other_seed_other_usage():
     assert generate_workbook() == WORKBOOK
     other = generate_workbook(seed=7)
@@ -378,3 +379,35 @@ def test_evidence_engine_agrees_with_the_intended_verdicts():
         "AI-026",
         "AI-027",
     ]
+
+
+# --------------------------------------------------------------------------- dates follow today
+
+
+def test_the_sample_is_read_for_the_pinned_day_as_generated():
+    # tests/conftest.py pins GROUNDTRUTH_SAMPLE_TODAY to the generated as-of date
+    assert read_sample().tabs == read_sample(today=AS_OF).tabs == WORKBOOK
+
+
+def test_the_samples_dates_move_by_whole_weeks_so_its_as_of_is_today():
+    # Wed 9 Dec 2026 is 16 days after 23 Nov: every date moves 14 days (two whole weeks, so
+    # usage weeks stay Mondays and the last one is on or before today); as_of is today.
+    moved = read_sample(today=dt.date(2026, 12, 9)).tabs
+    assert dict(moved["Settings"][1:])["as_of"] == "2026-12-09"
+    assert dict(moved["Settings"][1:])["mandate_date"] == "2026-02-16"
+    weeks = [dt.date.fromisoformat(row[1]) for row in moved["Usage"][1:]]
+    assert {week.weekday() for week in weeks} == {0}
+    assert max(weeks) == dt.date(2026, 12, 7)
+    before, after = WORKBOOK["Initiatives"][1], moved["Initiatives"][1]
+    assert (before[0], before[9], after[9]) == ("AI-001", "2025-06-16", "2025-06-30")
+    assert moved["CheckIns"][1][1] == "2026-06-29 16:20:00"  # was 15 Jun, time kept
+
+
+def test_moving_the_sample_keeps_every_verdict():
+    from portfolio import evidence
+    from portfolio.parse import parse_workbook
+
+    then = evidence.assess(parse_workbook(read_sample(today=AS_OF)))
+    now = evidence.assess(parse_workbook(read_sample(today=dt.date(2026, 12, 9))))
+    assert now["verdict"].tolist() == then["verdict"].tolist()
+    assert now["watermelon"].tolist() == then["watermelon"].tolist()

@@ -23,8 +23,8 @@ The emulator answers each distinct request from bytes it rendered once, so the f
 the client's: a real server also has its answer ready. It runs in this process, on a
 thread that mostly waits in `sendall` without the GIL.
 
->>> report = run_bench(quick=True)          # doctest: +SKIP  (about 20 s)
->>> report["sizes"][0]["requests"]["refresh"]
+>>> report = run_bench(quick=True)  # about 20 s  # doctest: +SKIP
+>>> report["sizes"][0]["requests"]["refresh"]  # doctest: +SKIP
 {'batchGet': 1}
 """
 
@@ -451,11 +451,11 @@ def measure_app(sheets, runs: int) -> dict[str, Any]:
     """Cold first page (empty cache) and the warm rerun of every page, under AppTest.
 
     Every run goes through app.py once, as on a server: AppTest alone would first run the
-    page script by itself, which then reroutes through app.py (tools/apptest_navigation.py).
+    page script by itself, which then reroutes through app.py (ui/pages_folder.py).
     """
     import pytest
 
-    from tools.apptest_navigation import use_navigation_pages_manager
+    from ui.pages_folder import use_navigation_pages_manager
 
     with pytest.MonkeyPatch.context() as patch:
         use_navigation_pages_manager(patch)

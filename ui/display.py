@@ -94,8 +94,6 @@ def _full_text(frame: pd.DataFrame, rows: list[int]) -> None:
 # leading spaces and in the full-width forms some spreadsheets accept.
 FORMULA_TRIGGERS = "=+-@\t\r＝＋－＠"
 _FORMULA = re.compile(r"^[ \u00a0]*[" + re.escape(FORMULA_TRIGGERS) + "]")
-LIST_JOINER = "; "
-FORMULA_PREFIXES = tuple(FORMULA_TRIGGERS)
 
 
 def neutralize_text(value: object) -> object:
@@ -110,7 +108,7 @@ def neutralize_text(value: object) -> object:
 
 def _joined(value: object) -> object:
     if isinstance(value, list | tuple):
-        return LIST_JOINER.join(str(v) for v in value)
+        return html_table.LIST_JOINER.join(str(v) for v in value)
     return value
 
 
@@ -258,6 +256,23 @@ def export_spec(
     return spec
 
 
+def spec_title(spec: dict[str, Any]) -> str:
+    """A chart's own title as one line: its spec's, else its first titled layer's; '' if none.
+
+    >>> spec_title({"layer": [{"title": {"text": ["Spend", "by verdict"]}}, {"title": "x"}]})
+    'Spend by verdict'
+    """
+    for part in (spec, *spec.get("layer", [])):
+        title = part.get("title")
+        if isinstance(title, dict):
+            title = title.get("text")
+        if isinstance(title, list):
+            title = " ".join(str(line) for line in title)
+        if title:
+            return str(title)
+    return ""
+
+
 def png_bytes(chart: alt.TopLevelMixin | dict[str, Any], *, title: str, stamp: str) -> bytes:
     """The chart as a PNG at 2x scale, titled and stamped (e.g. 'As of 23 Nov 2026').
 
@@ -336,14 +351,16 @@ def chart(
     *,
     key: str,
     present: bool,
-    title: str,
     stamp: str,
+    title: str | None = None,
     cache: tuple | None = None,
     file_name: str | None = None,
 ) -> None:
     """Show a chart in the shared theme with a PNG download made only when clicked.
 
-    In presentation mode the type is larger and the chart sized for a 16:9 screen.
+    The PNG is titled with the chart's own title (`spec_title`), or `title` for a chart
+    that shows none. In presentation mode the type is larger and the chart sized for a 16:9
+    screen.
     `figure` is the chart or a function that builds it. With `cache` (the View's
     `signature` plus whatever else the chart depends on), the spec is built once for
     every viewer of that view and a rerun only sends it: pass a function then, so that a
@@ -357,7 +374,8 @@ def chart(
         build = figure if not isinstance(figure, alt.TopLevelMixin) else (lambda: figure)
         spec, sent = _cached_specs(cache, key, present, build)
     st.vega_lite_chart(spec=sent, width="stretch", key=f"{key}_chart")
-    make: Callable[[], bytes] = lambda: png_bytes(spec, title=title, stamp=stamp)  # noqa: E731
+    export_title = title or spec_title(spec) or key
+    make: Callable[[], bytes] = lambda: png_bytes(spec, title=export_title, stamp=stamp)  # noqa: E731
     st.download_button(
         "Download PNG",
         data=make,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from data_sources.errors import SourceError
-from ui import auth, data, filters, presentation, upload
+from ui import auth, data, filters, pages_folder, presentation, upload
 from ui import format as fmt
 from ui.view import View
 
@@ -103,25 +103,45 @@ def build_view() -> View:
     return view
 
 
-def _route_through_app() -> None:
-    """Rerun through app.py when Streamlit ran a page script on its own.
-
-    With a `pages/` folder beside app.py, a server that has not yet run `st.navigation`
-    treats the folder the pre-navigation way: a first visit to a deep link (`/edges` after
-    a restart) runs pages/edges.py alone, without app.py's sidebar, layout or page list.
-    `st.navigation` clears this flag for the whole server; clearing it here and rerunning
-    gives the visitor the real app on the page they asked for.
+def page(
+    title: str, *, lead: str | None = None, scoped: bool = False, stop_if_empty: bool = False
+) -> View:
+    """Start a page: its View, its title and a caption (`lead`, then, when `scoped`, the
+    as-of stamp and the filters); with `stop_if_empty`, the empty state (`stop_if_nothing_
+    matches`). Pages call this instead of writing the frame out.
     """
-    from streamlit.runtime.pages_manager import PagesManager
+    current = view()
+    st.title(title)
+    scope = f"{current.stamp} · {current.scope}" if scoped else ""
+    if lead or scope:
+        st.caption(" ".join(part for part in (lead, scope) if part))
+    if stop_if_empty:
+        stop_if_nothing_matches(current)
+    return current
 
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+
+def stop_if_nothing_matches(current: View) -> None:
+    """Say that no initiative matches the filters on the as-of date, and stop the page."""
+    if current.filtered.empty:
+        st.info(f"No initiatives match {current.scope} as of {fmt.day(current.as_of)}.")
+        st.stop()
+
+
+def would_show(text: str, *, inline: bool = False, stop: bool = False) -> None:
+    """What a part of the page would show with a tab or column the sheet lacks ("With a
+    Usage tab (…), this part would chart …"): a note for a part of the page, a caption
+    where a chart would be (`inline`); with `stop`, the page ends there."""
+    if inline:
+        st.caption(text)
+    else:
+        st.info(text, icon=":material/add_chart:")
+    if stop:
+        st.stop()
 
 
 def view() -> View:
     """The View that app.py built for this run."""
-    _route_through_app()
+    pages_folder.route_through_app()  # a deep link run the pre-navigation way
     current = st.session_state.get(VIEW_STATE_KEY)
     if current is None:  # a page script run on its own, outside app.py
         # app.py's sign-in check did not run either: a deep link must not get past it.

@@ -70,11 +70,13 @@ class View:
         figure: alt.TopLevelMixin | display.ChartBuilder,
         *,
         key: str,
-        title: str,
         extra: tuple[Hashable, ...] = (),
+        title: str | None = None,
     ) -> None:
         """`display.chart` in this view: its presentation mode and stamp, kept for every
         viewer of the view (and of `extra`, what else the chart depends on: a pick, a date).
+
+        The PNG download carries the chart's own title; `title` only for a chart without one.
         """
         display.chart(
             figure,

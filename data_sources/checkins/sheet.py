@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from data_sources.checkins.local import OUTBOX_RETRY_SECONDS, LocalCheckIns
+from data_sources.checkins.local import OUTBOX_RETRY_SECONDS
 from data_sources.checkins.model import (
     COLUMNS,
     CheckIn,
@@ -35,7 +35,6 @@ from data_sources.errors import (
     TabMissing,
 )
 from data_sources.retry import RetryPolicy
-from data_sources.store import data_root, target_key
 from portfolio import schema
 
 # How long "can the app write?" is believed before it is asked again.
@@ -199,12 +198,12 @@ def write_access(
     an outage never wait on the API.
     """
     if spec.kind != GSHEETS:
-        store = LocalCheckIns(data_dir or data_root(), target_key(spec))
-        kept = "The bundled sample" if spec.kind != "file" else f"{spec.location}"
+        kept = "The bundled sample" if spec.kind != "file" else "The file"
+        # The page shows this: a file on the server is named by what it is, not by its path.
         return WriteAccess(
             True,
-            f"This source is not a Google Sheet, so check-ins are saved on this server "
-            f"({store.path}) and shown at once. {kept} itself is not changed.",
+            "This source is not a Google Sheet, so check-ins are saved on this server "
+            f"and shown at once. {kept} itself is not changed.",
         )
     settings = spec.gsheets
     if settings is None:
