@@ -4,7 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint format install install-dev bench screenshots clean
+# Test processes: one per core (pytest-xdist). `make test WORKERS=0` runs in one process.
+WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup
+
+.PHONY: run test test-fast lint format install install-dev bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,8 +37,13 @@ format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Everything: lint, then the whole suite, browser tests included.
 test: lint
-	$(BIN)/python -m pytest
+	$(PYTEST)
+
+# The inner loop: no browser, nothing marked slow (see pyproject.toml's markers).
+test-fast: install-dev
+	$(PYTEST) -m "not browser and not slow"
 
 bench: install-dev
 	$(BIN)/python cli.py bench

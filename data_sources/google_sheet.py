@@ -10,7 +10,7 @@ the timeouts and the bounded retry policy. Authentication is google-auth's servi
 credentials with `token_uri` from the settings, so a proxy or the test emulator also serves
 the token. Every failure comes out as a `data_sources.errors.SourceError` with a fix.
 
->>> source = GoogleSheetSource(settings)              # doctest: +SKIP  (no I/O yet)
+>>> source = GoogleSheetSource(settings)  # no I/O yet       # doctest: +SKIP
 >>> raw = source.fetch()                              # doctest: +SKIP
 >>> raw.tabs["Initiatives"][1][:3]                    # doctest: +SKIP
 ['AI-001', 'Support reply drafts', 'Support']

@@ -20,7 +20,7 @@ writes nothing.
 
 >>> result = record_history(spec, assess(portfolio), as_of=pd.Timestamp("2026-03-11"))
 ... # doctest: +SKIP
->>> result.week, result.appended, result.already
+>>> result.week, result.appended, result.already  # doctest: +SKIP
 (Timestamp('2026-03-09 00:00:00'), 12, 0)
 """
 

@@ -62,17 +62,6 @@ MS_PER_SECOND = 1000
 # Each session's time zone is set to UTC before anything is read.
 _SET_UTC = {"postgresql": "SET TIME ZONE 'UTC'", "duckdb": "SET TimeZone = 'UTC'"}
 _URL_PARTS = ("username", "password", "host", "port", "database")
-_OURS = (
-    "events_table",
-    "query",
-    "query_name",
-    "timestamp_column",
-    "user_column",
-    "initiative_column",
-    "tool_column",
-    "timeout_seconds",
-    "type",
-)
 # A table, schema.table or catalog.schema.table; anything else is not a table name.
 _TABLE = re.compile(r"^[A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*){0,2}$")
 # user:password@ inside any URL in a message.

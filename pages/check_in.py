@@ -238,7 +238,6 @@ with st.form(f"check_in_form_{suffix}", border=True):
         "Active users this week",
         placeholder="e.g. 12 (leave blank if nobody counted)",
         key=f"check_in_users_{suffix}",
-        help=USERS_COUNT,
     )
     author = right.text_input(
         "Your name",

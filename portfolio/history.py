@@ -60,7 +60,7 @@ def readable(history: pd.DataFrame | None) -> pd.DataFrame:
         return _empty()
     frame = history.assign(week=mondays(history["week"]))
     frame = frame[frame["week"].notna().to_numpy() & frame["initiative_id"].notna().to_numpy()]
-    frame = frame.drop_duplicates(["week", "initiative_id"], keep="first")
+    frame = frame.drop_duplicates(list(schema.HISTORY_KEY), keep="first")
     for column in COLUMNS:
         if column not in frame:
             frame = frame.assign(**{column: _empty()[column]})

@@ -47,8 +47,10 @@ class Problem:
     `cell` is an A1 reference ("Initiatives!H7") or a tab ("Usage") when the problem is
     about a whole tab or column; `raw` is the value as typed (None for a missing thing).
 
-    >>> Problem("Initiatives", "Initiatives!H7", "reported_status", "Greeen",
+    >>> problem = Problem("Initiatives", "Initiatives!H7", "reported_status", "Greeen",
     ...         '"Greeen" is not a status (Green, Amber, Red)', fix="Type Green, Amber or Red")
+    >>> problem.severity, problem.fix
+    ('warning', 'Type Green, Amber or Red')
     """
 
     tab: str

@@ -277,6 +277,7 @@ def parse_workbook(raw: RawWorkbook, *, mapping: ColumnMapping | None = None) ->
     `mapping` (from a Mapping tab) is applied first. Blank rows are skipped and counted;
     every other row is kept, with unreadable cells missing and listed as problems.
 
+    >>> import datetime as dt
     >>> raw = RawWorkbook({"Initiatives": [
     ...     ["ID", "Name", "Team", "Origin", "Stage", "Start Date", "Status"],
     ...     ["AI-1", "Triage bot", "Support", "Grassroots", "Pilot", "3/4/2026", "Greeen"],

@@ -43,8 +43,9 @@ def format_number(value: float) -> str:
     return f"{value:.1f}"
 
 
-def format_date(value: object, *, as_of: pd.Timestamp) -> str:
-    """A date as "2 Jun", or "2 Jun 2025" when it is not in the year of `as_of`.
+def format_date(value: object, *, as_of: pd.Timestamp | None = None) -> str:
+    """A date as "2 Jun", or "2 Jun 2025" when it is not in the year of `as_of` (or there
+    is no `as_of`). The one date format of reasons, pages, exports and the digest.
 
     >>> format_date(pd.Timestamp("2025-06-02"), as_of=pd.Timestamp("2025-11-03"))
     '2 Jun'
@@ -53,7 +54,7 @@ def format_date(value: object, *, as_of: pd.Timestamp) -> str:
     """
     ts = value if isinstance(value, pd.Timestamp) else pd.Timestamp(value)
     text = f"{ts.day} {MONTHS[ts.month - 1]}"  # strftime is locale-bound and slow per call
-    return text if ts.year == as_of.year else f"{text} {ts.year}"
+    return text if as_of is not None and ts.year == as_of.year else f"{text} {ts.year}"
 
 
 def _plural(count: float, word: str) -> str:

@@ -57,8 +57,6 @@ GITHUB_COPILOT_ESTIMATE = "github-copilot-estimate"
 M365_COPILOT = "m365-copilot"
 SQL = "sql"
 TELEMETRY_KINDS = (EVENTS, GITHUB_COPILOT, GITHUB_COPILOT_ESTIMATE, M365_COPILOT, SQL)
-# Sources whose weekly figure is a lower bound rather than a count of distinct people.
-ESTIMATE_KINDS = (GITHUB_COPILOT_ESTIMATE,)
 
 
 def source_kind(source: object) -> str:

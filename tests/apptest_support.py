@@ -1,10 +1,13 @@
-"""Running the app under Streamlit's AppTest on a small workbook written as CSV files.
+"""Running the app under Streamlit's AppTest: the one place a test starts it.
 
     at = run_app(tmp_path, monkeypatch, tabs={"Initiatives": [...]}, page="pages/trends.py")
+    at = start_app(page="pages/check_in.py", query={"initiative": "AI-2"}, as_of="2026-06-01")
 
-Each call points GROUNDTRUTH_SOURCE at a fresh CSV folder and GROUNDTRUTH_DATA_DIR at a
-temporary data folder, and runs from a temporary working directory so a developer's own
-`.streamlit/secrets.toml` never leaks into a test.
+`run_app` writes a small workbook as CSV files, points GROUNDTRUTH_SOURCE at it and
+GROUNDTRUTH_DATA_DIR at a temporary data folder, and runs from a temporary working directory
+(`use_workdir`) so a developer's own `.streamlit/secrets.toml` never leaks into a test.
+`start_app` runs app.py (or one page script) from wherever the test already stands, e.g. a
+`gsheets_workdir` whose secrets point at the Sheets emulator.
 """
 
 from __future__ import annotations
@@ -44,6 +47,51 @@ def write_csv_workbook(directory: Path, tabs: dict[str, list[list]]) -> Path:
     return directory
 
 
+def use_workdir(folder: Path, monkeypatch, *, secrets_toml: str | None = None) -> Path:
+    """Run the test from `folder` as a fresh server there would: its own secrets, data, HOME.
+
+    Writes `.streamlit/secrets.toml` when `secrets_toml` is given; GROUNDTRUTH_DATA_DIR is
+    `folder/data` and GROUNDTRUTH_SOURCE is unset, so nothing of the real machine leaks in.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    if secrets_toml is not None:
+        (folder / ".streamlit").mkdir(exist_ok=True)
+        (folder / ".streamlit" / "secrets.toml").write_text(secrets_toml, encoding="utf-8")
+    monkeypatch.chdir(folder)
+    monkeypatch.setenv("HOME", str(folder))
+    monkeypatch.setenv("GROUNDTRUTH_DATA_DIR", str(folder / "data"))
+    monkeypatch.delenv("GROUNDTRUTH_SOURCE", raising=False)
+    return folder
+
+
+def start_app(
+    *,
+    page: str | None = None,
+    query: dict[str, str | list[str]] | None = None,
+    as_of: str | None = None,
+    user: dict | None = None,
+    script: str | Path = APP,
+    timeout: float = APP_TIMEOUT_S,
+    run: bool = True,
+) -> AppTest:
+    """An AppTest of app.py (or `script`), run once, then switched to `page` if given.
+
+    `query` and `as_of` (the `?as_of=` of a link) are set before the first run, as a link
+    would; `user` is st.user's record (sign-in). `run=False` returns it unrun.
+    """
+    at = AppTest.from_file(str(script), default_timeout=timeout)
+    for name, value in {**(query or {}), **({"as_of": as_of} if as_of else {})}.items():
+        at.query_params[name] = value
+    if user is not None:
+        at.user = user
+    if not run:
+        return at
+    at.run()
+    if page is not None:
+        at.switch_page(page).run()
+    return at
+
+
 def run_app(
     tmp_path: Path,
     monkeypatch,
@@ -56,18 +104,10 @@ def run_app(
     """Run app.py (then switch to `page`, e.g. "pages/watermelons.py") and return the AppTest."""
     if tabs is not None:
         source = str(write_csv_workbook(tmp_path / "workbook", tabs))
-    workdir = tmp_path / "cwd"
-    workdir.mkdir(exist_ok=True)
-    monkeypatch.chdir(workdir)
+    use_workdir(tmp_path / "cwd", monkeypatch)
     monkeypatch.setenv("GROUNDTRUTH_SOURCE", source or "sample")
     monkeypatch.setenv("GROUNDTRUTH_DATA_DIR", str(tmp_path / "data"))
-    at = AppTest.from_file(str(APP), default_timeout=APP_TIMEOUT_S)
-    for name, value in (query or {}).items():
-        at.query_params[name] = value
-    at.run()
-    if page is not None:
-        at.switch_page(page).run()
-    return at
+    return start_app(page=page, query=query)
 
 
 def chart_data(at, index: int = 0) -> pd.DataFrame:
@@ -103,6 +143,56 @@ def metric(at: AppTest, label: str) -> str:
         if element.label == label:
             return element.value
     raise AssertionError(f"no metric labelled {label!r}; have {[m.label for m in at.metric]}")
+
+
+# -- sign-in settings (made up: no identity provider is reached) ------------------------------
+
+COOKIE_SECRET = "c0ffee" * 8  # 48 characters
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": COOKIE_SECRET,
+    "client_id": "ground-truth.apps.example",
+    "client_secret": "s3cret-client-value-0123456789",
+    "server_metadata_url": "https://accounts.google.com/.well-known/openid-configuration",
+}
+
+SIGN_IN_TOML = f"""
+[groundtruth]
+source = "sample"
+allowed_domains = ["acme.com"]
+
+[auth]
+redirect_uri = "{AUTH["redirect_uri"]}"
+cookie_secret = "{COOKIE_SECRET}"
+client_id = "{AUTH["client_id"]}"
+client_secret = "{AUTH["client_secret"]}"
+server_metadata_url = "{AUTH["server_metadata_url"]}"
+"""
+
+
+# -- the Check in page ------------------------------------------------------------------------
+
+CHECK_IN_PAGE = "pages/check_in.py"
+
+
+def check_in_form(at: AppTest, ident: str, generation: int = 0) -> dict:
+    """The Check in form's widgets for initiative `ident` (its `generation`-th form)."""
+    suffix = f"{ident}_{generation}"
+    return {
+        "status": at.selectbox(key=f"check_in_status_{suffix}"),
+        "stage": at.selectbox(key=f"check_in_stage_{suffix}"),
+        "users": at.text_input(key=f"check_in_users_{suffix}"),
+        "note": at.text_area(key=f"check_in_note_{suffix}"),
+        "author": at.text_input(key="check_in_author"),
+    }
+
+
+def submit_check_in(at: AppTest) -> AppTest:
+    """Press "Check in" and rerun; the page must not raise."""
+    (button,) = [b for b in at.button if b.label == "Check in"]
+    button.click().run()
+    assert not at.exception, at.exception
+    return at
 
 
 class RecordingMediaFileManager(MediaFileManager):

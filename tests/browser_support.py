@@ -28,17 +28,29 @@ from tools.browser import (  # noqa: F401  (re-exported for tests)
 # --- fixtures, shared through conftest.py -------------------------------------------------
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def sample_server(tmp_path_factory) -> Iterator[str]:
-    """`streamlit run app.py` on the bundled sample, one per test module; yields its URL."""
+    """`streamlit run app.py` on the bundled sample, one per test process (xdist worker).
+
+    Tests only read through it; a test that writes (a check-in) starts its own server.
+    """
     data_dir = tmp_path_factory.mktemp("data")
     env = {"GROUNDTRUTH_SOURCE": "sample", "GROUNDTRUTH_DATA_DIR": str(data_dir)}
     with streamlit_server(env=env) as base:
         yield base
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def chromium():
-    """One Chromium per test module (see `browser`)."""
+    """One Chromium per test process (xdist worker); see `browser`."""
     with browser() as launched:
         yield launched
+
+
+@pytest.fixture(autouse=True)
+def _close_browser_pages(request) -> Iterator[None]:
+    """After a test that drove the shared Chromium, close every page (context) it opened."""
+    yield
+    if "chromium" in request.fixturenames:
+        for context in list(request.getfixturevalue("chromium").contexts):
+            context.close()

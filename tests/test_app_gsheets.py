@@ -7,19 +7,14 @@ values:batchGet; a rerun within the TTL makes no request at all.
 from __future__ import annotations
 
 import streamlit as st
-from streamlit.testing.v1 import AppTest
 
-from tests.apptest_support import APP, APP_TIMEOUT_S, metric, texts
+from tests.apptest_support import metric, start_app, texts
 from tools.sheets_emulator import BATCH_GET, METADATA, TOKEN
-
-
-def _fresh_app() -> AppTest:
-    return AppTest.from_file(str(APP), default_timeout=APP_TIMEOUT_S)
 
 
 def test_cold_load_is_one_batch_get_and_a_rerun_is_free(sheets_emulator, gsheets_workdir):
     st.cache_resource.clear()
-    at = _fresh_app().run()
+    at = start_app()
     assert not at.exception
 
     # SMALL_WORKBOOK: three initiatives, none reported Green.
@@ -33,7 +28,7 @@ def test_cold_load_is_one_batch_get_and_a_rerun_is_free(sheets_emulator, gsheets
     at.run()
     at.switch_page("pages/sheet_health.py").run()
     assert not at.exception
-    second = _fresh_app().run()  # another viewer, same server process
+    second = start_app()  # another viewer, same server process
     assert metric(second, "Initiatives") == "3"
     assert sheets_emulator.count(BATCH_GET) == 1
     assert sheets_emulator.count(TOKEN) == 1
@@ -41,7 +36,7 @@ def test_cold_load_is_one_batch_get_and_a_rerun_is_free(sheets_emulator, gsheets
 
 def test_refresh_now_reads_the_sheet_again(sheets_emulator, gsheets_workdir):
     st.cache_resource.clear()
-    at = _fresh_app().run()
+    at = start_app()
     assert sheets_emulator.count(BATCH_GET) == 1
     sheets_emulator.tabs["Initiatives"].append(
         ["AI-004", "Contract review", "Legal", "Grassroots", "Idea", "2026-05-01"]

@@ -12,7 +12,16 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from data_sources import loader
-from tests.apptest_support import APP, APP_TIMEOUT_S, ROOT, metric, texts
+from tests.apptest_support import (
+    AUTH,
+    COOKIE_SECRET,
+    ROOT,
+    SIGN_IN_TOML,
+    metric,
+    start_app,
+    texts,
+    use_workdir,
+)
 from ui import auth
 from ui.auth import (
     ALLOWED,
@@ -27,14 +36,6 @@ from ui.auth import (
     email_domain,
 )
 
-COOKIE_SECRET = "c0ffee" * 8  # 48 characters
-AUTH = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": COOKIE_SECRET,
-    "client_id": "ground-truth.apps.example",
-    "client_secret": "s3cret-client-value-0123456789",
-    "server_metadata_url": "https://accounts.google.com/.well-known/openid-configuration",
-}
 PROVIDER = {k: AUTH[k] for k in ("client_id", "client_secret", "server_metadata_url")}
 SHARED = {k: AUTH[k] for k in ("redirect_uri", "cookie_secret")}
 
@@ -216,29 +217,11 @@ def test_email_domain(email, domain):
 
 # -- the app -------------------------------------------------------------------------------
 
-SIGN_IN_TOML = f"""
-[groundtruth]
-source = "sample"
-allowed_domains = ["acme.com"]
-
-[auth]
-redirect_uri = "{AUTH["redirect_uri"]}"
-cookie_secret = "{COOKIE_SECRET}"
-client_id = "{AUTH["client_id"]}"
-client_secret = "{AUTH["client_secret"]}"
-server_metadata_url = "{AUTH["server_metadata_url"]}"
-"""
-
 
 @pytest.fixture
 def signin_workdir(tmp_path, monkeypatch):
     """A working folder whose secrets.toml turns sign-in on, over the bundled sample."""
-    (tmp_path / ".streamlit").mkdir()
-    (tmp_path / ".streamlit" / "secrets.toml").write_text(SIGN_IN_TOML, encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("GROUNDTRUTH_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("GROUNDTRUTH_SOURCE", raising=False)
+    use_workdir(tmp_path, monkeypatch, secrets_toml=SIGN_IN_TOML)
     # st.user finds [auth] through Streamlit's parsed secrets, which a process keeps; forget
     # them so this folder's file is read, and again after, so no other test sees sign-in.
     st.secrets._reset()
@@ -249,13 +232,7 @@ def signin_workdir(tmp_path, monkeypatch):
 
 
 def run_as(user: dict | None, page: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=APP_TIMEOUT_S)
-    if user is not None:
-        at.user = user
-    at.run()
-    if page is not None:
-        at.switch_page(page).run()
-    return at
+    return start_app(user=user, page=page)
 
 
 PAGES = ["pages/overview.py", "pages/sheet_health.py"]
@@ -292,10 +269,7 @@ def test_a_signed_in_colleague_sees_the_dashboard(signin_workdir):
 
 
 def test_presenting_hides_the_signed_in_address(signin_workdir):
-    at = AppTest.from_file(str(APP), default_timeout=APP_TIMEOUT_S)
-    at.user = {"is_logged_in": True, "email": "dana@acme.com"}
-    at.query_params["present"] = "1"
-    at.run()
+    at = start_app(user={"is_logged_in": True, "email": "dana@acme.com"}, query={"present": "1"})
     assert not at.exception, [e.value for e in at.exception]
     shown = texts(at) + " ".join(c.value for c in at.sidebar.caption)
     assert "dana@acme" not in shown
@@ -339,9 +313,7 @@ def test_a_page_script_run_on_its_own_is_closed_too(signin_workdir, monkeypatch,
     # A deep link on a server that has not yet run app.py's st.navigation runs the page
     # script alone; the gate in the shell catches it.
     monkeypatch.setattr(auth, "authlib_ready", lambda: True)
-    at = AppTest.from_file(str(ROOT / page), default_timeout=APP_TIMEOUT_S)
-    at.user = {"is_logged_in": False}
-    at.run()
+    at = start_app(script=ROOT / page, user={"is_logged_in": False})
     assert not at.exception
     assert at.metric.len == 0 and at.dataframe.len == 0
     assert [b.label for b in at.button] == ["Sign in"]

@@ -142,6 +142,10 @@ def test_an_unknown_size_is_refused_in_words() -> None:
         bench.run_bench(sizes=["huge"])
 
 
+# `cli.py bench --quick` runs once for the five tests below, so they share one test process.
+QUICK = pytest.mark.xdist_group("bench_quick")
+
+
 @pytest.fixture(scope="module")
 def quick_report(tmp_path_factory) -> tuple[dict, dict, subprocess.CompletedProcess]:
     """`cli.py bench --quick --json` run once, in a clean process, as `make test` runs it."""
@@ -160,6 +164,8 @@ def quick_report(tmp_path_factory) -> tuple[dict, dict, subprocess.CompletedProc
     return json.loads(done.stdout), json.loads(out.read_text(encoding="utf-8")), done
 
 
+@pytest.mark.slow
+@QUICK
 def test_quick_bench_prints_the_report_it_writes(quick_report) -> None:
     printed, written, _ = quick_report
 
@@ -169,6 +175,8 @@ def test_quick_bench_prints_the_report_it_writes(quick_report) -> None:
     assert printed["machine"]["cores"] == os.cpu_count()
 
 
+@pytest.mark.slow
+@QUICK
 def test_quick_bench_counts_one_batchget_per_cold_load(quick_report) -> None:
     small = quick_report[0]["sizes"][0]
 
@@ -184,6 +192,8 @@ def test_quick_bench_counts_one_batchget_per_cold_load(quick_report) -> None:
     assert small["budgets"]["one_batchget_per_refresh"] is True
 
 
+@pytest.mark.slow
+@QUICK
 def test_quick_bench_reports_every_figure(quick_report) -> None:
     small = quick_report[0]["sizes"][0]
 
@@ -207,6 +217,8 @@ def test_quick_bench_reports_every_figure(quick_report) -> None:
     assert small["peak_rss_mb"] >= small["baseline_rss_mb"] > 0
 
 
+@pytest.mark.slow
+@QUICK
 def test_quick_bench_reruns_every_page_without_an_exception(quick_report) -> None:
     small = quick_report[0]["sizes"][0]
 
@@ -216,6 +228,8 @@ def test_quick_bench_reruns_every_page_without_an_exception(quick_report) -> Non
     assert small["app_errors"] == {}
 
 
+@pytest.mark.slow
+@QUICK
 def test_quick_bench_logs_its_progress_and_leaves_no_traceback(quick_report) -> None:
     _, _, done = quick_report
 

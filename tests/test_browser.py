@@ -16,7 +16,7 @@ from tests.browser_support import (
 )
 from ui import page_list
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 # url path -> the page title a reader sees
 PAGES = {page.url_path: page.title for page in page_list.PAGES}

@@ -12,7 +12,7 @@ import pytest
 
 from tests.browser_support import ARTIFACTS, streamlit_server, wait_for_app, watch_console
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 VIEWPORT = {"width": 1440, "height": 1100}
 INITIATIVE = "AI-004"  # Tier-1 support assistant, in the bundled sample

@@ -16,7 +16,8 @@ import pytest
 from tests.apptest_support import write_csv_workbook
 from tests.browser_support import ARTIFACTS, streamlit_server, wait_for_app
 
-pytestmark = pytest.mark.browser
+# Its servers are per file: keep the file in one test process.
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser_hostile")]
 
 FLAG = "__gt_pwned"
 IMG = f'<img src=x onerror="window.{FLAG}=1">'

@@ -15,7 +15,8 @@ import pytest
 
 from tests.browser_support import streamlit_server, wait_for_app
 
-pytestmark = pytest.mark.browser
+# Its servers are per file: keep the file in one test process.
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser_png")]
 
 VIEWPORT = {"width": 1440, "height": 1000}
 DOWNLOAD_TIMEOUT_MS = 60_000

@@ -16,7 +16,7 @@ from tests.apptest_support import app_pages
 from tests.browser_support import ARTIFACTS, wait_for_app, watch_console
 from ui import page_list
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SCREEN = {"width": 1920, "height": 1080}
 PAGES = app_pages()

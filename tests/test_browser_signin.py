@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.apptest_support import SIGN_IN_TOML
 from tests.browser_support import ARTIFACTS, streamlit_server, wait_for_app, watch_console
-from tests.test_auth import SIGN_IN_TOML
 from ui import page_list
 
-pytestmark = pytest.mark.browser
+# Its sign-in server is per file: keep the file in one test process.
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser_signin")]
 
 VIEWPORT = {"width": 1440, "height": 900}
 NAV = '[data-testid="stSidebarNav"]'

@@ -29,7 +29,7 @@ from tests.browser_support import (
 )
 from tests.unusual_workbooks import WORKBOOKS
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 MODES = {
     "normal": ({"width": 1440, "height": 900}, ""),
@@ -39,7 +39,6 @@ PAGES = [
     ("" if i == 0 else path.removeprefix("pages/").removesuffix(".py"), title)
     for i, (path, title) in enumerate(app_pages())
 ]
-SLOW_WORKBOOKS = {"ten-thousand"}
 LOAD_TIMEOUT_MS = 120_000  # the 10,000-initiative workbook is parsed on the first visit
 DRAW_MS = 600  # Vega draws, and logs its warnings, after the script has finished
 SHOTS = ARTIFACTS / "workbooks"
@@ -57,7 +56,8 @@ HIDDEN_WHEN_PRESENTING = (
 
 def _cases():
     for workbook in WORKBOOKS:
-        marks = [pytest.mark.slow] if workbook in SLOW_WORKBOOKS else []
+        # One test process takes a workbook's cases, so its server starts once (OneServer).
+        marks = [pytest.mark.xdist_group(f"browser_workbook_{workbook}")]
         for mode in MODES:
             for path, title in PAGES:
                 yield pytest.param(

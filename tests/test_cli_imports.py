@@ -32,6 +32,7 @@ def imported_modules(importtime_log: str) -> set[str]:
     return modules
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args",
     [

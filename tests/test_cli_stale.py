@@ -16,6 +16,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from data_sources import snapshot
 from data_sources.config import read_secrets, resolve_source
 from data_sources.loader import load_workbook
@@ -108,6 +110,7 @@ def test_verdicts_without_allow_stale_offers_it(sheets_emulator, gsheets_workdir
     assert f"{when}, is kept here: add --allow-stale to use it." in done.stderr
 
 
+@pytest.mark.slow
 def test_a_run_that_reads_the_sheet_keeps_the_copy_fresh(sheets_emulator, gsheets_workdir):
     done = _cli("verdicts", "--allow-stale", workdir=gsheets_workdir)
     sheets_emulator.fail(NOT_SHARED)

@@ -8,11 +8,12 @@ evidence (DESIGN.md section 6: one request per refresh, however many sessions ar
 
 from __future__ import annotations
 
+import gc
 import threading
 
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest_support import APP, metric, texts
+from tests.apptest_support import metric, start_app, texts
 from tools.sheets_emulator import BATCH_GET, METADATA, TOKEN, FakeSheets
 
 SESSIONS = 20
@@ -27,9 +28,7 @@ INITIATIVES = "3"
 
 def open_at_once(count: int) -> list[AppTest]:
     """Open the dashboard in `count` sessions released at the same instant; wait for all."""
-    sessions = [
-        AppTest.from_file(str(APP), default_timeout=SESSION_TIMEOUT_S) for _ in range(count)
-    ]
+    sessions = [start_app(timeout=SESSION_TIMEOUT_S, run=False) for _ in range(count)]
     start = threading.Barrier(count)
     failures: list[BaseException] = []
 
@@ -41,10 +40,20 @@ def open_at_once(count: int) -> list[AppTest]:
             failures.append(exc)
 
     threads = [threading.Thread(target=open_one, args=(at,)) for at in sessions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    # Each session compiles app.py with ast.parse. On CPython 3.11 the AST builder's depth
+    # counter is shared by threads, and a garbage collection inside one parse can hand the
+    # GIL to another: "AST constructor recursion depth mismatch" (CPython gh-106905), more
+    # often on a loaded machine. No collection while the sessions open, so none interleave.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        if collecting:
+            gc.enable()
     assert not failures, failures
     return sessions
 

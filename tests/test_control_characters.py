@@ -19,8 +19,14 @@ import pytest
 
 from data_sources import checkins
 from portfolio import text
-from tests.apptest_support import ROOT, write_csv_workbook
-from tests.test_page_check_in import _form, _open_on_sheet, _submit
+from tests.apptest_support import (
+    CHECK_IN_PAGE,
+    ROOT,
+    check_in_form,
+    start_app,
+    submit_check_in,
+    write_csv_workbook,
+)
 from tools.sheets_emulator import FakeSheets
 
 ESC_NAME = "Bot\x1b[2J\x1b]0;pwned\x07one"  # clear the screen, retitle the window
@@ -181,13 +187,14 @@ def test_cli_check_in_leaves_control_characters_out_of_the_sheet(
 def test_app_check_in_leaves_control_characters_out_of_the_sheet(
     sheets_emulator: FakeSheets, gsheets_workdir
 ):
-    at = _open_on_sheet(query={"initiative": "AI-002"})
-    form = _form(at, "AI-002")
+    at = start_app(page=CHECK_IN_PAGE, query={"initiative": "AI-002"})
+    assert not at.exception, at.exception
+    form = check_in_form(at, "AI-002")
     form["status"].set_value("Amber")
     form["stage"].set_value("Pilot")
     form["note"].set_value("went\x00 back\x1b[2J\nto Excel\x07")
     form["author"].set_value("Dana\x1b]0;x\x07 Whit\x0bfield")
-    _submit(at)
+    submit_check_in(at)
 
     (row,) = sheets_emulator.tabs["CheckIns"][1:]
     assert row[2:] == [

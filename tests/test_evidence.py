@@ -16,82 +16,8 @@ from portfolio.evidence import COLUMNS, assess
 from portfolio.model import Portfolio
 from portfolio.reasons import format_date, format_number
 from portfolio.settings import thresholds
-
-AS_OF = pd.Timestamp("2025-11-03")  # a Monday
-LONG_AGO = pd.Timestamp("2025-01-06")
-FRESH = AS_OF - pd.Timedelta(days=10)
-
-_DTYPES = {
-    schema.TEXT: "string",
-    schema.CHOICE: "string",
-    schema.DATE: "datetime64[ns]",
-    schema.TIMESTAMP: "datetime64[ns]",
-    schema.MONEY: "float64",
-    schema.NUMBER: "float64",
-    schema.INTEGER: "Int64",
-    schema.BOOLEAN: "boolean",
-}
-
-
-def _frame(tab: str, rows: list[dict] | pd.DataFrame | None) -> pd.DataFrame:
-    """A frame of `tab` with every canonical column, typed as portfolio.model documents."""
-    given = pd.DataFrame(rows if rows is not None else [])
-    out = {}
-    for col in schema.TABLES[tab].columns:
-        dtype = _DTYPES[col.kind]
-        values = given[col.name] if col.name in given.columns else [None] * len(given)
-        if dtype.startswith("datetime"):
-            out[col.name] = pd.to_datetime(pd.Series(values, dtype=object)).astype(dtype)
-        else:
-            out[col.name] = pd.Series(values, dtype=object).astype(dtype)
-    frame = pd.DataFrame(out)
-    frame["_row"] = range(2, len(frame) + 2)
-    return frame
-
-
-def portfolio_from_frames(
-    *,
-    initiatives: list[dict] | pd.DataFrame | None = None,
-    usage: list[dict] | pd.DataFrame | None = None,
-    checkins: list[dict] | pd.DataFrame | None = None,
-    daily_tools: list[dict] | pd.DataFrame | None = None,
-    settings: dict | None = None,
-) -> Portfolio:
-    """A Portfolio from small literal tables; missing columns are filled with the right dtype."""
-    return Portfolio(
-        initiatives=_frame(schema.INITIATIVES, initiatives),
-        usage=_frame(schema.USAGE, usage),
-        checkins=_frame(schema.CHECKINS, checkins),
-        daily_tools=_frame(schema.DAILY_TOOLS, daily_tools),
-        settings={**schema.SETTINGS_DEFAULTS, "as_of": AS_OF, **(settings or {})},
-        tabs_present=frozenset(schema.TABLES),
-    )
-
-
-def initiative(id_: str = "A", **fields) -> dict:
-    """A fresh Green Rollout started long ago; override any field."""
-    row = {
-        "id": id_,
-        "name": f"Initiative {id_}",
-        "team": "Finance",
-        "origin": "Mandate",
-        "reported_status": "Green",
-        "stage": "Rollout",
-        "started": LONG_AGO,
-        "last_update": FRESH,
-    }
-    row.update(fields)
-    return row
-
-
-def weekly(series: list[int | None], *, id_: str = "A", end: pd.Timestamp = AS_OF) -> list[dict]:
-    """Usage rows, one per week, the last one dated `end`; None leaves that week out (a gap)."""
-    start = end - pd.Timedelta(weeks=len(series) - 1)
-    return [
-        {"initiative_id": id_, "week": start + pd.Timedelta(weeks=i), "active_users": users}
-        for i, users in enumerate(series)
-        if users is not None
-    ]
+from tests.workbooks import FRAMES_AS_OF as AS_OF
+from tests.workbooks import initiative, portfolio_from_frames, weekly
 
 
 def days_ago(days: int) -> pd.Timestamp:

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from tests.apptest_support import downloads, record_downloads, run_app
-from tests.test_page_watermelons import WORKBOOK
+from tests.workbooks import WATERMELONS
 from ui import display
 
 
@@ -48,7 +48,7 @@ def test_export_name_is_a_slug_and_the_as_of_date(stem, name):
 )
 def test_page_downloads_carry_the_page_and_the_as_of_date(tmp_path, monkeypatch, page, expected):
     record_downloads(monkeypatch)
-    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK, page=page)
+    at = run_app(tmp_path, monkeypatch, tabs=WATERMELONS, page=page)
     assert not at.exception
     names = set(downloads(at))
     assert expected <= names, sorted(names)

@@ -32,7 +32,7 @@ from data_sources.errors import (
 )
 from data_sources.google_sheet import GoogleSheetSource
 from portfolio.parse import parse_workbook
-from tests.apptest_support import APP
+from tests.apptest_support import start_app
 from tools.sheets_emulator import CLIENT_EMAIL, emulator_key_pair
 
 EMULATOR_KEY_BODY = emulator_key_pair()[0].splitlines()[1]  # a line of the key's base64 body
@@ -152,11 +152,8 @@ def test_a_required_column_without_a_mapping_names_the_closest_headers(
 
 
 def test_the_app_shows_the_not_shared_fix_without_a_stack_trace(sheets_emulator, gsheets_workdir):
-    from streamlit.testing.v1 import AppTest
-
     sheets_emulator.fail(403)
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.run()
+    at = start_app()
     assert not at.exception
     shown = " ".join(e.value for e in at.error).replace("\\", "")
     assert f"The sheet is not shared with {CLIENT_EMAIL}" in shown

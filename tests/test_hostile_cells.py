@@ -22,18 +22,10 @@ from hypothesis import strategies as st_
 from streamlit.testing.v1 import AppTest
 
 from tests.apptest_support import ROOT, run_app
+from tests.workbooks import FORMULA, HEADING, HOSTILE, HUGE, IMG, LINK, MARKUP, SCRIPT
 from ui import display, page_list
 from ui import format as fmt
 
-IMG = '<img src=x onerror="window.__gt_pwned=1">'
-LINK = "[click me](javascript:window.__gt_pwned=1)"
-SCRIPT = "<script>window.__gt_pwned=1</script>"
-MARKUP = "**bold** _it_ :red[alarm] :material/bolt: $x^2$"
-HEADING = "# Heading\n- a list\n> a quote"
-FORMULA = '=HYPERLINK("http://evil.example","click")'
-NOTE_SENTENCE = "We tried it for a month and went back to the macros. "
-HUGE = (NOTE_SENTENCE * 100).strip()  # 5,299 characters
-HOSTILE = (IMG, LINK, SCRIPT, MARKUP, FORMULA)
 # What must never survive as markup once backslash-escaped characters are taken out.
 ACTIVE = ("<img", "<script", "](javascript", ":red[", "**bold**", "$x^2$")
 
@@ -327,6 +319,7 @@ HYPOTHESIS_PAGES = ["pages/overview.py", "pages/watermelons.py", "pages/stalled.
                     "pages/sheet_health.py"]  # fmt: skip
 
 
+@pytest.mark.slow
 @settings(
     max_examples=10,
     deadline=None,

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 import streamlit as st
 
-from tests.test_hostile_cells import HOSTILE, HUGE, IMG, SCRIPT
+from tests.workbooks import HOSTILE, HUGE, IMG, SCRIPT
 from ui import html_table
 
 OUR_TAGS = {"style", "div", "table", "thead", "tbody", "tr", "th", "td", "span"}

@@ -263,6 +263,7 @@ def test_cli_doctor_names_each_blank_or_repeated_id_by_cell(tmp_path, case):
         assert "id is required but Initiatives!A2 is empty" in done.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", list(WORKBOOKS))
 def test_cli_verdicts_name_every_initiative_and_say_the_sheet_has_errors(tmp_path, case):
     done = _cli(tmp_path, WORKBOOKS[case], "verdicts", "--json")
@@ -288,6 +289,7 @@ def test_cli_verdicts_name_every_initiative_and_say_the_sheet_has_errors(tmp_pat
     assert not MISSING.findall(text.stdout)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", list(WORKBOOKS))
 def test_cli_slide_draws_every_workbook(tmp_path, case):
     out = tmp_path / "slide.png"

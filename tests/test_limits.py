@@ -82,6 +82,7 @@ print(json.dumps({{"tabs": book.tabs, "problems": [p.__dict__ for p in book.prob
 # --------------------------------------------------------------------------- the far cell
 
 
+@pytest.mark.slow
 def test_a_value_at_xfd1048576_is_read_within_memory_and_reported(tmp_path):
     path = _far_cell_xlsx(tmp_path / "far.xlsx")
 
@@ -101,6 +102,7 @@ def test_a_value_at_xfd1048576_is_read_within_memory_and_reported(tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_a_formatted_but_empty_far_cell_is_trimmed_away(tmp_path):
     path = _far_cell_xlsx(tmp_path / "bold.xlsx", value=None)
 

@@ -14,7 +14,8 @@ import pytest
 
 from portfolio import metrics
 from portfolio.evidence import assess
-from tests.test_evidence import AS_OF, initiative, portfolio_from_frames, weekly
+from tests.workbooks import FRAMES_AS_OF as AS_OF
+from tests.workbooks import initiative, portfolio_from_frames, weekly
 
 _ASSESSED_DEFAULTS = {
     "name": "x",

@@ -21,7 +21,7 @@ import pytest
 from data_sources import checkins
 from data_sources.checkins import CheckIn, CheckInOutbox
 from data_sources.config import SourceSpec
-from tests.apptest_support import APP, APP_TIMEOUT_S, ROOT, texts
+from tests.apptest_support import ROOT, start_app, texts
 from tools.sheets_emulator import FakeSheets
 
 PAGE = "pages/check_in.py"
@@ -148,13 +148,9 @@ def test_cli_outbox_reports_damaged_lines_and_send_exits_non_zero_while_one_rema
 def test_check_in_page_names_the_damaged_lines_without_a_server_path(
     sheets_emulator: FakeSheets, gsheets_workdir, sheet_spec
 ):
-    from streamlit.testing.v1 import AppTest
-
     outbox = _outbox(gsheets_workdir / "data", sheet_spec)
     sheets_emulator.fail(503, endpoints={"append"})  # the sheet reads, but writes fail
-    at = AppTest.from_file(str(APP), default_timeout=APP_TIMEOUT_S)
-    at.run()
-    at.switch_page(PAGE).run()
+    at = start_app(page=PAGE)
     assert not at.exception, at.exception
     errors = [e.value for e in at.error]
     assert any(

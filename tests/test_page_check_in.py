@@ -12,10 +12,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from data_sources import checkins
-from tests.apptest_support import APP, APP_TIMEOUT_S, run_app, texts
+from tests.apptest_support import CHECK_IN_PAGE as PAGE
+from tests.apptest_support import check_in_form, run_app, start_app, submit_check_in, texts
 from tools.sheets_emulator import CLIENT_EMAIL, FakeSheets
 
-PAGE = "pages/check_in.py"
 SAMPLE_INITIATIVES = Path(__file__).resolve().parent.parent / (
     "data_sources/sample/workbook/Initiatives.csv"
 )
@@ -54,29 +54,7 @@ def _open(tmp_path, monkeypatch, **kwargs) -> AppTest:
 
 def _open_on_sheet(*, query: dict[str, str] | None = None) -> AppTest:
     """The app on the emulator's sheet (run from `gsheets_workdir`)."""
-    at = AppTest.from_file(str(APP), default_timeout=APP_TIMEOUT_S)
-    for name, value in (query or {}).items():
-        at.query_params[name] = value
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
-
-
-def _form(at: AppTest, ident: str, generation: int = 0) -> dict:
-    suffix = f"{ident}_{generation}"
-    return {
-        "status": at.selectbox(key=f"check_in_status_{suffix}"),
-        "stage": at.selectbox(key=f"check_in_stage_{suffix}"),
-        "users": at.text_input(key=f"check_in_users_{suffix}"),
-        "note": at.text_area(key=f"check_in_note_{suffix}"),
-        "author": at.text_input(key="check_in_author"),
-    }
-
-
-def _submit(at: AppTest) -> AppTest:
-    (button,) = [b for b in at.button if b.label == "Check in"]
-    button.click().run()
+    at = start_app(page=PAGE, query=query)
     assert not at.exception, at.exception
     return at
 
@@ -142,7 +120,7 @@ def test_the_url_picks_the_initiative_and_shows_its_last_checkins(tmp_path, monk
     assert recent["note"].tolist() == ["wider", "first pilot"]  # newest first
     shown = texts(at)
     assert "Now: reported Green, stage Rollout (from its latest check-in)" in shown
-    form = _form(at, "AI-001")
+    form = check_in_form(at, "AI-001")
     assert (form["status"].value, form["stage"].value) == ("Green", "Rollout")
 
 
@@ -166,29 +144,29 @@ def test_picking_writes_the_url_and_filters_narrow_the_list(tmp_path, monkeypatc
 
 def test_invalid_input_is_refused_and_the_form_keeps_it(tmp_path, monkeypatch):
     at = _open(tmp_path, monkeypatch, tabs=WORKBOOK, query={"initiative": "AI-002"})
-    form = _form(at, "AI-002")
+    form = check_in_form(at, "AI-002")
     assert form["status"].value is None  # the row has no status
     form["users"].set_value("-3")
     form["note"].set_value("still checking")
-    _submit(at)
+    submit_check_in(at)
     (error,) = [e.value for e in at.error]
     assert "nothing was written" in error
     assert "Choose a status" in error
     assert "0 or more" in error
-    form = _form(at, "AI-002")
+    form = check_in_form(at, "AI-002")
     assert (form["users"].value, form["note"].value) == ("-3", "still checking")
     assert _local_lines(tmp_path) == []
 
 
 def test_a_checkin_is_saved_shown_at_once_and_wins_in_the_evidence(tmp_path, monkeypatch):
     at = _open(tmp_path, monkeypatch, tabs=WORKBOOK, query={"initiative": "AI-001"})
-    form = _form(at, "AI-001")
+    form = check_in_form(at, "AI-001")
     form["status"].set_value("Red")
     form["stage"].set_value("Abandoned")
     form["users"].set_value("3")
     form["note"].set_value('=IMPORTXML("https://x.example", "//a")')
     form["author"].set_value("Dana")
-    _submit(at)
+    submit_check_in(at)
 
     (saved,) = _local_lines(tmp_path)
     assert {k: saved[k] for k in ("initiative_id", "reported_status", "stage", "active_users")} == {
@@ -208,7 +186,7 @@ def test_a_checkin_is_saved_shown_at_once_and_wins_in_the_evidence(tmp_path, mon
     assert "Now: reported Red, stage Abandoned (from its latest check-in)" in shown
     assert "the evidence says abandoned" in shown
 
-    fresh = _form(at, "AI-001", generation=1)  # an empty form for the next check-in
+    fresh = check_in_form(at, "AI-001", generation=1)  # an empty form for the next check-in
     assert (fresh["status"].value, fresh["stage"].value) == ("Red", "Abandoned")
     assert (fresh["users"].value, fresh["note"].value, fresh["author"].value) == ("", "", "Dana")
 
@@ -228,22 +206,22 @@ def test_a_failed_write_is_queued_kept_in_the_form_and_sent_once(
 ):
     at = _open_on_sheet(query={"initiative": "AI-002"})
     sheets_emulator.fail(503, endpoints={"append"})
-    form = _form(at, "AI-002")
+    form = check_in_form(at, "AI-002")
     form["status"].set_value("Amber")
     form["users"].set_value("4")
     form["note"].set_value("+cmd stays text")
-    _submit(at)
+    submit_check_in(at)
 
     assert any("Not in the sheet yet" in w.value for w in at.warning)
     assert any("1 check-in waits on this server" in w.value for w in at.warning)
     pending = _pending(at)
     assert pending["initiative"].tolist() == ["AI-002"]
-    form = _form(at, "AI-002")
+    form = check_in_form(at, "AI-002")
     assert (form["status"].value, form["users"].value) == ("Amber", "4")
     assert sheets_emulator.tabs["CheckIns"][1:] == []
 
     # Pressing Check in again sends the same check-in (same id): still one in the outbox.
-    _submit(at)
+    submit_check_in(at)
     assert len(_pending(at)) == 1
 
     sheets_emulator.heal()
@@ -263,6 +241,6 @@ def test_a_workbook_with_only_initiatives_still_takes_a_checkin(tmp_path, monkey
     tabs = {"Initiatives": WORKBOOK["Initiatives"]}
     at = _open(tmp_path, monkeypatch, tabs=tabs, query={"initiative": "AI-003"})
     assert "No check-in yet for this initiative" in texts(at)
-    _submit(at)
+    submit_check_in(at)
     assert [line["initiative_id"] for line in _local_lines(tmp_path)] == ["AI-003"]
     assert _recent(at)["status"].tolist() == ["Amber"]

@@ -21,7 +21,7 @@ import pytest
 
 from portfolio import metrics
 from tests.apptest_support import chart_data, metric, run_app, texts
-from tests.test_page_overview import workbook
+from tests.workbooks import six_initiatives
 
 PAGE = "pages/daily_tools.py"
 PAGE_SOURCE = Path(__file__).resolve().parent.parent / PAGE
@@ -42,7 +42,7 @@ SURVEY = [
 
 
 def tabs() -> dict[str, list[list[str]]]:
-    return {**workbook(), "DailyTools": SURVEY}
+    return {**six_initiatives(), "DailyTools": SURVEY}
 
 
 def _table(at, column: str) -> pd.DataFrame:
@@ -98,7 +98,7 @@ def test_an_answer_naming_an_initiative_counts_for_its_tool(tmp_path, monkeypatc
         ["Sales", "Rep", "Sales email drafts", "Daily", "no"],
         ["Sales", "Rep", "sales e-mail drafts", "Weekly", "no"],
     ]
-    at = run_app(tmp_path, monkeypatch, tabs={**workbook(), "DailyTools": survey}, page=PAGE)
+    at = run_app(tmp_path, monkeypatch, tabs={**six_initiatives(), "DailyTools": survey}, page=PAGE)
     assert not at.exception
     paid = _table(at, "Cost per daily answer").set_index("Tool")
     assert "Sales email drafts" not in paid.index
@@ -159,13 +159,13 @@ def test_paid_tool_nobody_uses_daily_is_called_out(tmp_path, monkeypatch):
 def test_tool_names_from_the_sheet_are_not_markdown(tmp_path, monkeypatch):
     survey = [*SURVEY, ["Ops", "Analyst", "![x](https://example.com/a.png)", "Daily", "no"]]
     survey += [["Ops", "Analyst", "![x](https://example.com/a.png)", "Daily", "no"]] * 3
-    at = run_app(tmp_path, monkeypatch, tabs={**workbook(), "DailyTools": survey}, page=PAGE)
+    at = run_app(tmp_path, monkeypatch, tabs={**six_initiatives(), "DailyTools": survey}, page=PAGE)
     assert not at.exception
     assert "Most used every day: \\!\\[x\\]\\(https\\://example\\.com/a\\.png\\)" in texts(at)
 
 
 def test_without_the_survey_the_page_says_what_it_would_show(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=workbook(), page=PAGE)
+    at = run_app(tmp_path, monkeypatch, tabs=six_initiatives(), page=PAGE)
     assert not at.exception
     assert "With a DailyTools tab (a pulse survey" in texts(at)
     assert not at.metric

@@ -12,13 +12,13 @@ from __future__ import annotations
 import pytest
 
 from tests.apptest_support import chart_data, run_app, texts
-from tests.test_page_watermelons import AS_OF, ONLY_INITIATIVES, WORKBOOK
+from tests.workbooks import WATERMELON_INITIATIVES_ONLY, WATERMELONS, WATERMELONS_AS_OF
 
 PAGE = "pages/edges.py"
 
 
 def test_survival_by_origin_message_and_chart(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK, page=PAGE)
+    at = run_app(tmp_path, monkeypatch, tabs=WATERMELONS, page=PAGE)
     assert not at.exception
     assert at.subheader[0].value == (
         "Grassroots initiatives survive best: 67% adopted (2 of 3), "
@@ -36,7 +36,7 @@ def test_survival_by_origin_message_and_chart(tmp_path, monkeypatch):
 
 
 def test_before_and_after_the_mandate(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK, page=PAGE)
+    at = run_app(tmp_path, monkeypatch, tabs=WATERMELONS, page=PAGE)
     assert (
         "**Mandate announced 1 Jan 2026.** Before the mandate: 50% adopted (2 of 4); "
         "after the mandate: 0% adopted (0 of 4)." in texts(at)
@@ -48,7 +48,7 @@ def test_before_and_after_the_mandate(tmp_path, monkeypatch):
 
 def test_without_a_mandate_date_says_what_it_would_show(tmp_path, monkeypatch):
     settings = [["key", "value"], ["as_of", "2026-06-01"]]
-    at = run_app(tmp_path, monkeypatch, tabs={**WORKBOOK, "Settings": settings}, page=PAGE)
+    at = run_app(tmp_path, monkeypatch, tabs={**WATERMELONS, "Settings": settings}, page=PAGE)
     assert not at.exception
     assert "would compare initiatives started before the AI-first mandate" in at.info[0].value
     assert "mandate_date" in at.info[0].value
@@ -61,7 +61,7 @@ def _grassroots(at):
 
 
 def test_the_people_to_listen_to_are_teams_with_adopted_grassroots_work(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK, page=PAGE)
+    at = run_app(tmp_path, monkeypatch, tabs=WATERMELONS, page=PAGE)
     assert (
         "**Engineering** (1 initiative, 10 weekly users now) · "
         "**Finance** (1 initiative, 6 weekly users now)" in texts(at)
@@ -75,7 +75,7 @@ def test_the_people_to_listen_to_are_teams_with_adopted_grassroots_work(tmp_path
 
 
 def test_presentation_mode_names_teams_not_people(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK, page=PAGE, query={"present": "1"})
+    at = run_app(tmp_path, monkeypatch, tabs=WATERMELONS, page=PAGE, query={"present": "1"})
     table = _grassroots(at)
     assert table["owner"].tolist() == ["Engineering team", "Finance team"]
     assert "Di Fox" not in texts(at) and "Ed Gray" not in texts(at)
@@ -94,13 +94,13 @@ def test_presentation_mode_names_teams_not_people(tmp_path, monkeypatch):
     ],
 )
 def test_filters_in_the_url_change_the_key_message(tmp_path, monkeypatch, query, message):
-    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK, page=PAGE, query=query)
+    at = run_app(tmp_path, monkeypatch, tabs=WATERMELONS, page=PAGE, query=query)
     assert not at.exception
     assert at.subheader[0].value == message
 
 
 def test_no_adopted_grassroots_says_so(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK, page=PAGE)
+    at = run_app(tmp_path, monkeypatch, tabs=WATERMELONS, page=PAGE)
     at.multiselect(key="sidebar_origin").set_value(["Mandate", "Vendor"]).run()
     assert not at.exception
     assert at.query_params["origin"] == "Mandate,Vendor"
@@ -109,7 +109,9 @@ def test_no_adopted_grassroots_says_so(tmp_path, monkeypatch):
 
 
 def test_without_usage_nothing_is_adopted(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=ONLY_INITIATIVES, page=PAGE, query=AS_OF)
+    at = run_app(
+        tmp_path, monkeypatch, tabs=WATERMELON_INITIATIVES_ONLY, page=PAGE, query=WATERMELONS_AS_OF
+    )
     assert not at.exception
     assert at.subheader[0].value == (
         "None of the 8 initiatives here is adopted, whatever its origin"

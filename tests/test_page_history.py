@@ -19,7 +19,7 @@ from altair.utils.schemapi import validate_jsonschema
 from altair.vegalite.v6.schema import core
 
 from tests.apptest_support import chart_data, run_app, texts
-from tests.test_page_overview import workbook
+from tests.workbooks import six_initiatives
 
 USAGE_WEEKS = ["2026-03-09", "2026-03-16", "2026-03-23", "2026-03-30", "2026-04-06",
                "2026-04-13", "2026-04-20", "2026-04-27"]  # fmt: skip
@@ -114,7 +114,7 @@ TRENDS_HISTORY = [
 
 
 def test_trends_then_uses_the_recorded_statuses_and_says_which(tmp_path, monkeypatch):
-    tabs = {**workbook(), "StatusHistory": TRENDS_HISTORY}
+    tabs = {**six_initiatives(), "StatusHistory": TRENDS_HISTORY}
     at = run_app(tmp_path, monkeypatch, tabs=tabs, page=TRENDS, query={"trends_then": "2026-03-02"})
     assert not at.exception
     shown = texts(at).replace("\\", "")  # as read: the ids are escaped sheet text
@@ -136,7 +136,7 @@ def test_trends_then_uses_the_recorded_statuses_and_says_which(tmp_path, monkeyp
 
 
 def test_trends_without_a_record_for_then_says_so(tmp_path, monkeypatch):
-    tabs = {**workbook(), "StatusHistory": TRENDS_HISTORY}
+    tabs = {**six_initiatives(), "StatusHistory": TRENDS_HISTORY}
     at = run_app(tmp_path, monkeypatch, tabs=tabs, page=TRENDS, query={"trends_then": "2026-03-16"})
     assert not at.exception
     assert (

@@ -13,68 +13,10 @@ and Daily tools page tests. Its verdicts, worked out by hand from the evidence r
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from tests.apptest_support import metric, run_app, texts
-
-AS_OF = "2026-06-01"
-INITIATIVE_HEADERS = [
-    "id",
-    "name",
-    "team",
-    "owner",
-    "origin",
-    "area",
-    "tool",
-    "reported_status",
-    "stage",
-    "started",
-    "last_update",
-    "annual_cost",
-    "seats",
-]
-INITIATIVE_ROWS = [
-    ["AI-1", "Ticket triage", "Support", "Ana Lima", "Grassroots", "Support", "Zendesk AI",
-     "Green", "Adopted", "2025-10-06", "2026-05-20", "$10,000", "20"],
-    ["AI-2", "Contract summaries", "Legal", "Ben Okafor", "Mandate", "Legal", "Copilot",
-     "Green", "Rollout", "2025-11-03", "2026-05-25", "50k", "100"],
-    ["AI-3", "Forecast assistant", "Finance", "Cy Park", "Mandate", "Finance", "Copilot",
-     "Green", "Pilot", "2026-01-05", "2026-02-01", "20000", ""],
-    ["AI-4", "Sales email drafts", "Sales", "Di Rossi", "Vendor", "Sales", "ChatGPT",
-     "Green", "Pilot", "2026-04-06", "2026-05-28", "", ""],
-    ["AI-5", "Code review bot", "Engineering", "Ed Wu", "Grassroots", "Engineering", "Claude",
-     "Amber", "Adopted", "2025-09-01", "2026-04-30", "5000", "10"],
-    ["AI-6", "HR chatbot", "People", "Fay Ng", "Mandate", "People", "Copilot",
-     "Red", "Stalled", "2025-12-01", "2026-01-15", "15000", ""],
-]  # fmt: skip
-
-
-def _weeks(first: str, last: str) -> list[str]:
-    start, end = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
-    return [(start + dt.timedelta(weeks=i)).isoformat() for i in range((end - start).days // 7 + 1)]
-
-
-def usage_rows() -> list[list[str]]:
-    rows = [["initiative_id", "week", "active_users"]]
-    rows += [["AI-1", week, "20"] for week in _weeks("2026-01-05", AS_OF)]
-    rows += [["AI-2", week, "40"] for week in _weeks("2026-01-05", "2026-02-23")]
-    rows += [["AI-2", week, "2"] for week in _weeks("2026-03-02", AS_OF)]
-    rows += [["AI-5", week, "10"] for week in _weeks("2025-09-01", AS_OF)]
-    return rows
-
-
-def workbook(*, drop: tuple[str, ...] = ()) -> dict[str, list[list[str]]]:
-    """The six-initiative fixture, without the Initiatives columns named in `drop`."""
-    keep = [i for i, h in enumerate(INITIATIVE_HEADERS) if h not in drop]
-    initiatives = [[row[i] for i in keep] for row in [INITIATIVE_HEADERS, *INITIATIVE_ROWS]]
-    return {
-        "Initiatives": initiatives,
-        "Usage": usage_rows(),
-        "Settings": [["key", "value"], ["as_of", AS_OF], ["stale_after_days", "45"]],
-    }
-
+from tests.workbooks import INITIATIVE_HEADERS, INITIATIVE_ROWS, six_initiatives
 
 PAGE = "pages/overview.py"
 
@@ -115,7 +57,7 @@ PAGE = "pages/overview.py"
 def test_headline_gap_and_spend_follow_the_filters_in_the_url(
     tmp_path, monkeypatch, query, headline, green, gap, spend
 ):
-    at = run_app(tmp_path, monkeypatch, tabs=workbook(), page=PAGE, query=query)
+    at = run_app(tmp_path, monkeypatch, tabs=six_initiatives(), page=PAGE, query=query)
     assert not at.exception
     assert at.subheader[0].value == headline
     assert metric(at, "Green on the deck") == green
@@ -124,7 +66,7 @@ def test_headline_gap_and_spend_follow_the_filters_in_the_url(
 
 
 def test_verdict_counts_spend_caption_and_freshness(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=workbook(), page=PAGE)
+    at = run_app(tmp_path, monkeypatch, tabs=six_initiatives(), page=PAGE)
     assert not at.exception
     assert metric(at, "Initiatives") == "6"
     expected = {
@@ -148,7 +90,7 @@ def test_verdict_counts_spend_caption_and_freshness(tmp_path, monkeypatch):
 
 
 def test_sidebar_filter_changes_the_figures_and_is_written_to_the_url(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=workbook(), page=PAGE)
+    at = run_app(tmp_path, monkeypatch, tabs=six_initiatives(), page=PAGE)
     at.multiselect(key="sidebar_team").set_value(["Finance", "Sales"]).run()
     assert not at.exception
     # AI-3 stalled, AI-4 unproven: both green, one not real
@@ -164,7 +106,9 @@ def test_sidebar_filter_changes_the_figures_and_is_written_to_the_url(tmp_path, 
 def test_an_earlier_as_of_in_the_url_recomputes_the_verdicts(tmp_path, monkeypatch):
     # On 2 Mar AI-2 still had 40, 40, 40 and 2 users in its last four weeks: adopted.
     # AI-3 was updated 29 days before: unproven. AI-4 had not started.
-    at = run_app(tmp_path, monkeypatch, tabs=workbook(), page=PAGE, query={"as_of": "2026-03-02"})
+    at = run_app(
+        tmp_path, monkeypatch, tabs=six_initiatives(), page=PAGE, query={"as_of": "2026-03-02"}
+    )
     assert not at.exception
     assert metric(at, "Initiatives") == "5"
     assert at.subheader[0].value == (
@@ -174,7 +118,7 @@ def test_an_earlier_as_of_in_the_url_recomputes_the_verdicts(tmp_path, monkeypat
 
 
 def test_without_status_or_cost_columns_the_page_says_what_they_would_show(tmp_path, monkeypatch):
-    tabs = workbook(drop=("reported_status", "annual_cost"))
+    tabs = six_initiatives(drop=("reported_status", "annual_cost"))
     at = run_app(tmp_path, monkeypatch, tabs=tabs, page=PAGE)
     assert not at.exception
     assert at.subheader[0].value == "6 initiatives; the evidence says 2 of them are adopted"
@@ -187,7 +131,7 @@ def test_without_status_or_cost_columns_the_page_says_what_they_would_show(tmp_p
 
 
 def test_sheet_text_in_the_filter_caption_is_not_markdown(tmp_path, monkeypatch):
-    tabs = workbook()
+    tabs = six_initiatives()
     tabs["Initiatives"][1][2] = "[click](https://example.com)"
     at = run_app(
         tmp_path,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import pytest
 
 from tests.apptest_support import metric, run_app, texts
-from tests.test_page_overview import INITIATIVE_HEADERS, INITIATIVE_ROWS
+from tests.workbooks import INITIATIVE_HEADERS, INITIATIVE_ROWS
 
 PAGE = "pages/sheet_health.py"
 HEADERS = [

@@ -19,13 +19,13 @@ import pytest
 
 from portfolio import metrics
 from tests.apptest_support import chart_data, metric, run_app, texts
-from tests.test_page_watermelons import AS_OF, ONLY_INITIATIVES, WORKBOOK
+from tests.workbooks import WATERMELON_INITIATIVES_ONLY, WATERMELONS, WATERMELONS_AS_OF
 
 PAGE = "pages/stalled.py"
 
 
 def test_key_message_and_counts(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK, page=PAGE)
+    at = run_app(tmp_path, monkeypatch, tabs=WATERMELONS, page=PAGE)
     assert not at.exception
     assert at.subheader[0].value == (
         "5 of 8 initiatives stalled, were reverted or abandoned: $110k a year"
@@ -42,7 +42,7 @@ def test_key_message_and_counts(tmp_path, monkeypatch):
 
 
 def test_table_lists_lifespans_what_replaced_them_and_cost_largest_first(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK, page=PAGE)
+    at = run_app(tmp_path, monkeypatch, tabs=WATERMELONS, page=PAGE)
     table = at.dataframe[0].value
     assert table["label"].tolist() == [
         "Forecast bot",
@@ -58,7 +58,7 @@ def test_table_lists_lifespans_what_replaced_them_and_cost_largest_first(tmp_pat
 
 
 def test_timeline_has_one_labelled_bar_per_initiative_in_start_order(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK, page=PAGE)
+    at = run_app(tmp_path, monkeypatch, tabs=WATERMELONS, page=PAGE)
     bars = chart_data(at, 0)
     assert bars["name"].tolist() == [
         "Sales emails",  # 6 Oct 2025
@@ -84,7 +84,7 @@ def test_timeline_has_one_labelled_bar_per_initiative_in_start_order(tmp_path, m
 
 
 def test_went_back_to_tally_matches_spellings(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK, page=PAGE)
+    at = run_app(tmp_path, monkeypatch, tabs=WATERMELONS, page=PAGE)
     tally = chart_data(at, 1)
     assert tally[["reverted_to", "initiatives"]].values.tolist() == [
         ["Excel", 2],
@@ -113,13 +113,13 @@ def test_went_back_to_tally_matches_spellings(tmp_path, monkeypatch):
     ],
 )
 def test_filters_in_the_url_change_the_key_message(tmp_path, monkeypatch, query, message):
-    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK, page=PAGE, query=query)
+    at = run_app(tmp_path, monkeypatch, tabs=WATERMELONS, page=PAGE, query=query)
     assert not at.exception
     assert at.subheader[0].value == message
 
 
 def test_the_sidebar_filter_narrows_the_table(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK, page=PAGE)
+    at = run_app(tmp_path, monkeypatch, tabs=WATERMELONS, page=PAGE)
     at.multiselect(key="sidebar_origin").set_value(["Mandate"]).run()
     assert at.dataframe[0].value["label"].tolist() == [
         "Forecast bot",
@@ -130,14 +130,16 @@ def test_the_sidebar_filter_narrows_the_table(tmp_path, monkeypatch):
 
 
 def test_presentation_mode_hides_owners(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK, page=PAGE, query={"present": "1"})
+    at = run_app(tmp_path, monkeypatch, tabs=WATERMELONS, page=PAGE, query={"present": "1"})
     owners = at.dataframe[0].value["owner"].tolist()
     assert owners == ["Finance team", "Support team", "Support team", "Ops team", "Sales team"]
 
 
 def test_without_usage_or_settings(tmp_path, monkeypatch):
     # Without Usage, AI-006 is unproven: 4 of 8 left, 50k + 20k + 30k.
-    at = run_app(tmp_path, monkeypatch, tabs=ONLY_INITIATIVES, page=PAGE, query=AS_OF)
+    at = run_app(
+        tmp_path, monkeypatch, tabs=WATERMELON_INITIATIVES_ONLY, page=PAGE, query=WATERMELONS_AS_OF
+    )
     assert not at.exception
     assert at.subheader[0].value == (
         "4 of 8 initiatives stalled, were reverted or abandoned: $100k a year"
@@ -145,8 +147,8 @@ def test_without_usage_or_settings(tmp_path, monkeypatch):
 
 
 def test_without_a_reverted_to_column_says_what_it_would_show(tmp_path, monkeypatch):
-    rows = [row[:-1] for row in WORKBOOK["Initiatives"]]
-    at = run_app(tmp_path, monkeypatch, tabs={**WORKBOOK, "Initiatives": rows}, page=PAGE)
+    rows = [row[:-1] for row in WATERMELONS["Initiatives"]]
+    at = run_app(tmp_path, monkeypatch, tabs={**WATERMELONS, "Initiatives": rows}, page=PAGE)
     assert not at.exception
     assert "With a reverted_to column in Initiatives" in texts(at)
     assert len(at.get("vega_lite_chart")) == 1  # the timeline only

@@ -16,13 +16,13 @@ import pytest
 
 from portfolio import metrics
 from tests.apptest_support import metric, run_app, texts
-from tests.test_page_overview import INITIATIVE_HEADERS, INITIATIVE_ROWS, workbook
+from tests.workbooks import INITIATIVE_HEADERS, INITIATIVE_ROWS, six_initiatives
 
 PAGE = "pages/trends.py"
 
 
 def test_weekly_total_top_initiatives_and_default_comparison(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=workbook(), page=PAGE)
+    at = run_app(tmp_path, monkeypatch, tabs=six_initiatives(), page=PAGE)
     assert not at.exception
     shown = texts(at)
     assert (
@@ -49,7 +49,11 @@ def test_weekly_total_top_initiatives_and_default_comparison(tmp_path, monkeypat
 
 def test_then_from_the_url_restores_the_comparison(tmp_path, monkeypatch):
     at = run_app(
-        tmp_path, monkeypatch, tabs=workbook(), page=PAGE, query={"trends_then": "2026-03-02"}
+        tmp_path,
+        monkeypatch,
+        tabs=six_initiatives(),
+        page=PAGE,
+        query={"trends_then": "2026-03-02"},
     )
     assert not at.exception
     assert str(at.date_input(key="trends_then").value) == "2026-03-02"
@@ -69,14 +73,16 @@ def test_then_from_the_url_restores_the_comparison(tmp_path, monkeypatch):
 
 
 def test_picking_a_then_date_changes_the_comparison(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=workbook(), page=PAGE)
+    at = run_app(tmp_path, monkeypatch, tabs=six_initiatives(), page=PAGE)
     at.date_input(key="trends_then").set_value(pd.Timestamp("2026-03-02").date()).run()
     assert not at.exception
     assert "Since 2 Mar: 1 initiative went from adopted to reverted" in texts(at)
 
 
 def test_team_filter_narrows_usage_and_comparison(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=workbook(), page=PAGE, query={"team": "Support"})
+    at = run_app(
+        tmp_path, monkeypatch, tabs=six_initiatives(), page=PAGE, query={"team": "Support"}
+    )
     assert not at.exception
     shown = texts(at)
     assert "20 weekly active users in the week of 1 Jun, the highest yet" in shown
@@ -85,7 +91,7 @@ def test_team_filter_narrows_usage_and_comparison(tmp_path, monkeypatch):
 
 
 def test_sidebar_filter_change_resets_the_compared_initiatives(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=workbook(), page=PAGE)
+    at = run_app(tmp_path, monkeypatch, tabs=six_initiatives(), page=PAGE)
     at.multiselect(key="sidebar_team").set_value(["Legal", "Engineering"]).run()
     assert not at.exception
     assert "12 weekly active users in the week of 1 Jun" in texts(at)  # AI-2 2 + AI-5 10
@@ -95,7 +101,7 @@ def test_sidebar_filter_change_resets_the_compared_initiatives(tmp_path, monkeyp
 def test_without_usage_the_page_says_what_it_would_show(tmp_path, monkeypatch):
     tabs = {
         "Initiatives": [INITIATIVE_HEADERS, *INITIATIVE_ROWS],
-        "Settings": workbook()["Settings"],
+        "Settings": six_initiatives()["Settings"],
     }
     at = run_app(tmp_path, monkeypatch, tabs=tabs, page=PAGE)
     assert not at.exception
@@ -192,12 +198,20 @@ def test_usage_trend(users, latest, peak, peak_week, change):
 def test_compared_initiatives_restore_from_the_url(tmp_path, monkeypatch):
     chosen = ["Code review bot (AI-5)", "Ticket triage (AI-1)"]
     at = run_app(
-        tmp_path, monkeypatch, tabs=workbook(), page=PAGE, query={"trends_initiatives": chosen}
+        tmp_path,
+        monkeypatch,
+        tabs=six_initiatives(),
+        page=PAGE,
+        query={"trends_initiatives": chosen},
     )
     assert not at.exception
     assert at.multiselect(key="trends_initiatives").value == ["AI-5", "AI-1"]
     # the URL holds the labels a reader sees, one repeated parameter per initiative
     at = run_app(
-        tmp_path, monkeypatch, tabs=workbook(), page=PAGE, query={"trends_initiatives": chosen[0]}
+        tmp_path,
+        monkeypatch,
+        tabs=six_initiatives(),
+        page=PAGE,
+        query={"trends_initiatives": chosen[0]},
     )
     assert at.multiselect(key="trends_initiatives").value == ["AI-5"]

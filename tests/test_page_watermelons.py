@@ -1,6 +1,6 @@
 """The Watermelons page on a small workbook whose verdicts are worked out by hand below.
 
-WORKBOOK is shared with the Stalled & reverted and The edges page tests. As of Mon 1 Jun
+WATERMELONS is shared with the Stalled & reverted and The edges page tests. As of Mon 1 Jun
 2026 (recent window: the weeks of 11, 18, 25 May and 1 Jun), mandate 1 Jan 2026:
 
 | id     | team        | origin     | status | verdict   | why                                 |
@@ -27,36 +27,14 @@ from data_sources.files import read_csv_folder
 from portfolio import metrics
 from portfolio.parse import parse_workbook
 from tests.apptest_support import chart_data, metric, run_app, texts, write_csv_workbook
+from tests.workbooks import (
+    WATERMELON_INITIATIVES,
+    WATERMELON_INITIATIVES_ONLY,
+    WATERMELONS,
+    WATERMELONS_AS_OF,
+)
 
 PAGE = "pages/watermelons.py"
-# One initiative a line, cells split on "|" (money cells hold commas).
-INITIATIVES = [
-    line.split("|")
-    for line in """\
-id|name|team|owner|origin|tool|reported_status|stage|started|last_update|annual_cost|reverted_to
-AI-001|Forecast bot|Finance|Ann Lee|Mandate|VendorX|Green|Reverted|2026-01-05|2026-04-06|$50k|Excel
-AI-002|Ticket triage|Support|Bo Chan|Mandate|ChatGPT|Green|Abandoned|2026-02-02|2026-03-02|20k|excel
-AI-003|Sales emails|Sales|Cy Diaz|Vendor|Copilot|Green|Stalled|2025-10-06|2026-01-05||
-AI-004|Code review bot|Engineering|Di Fox|Grassroots|Claude|Green|Adopted|2025-06-02|2026-05-25|1200
-AI-005|Invoice matcher|Finance|Ed Gray|Grassroots|Python|Amber|Rollout|2025-11-03|2026-05-18||
-AI-006|Meeting notes|Ops|Fi Hu|Mandate|Otter|Green|Rollout|2026-03-02|2026-05-25|10000|
-AI-007|Doc search|Legal|Gil Ito|Grassroots|Claude|Green|Pilot|2026-04-06|2026-05-25||
-AI-008|Vendor chatbot|Support|Hal Jo|Vendor|Bot|Red|Stalled|2025-12-01|2026-02-02|30000|Phone queue
-""".splitlines()
-]
-D_WEEKS = ["2026-04-13", "2026-04-20", "2026-04-27", "2026-05-04"]
-RECENT_WEEKS = ["2026-05-11", "2026-05-18", "2026-05-25", "2026-06-01"]
-USAGE = [
-    ["initiative_id", "week", "active_users"],
-    *[["AI-004", week, "10"] for week in D_WEEKS + RECENT_WEEKS],
-    *[["AI-005", week, "6"] for week in RECENT_WEEKS],
-    ["AI-006", "2026-03-02", "20"],
-    ["AI-006", "2026-03-09", "20"],
-]
-SETTINGS = [["key", "value"], ["as_of", "2026-06-01"], ["mandate_date", "2026-01-01"]]
-WORKBOOK = {"Initiatives": INITIATIVES, "Usage": USAGE, "Settings": SETTINGS}
-ONLY_INITIATIVES = {"Initiatives": INITIATIVES}
-AS_OF = {"as_of": "2026-06-01"}
 
 
 def shown_table(at) -> pd.DataFrame:
@@ -64,7 +42,7 @@ def shown_table(at) -> pd.DataFrame:
 
 
 def test_key_message_counts_watermelons_against_the_green_and_their_cost(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK, page=PAGE)
+    at = run_app(tmp_path, monkeypatch, tabs=WATERMELONS, page=PAGE)
     assert not at.exception
     assert at.subheader[0].value == "4 of 6 green initiatives are watermelons: $80k a year"
     assert "1 watermelon states no annual cost" in texts(at)
@@ -74,7 +52,7 @@ def test_key_message_counts_watermelons_against_the_green_and_their_cost(tmp_pat
 
 
 def test_table_lists_every_watermelon_largest_cost_first_with_its_reasons(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK, page=PAGE)
+    at = run_app(tmp_path, monkeypatch, tabs=WATERMELONS, page=PAGE)
     table = shown_table(at)
     assert table["id"].tolist() == ["AI-001", "AI-002", "AI-006", "AI-003"]
     assert table["verdict"].tolist() == ["reverted", "abandoned", "abandoned", "stalled"]
@@ -91,7 +69,7 @@ def test_table_lists_every_watermelon_largest_cost_first_with_its_reasons(tmp_pa
 def test_the_costliest_is_picked_first_and_picking_one_shows_its_weekly_users(
     tmp_path, monkeypatch
 ):
-    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK, page=PAGE)
+    at = run_app(tmp_path, monkeypatch, tabs=WATERMELONS, page=PAGE)
     assert at.selectbox(key="watermelons_pick").value == "AI-001"
     assert "**Forecast bot**" in texts(at)
 
@@ -109,7 +87,7 @@ def test_the_costliest_is_picked_first_and_picking_one_shows_its_weekly_users(
 
 
 def test_a_watermelon_without_usage_says_so_instead_of_an_empty_chart(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK, page=PAGE, query={"initiative": "AI-003"})
+    at = run_app(tmp_path, monkeypatch, tabs=WATERMELONS, page=PAGE, query={"initiative": "AI-003"})
     assert at.selectbox(key="watermelons_pick").value == "AI-003"
     assert "No usage logged for Sales emails up to 1 Jun 2026" in texts(at)
     assert not at.get("vega_lite_chart")
@@ -126,13 +104,13 @@ def test_a_watermelon_without_usage_says_so_instead_of_an_empty_chart(tmp_path, 
     ],
 )
 def test_filters_in_the_url_change_the_key_message(tmp_path, monkeypatch, query, message):
-    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK, page=PAGE, query=query)
+    at = run_app(tmp_path, monkeypatch, tabs=WATERMELONS, page=PAGE, query=query)
     assert not at.exception
     assert at.subheader[0].value == message
 
 
 def test_the_sidebar_filter_narrows_the_table(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK, page=PAGE)
+    at = run_app(tmp_path, monkeypatch, tabs=WATERMELONS, page=PAGE)
     at.multiselect(key="sidebar_team").set_value(["Support"]).run()
     assert at.subheader[0].value == "1 of 1 green initiative is a watermelon: $20k a year"
     assert shown_table(at)["id"].tolist() == ["AI-002"]
@@ -140,14 +118,14 @@ def test_the_sidebar_filter_narrows_the_table(tmp_path, monkeypatch):
 
 
 def test_no_green_at_all_says_so_plainly(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK, page=PAGE, query={"tool": "Python"})
+    at = run_app(tmp_path, monkeypatch, tabs=WATERMELONS, page=PAGE, query={"tool": "Python"})
     assert not at.exception
     assert "No initiative is reported Green" in at.info[0].value
     assert not at.dataframe
 
 
 def test_presentation_mode_shows_teams_instead_of_owners(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK, page=PAGE, query={"present": "1"})
+    at = run_app(tmp_path, monkeypatch, tabs=WATERMELONS, page=PAGE, query={"present": "1"})
     table = shown_table(at)
     assert table["owner"].tolist() == ["Finance team", "Support team", "Ops team", "Sales team"]
     names = {"Ann Lee", "Bo Chan", "Fi Hu", "Cy Diaz"}
@@ -157,16 +135,18 @@ def test_presentation_mode_shows_teams_instead_of_owners(tmp_path, monkeypatch):
 def test_without_usage_the_page_still_works_and_says_what_usage_would_add(tmp_path, monkeypatch):
     # Without Usage, AI-006 has no spike to read: a fresh Green Rollout is unproven. Without
     # Settings, the as-of date comes from the URL.
-    at = run_app(tmp_path, monkeypatch, tabs=ONLY_INITIATIVES, page=PAGE, query=AS_OF)
+    at = run_app(
+        tmp_path, monkeypatch, tabs=WATERMELON_INITIATIVES_ONLY, page=PAGE, query=WATERMELONS_AS_OF
+    )
     assert not at.exception
     assert at.subheader[0].value == "3 of 6 green initiatives are watermelons: $70k a year"
     assert "With a Usage tab" in texts(at)
 
 
 def test_sheet_text_in_the_detail_is_shown_literally(tmp_path, monkeypatch):
-    rows = [list(row) for row in INITIATIVES]
+    rows = [list(row) for row in WATERMELON_INITIATIVES]
     rows[1][1] = "[click](javascript:alert(1)) <img src=x>"
-    at = run_app(tmp_path, monkeypatch, tabs={**WORKBOOK, "Initiatives": rows}, page=PAGE)
+    at = run_app(tmp_path, monkeypatch, tabs={**WATERMELONS, "Initiatives": rows}, page=PAGE)
     assert not at.exception
     assert "**\\[click\\]\\(javascript\\:alert\\(1\\)\\) \\<img src\\=x\\>**" in texts(at)
 
@@ -189,7 +169,7 @@ def test_runs_on_the_bundled_sample(tmp_path, monkeypatch):
     ],
 )
 def test_initiative_weeks(tmp_path, initiative, as_of, users, logged):
-    portfolio = parse_workbook(read_csv_folder(write_csv_workbook(tmp_path / "wb", WORKBOOK)))
+    portfolio = parse_workbook(read_csv_folder(write_csv_workbook(tmp_path / "wb", WATERMELONS)))
     weeks = metrics.initiative_weeks(portfolio, initiative, as_of=pd.Timestamp(as_of))
     assert weeks["active_users"].tolist() == users
     assert weeks["logged"].tolist() == logged

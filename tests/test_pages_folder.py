@@ -15,7 +15,7 @@ import streamlit.testing.v1.app_test as app_test_module
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest_support import run_app
+from tests.apptest_support import run_app, start_app
 from ui import pages_folder
 
 APP = """
@@ -85,7 +85,7 @@ def test_a_deep_link_into_the_real_app_gets_the_sidebar(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("GROUNDTRUTH_SOURCE", "sample")
     monkeypatch.setenv("GROUNDTRUTH_DATA_DIR", str(tmp_path / "data"))
-    at = AppTest.from_file(str(Path(__file__).parent.parent / "app.py"), default_timeout=60)
+    at = start_app(run=False)
     at.switch_page("pages/edges.py").run()
     assert not at.exception
     assert at.title[0].value == "The edges"

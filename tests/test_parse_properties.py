@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -81,6 +82,7 @@ def grids(draw, tab: str) -> list[list]:
     return [draw(_headers(tab)), *draw(st.lists(rows, max_size=MAX_ROWS))]
 
 
+@pytest.mark.slow
 @settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(initiatives=grids(schema.INITIATIVES), usage=grids(schema.USAGE))
 def test_any_grid_parses_and_keeps_every_row(initiatives, usage):
@@ -101,6 +103,7 @@ def test_any_grid_parses_and_keeps_every_row(initiatives, usage):
         assert problem.message and problem.fix
 
 
+@pytest.mark.slow
 @settings(max_examples=MAX_READER_EXAMPLES, deadline=None)
 @given(values=st.lists(cells, max_size=MAX_ROWS))
 def test_readers_never_raise_and_flag_only_non_blank_cells(values):

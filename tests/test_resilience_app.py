@@ -22,7 +22,7 @@ from data_sources.config import resolve_source
 from data_sources.errors import NotConfigured
 from data_sources.retry import READ_TIMEOUT_SECONDS as READ_TIMEOUT_DEFAULT
 from data_sources.retry import TOTAL_SECONDS as TOTAL_DEFAULT
-from tests.apptest_support import APP, APP_TIMEOUT_S, texts
+from tests.apptest_support import start_app, texts
 from tools.sheets_emulator import BATCH_GET, CLIENT_EMAIL, FakeSheets
 
 READ_TIMEOUT_SECONDS = 0.3
@@ -49,10 +49,6 @@ def fresh_process() -> None:
     st.cache_resource.clear()
     st.cache_data.clear()
     loader.forget_sources()
-
-
-def start_app() -> AppTest:
-    return AppTest.from_file(str(APP), default_timeout=APP_TIMEOUT_S).run()
 
 
 def figures(at: AppTest) -> dict[str, str]:

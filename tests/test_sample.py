@@ -75,6 +75,7 @@ def _money(text: str) -> float:
 # --------------------------------------------------------------------------- the cells
 
 
+@pytest.mark.slow
 def test_same_seed_same_cells_other_seed_other_usage():
     assert generate_workbook() == WORKBOOK
     other = generate_workbook(seed=7)

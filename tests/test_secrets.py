@@ -20,7 +20,7 @@ from data_sources import loader
 from data_sources.config import SourceSpec
 from data_sources.errors import REDACTED, BadCredentials, looks_like_key, remove_key_material
 from data_sources.google_sheet import GoogleSheetSource
-from tests.apptest_support import APP, APP_TIMEOUT_S, ROOT
+from tests.apptest_support import ROOT, start_app
 from tools.sheets_emulator import FakeSheets, emulator_key_pair
 
 # Random base64 made once for these tests (not a key of anything): a PEM body line, a
@@ -147,7 +147,7 @@ def test_a_malformed_key_in_secrets_toml_shows_the_fix_and_no_key(
     )
     (gsheets_workdir / ".streamlit" / "secrets.toml").write_text(toml, encoding="utf-8")
 
-    at = AppTest.from_file(str(APP), default_timeout=APP_TIMEOUT_S).run()
+    at = start_app()
     assert not at.exception
     message = re.sub(r"\\(.)", r"\1", at.error[0].value)
     assert message.startswith(
@@ -160,7 +160,7 @@ def test_a_malformed_key_in_secrets_toml_shows_the_fix_and_no_key(
 
 
 def test_a_working_dashboard_shows_no_secret(sheets_emulator: FakeSheets, gsheets_workdir, capfd):
-    at = AppTest.from_file(str(APP), default_timeout=APP_TIMEOUT_S).run()
+    at = start_app()
     assert not at.exception and at.metric.len > 0
     at.switch_page("pages/sheet_health.py").run()
     out, err = capfd.readouterr()

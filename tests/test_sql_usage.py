@@ -31,6 +31,8 @@ from tests.apptest_support import ROOT, run_app, texts, write_csv_workbook
 from tests.postgres_server import PASSWORD
 
 postgres = postgres_server.postgres  # the fixture, under its own name
+# One PostgreSQL per test process: keep the file in one.
+pytestmark = pytest.mark.xdist_group("postgres")
 
 AS_OF = "2026-06-01"  # a Monday; the recent window holds the weeks of 11, 18, 25 May, 1 Jun
 INITIATIVES = [

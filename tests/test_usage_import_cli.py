@@ -87,6 +87,7 @@ def _bad_files(tmp: Path) -> list[tuple[Path, str, tuple[str, ...]]]:
     ]
 
 
+@pytest.mark.slow
 def test_bad_input_is_named_and_nothing_is_written(env, tmp_path):
     for path, fmt, texts in _bad_files(tmp_path):
         done = run(env, path, "--format", fmt)

@@ -23,8 +23,8 @@ The emulator answers each distinct request from bytes it rendered once, so the f
 the client's: a real server also has its answer ready. It runs in this process, on a
 thread that mostly waits in `sendall` without the GIL.
 
->>> report = run_bench(quick=True)          # doctest: +SKIP  (about 20 s)
->>> report["sizes"][0]["requests"]["refresh"]
+>>> report = run_bench(quick=True)  # about 20 s  # doctest: +SKIP
+>>> report["sizes"][0]["requests"]["refresh"]  # doctest: +SKIP
 {'batchGet': 1}
 """
 

@@ -94,8 +94,6 @@ def _full_text(frame: pd.DataFrame, rows: list[int]) -> None:
 # leading spaces and in the full-width forms some spreadsheets accept.
 FORMULA_TRIGGERS = "=+-@\t\r＝＋－＠"
 _FORMULA = re.compile(r"^[ \u00a0]*[" + re.escape(FORMULA_TRIGGERS) + "]")
-LIST_JOINER = "; "
-FORMULA_PREFIXES = tuple(FORMULA_TRIGGERS)
 
 
 def neutralize_text(value: object) -> object:
@@ -110,7 +108,7 @@ def neutralize_text(value: object) -> object:
 
 def _joined(value: object) -> object:
     if isinstance(value, list | tuple):
-        return LIST_JOINER.join(str(v) for v in value)
+        return html_table.LIST_JOINER.join(str(v) for v in value)
     return value
 
 

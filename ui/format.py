@@ -8,6 +8,7 @@ import math
 import pandas as pd
 
 from portfolio.metrics.lasting import DAYS_PER_MONTH
+from portfolio.reasons import format_date
 
 _MONEY_STEPS = ((1e9, "B"), (1e6, "M"), (1e3, "k"))
 # The same two formats in a table column (st.column_config), so a table reads like the text
@@ -102,10 +103,8 @@ def day(value: object, *, as_of: object = None) -> str:
     """day(2026-06-02) -> '2 Jun 2026'; the year is dropped when it equals as_of's year."""
     if _missing(value):
         return "—"
-    stamp = pd.Timestamp(value)
-    if as_of is not None and not _missing(as_of) and pd.Timestamp(as_of).year == stamp.year:
-        return f"{stamp.day} {stamp:%b}"
-    return f"{stamp.day} {stamp:%b %Y}"
+    year_of = None if as_of is None or _missing(as_of) else pd.Timestamp(as_of)
+    return format_date(pd.Timestamp(value), as_of=year_of)
 
 
 def age(then: dt.datetime | None, *, now: dt.datetime | None = None) -> str:

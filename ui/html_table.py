@@ -66,7 +66,7 @@ def _config(column_config: Mapping[str, object], column: str) -> tuple[str, str 
 
 def _number(value: float, number_format: str | None) -> str:
     if number_format == "dollar":  # whole dollars, as the grid shows them: "$50,000"
-        return f"-${-value:,.0f}" if value < 0 else f"${value:,.0f}"
+        return fmt.dollars(value)
     if number_format == "percent":
         return fmt.percent(value)
     if number_format and "%" in number_format:
@@ -93,7 +93,7 @@ def cell_text(value: object, *, number_format: str | None = None) -> str:
     except (TypeError, ValueError):
         pass
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return fmt.yes_no(value)
     if isinstance(value, pd.Timestamp | dt.date | dt.datetime):
         return fmt.day(value)
     if isinstance(value, int | float) and not isinstance(value, bool):

@@ -51,6 +51,8 @@ html { font-size: 20px; }
 """
 
 FIRST_PAGE_LABEL = "Back to the start"
+# The session's own redacted upload: (key, portfolio, assessed).
+_SESSION_REDACTED = "_groundtruth_session_redacted"
 
 
 # --- the running app ----------------------------------------------------------------------
@@ -63,11 +65,28 @@ def _redacted(key: str, fetched_at: object, as_of: pd.Timestamp, _portfolio, _as
     return portfolio, redact_assessed(_assessed, names)
 
 
+def _redacted_in_session(view: View) -> tuple:
+    """`_redacted` for a workbook uploaded in this session, kept in the session only."""
+    key = (view.source_key, view.portfolio.fetched_at, view.as_of)
+    kept = st.session_state.get(_SESSION_REDACTED)
+    if kept is None or kept[0] != key:
+        portfolio, names = redact_portfolio(view.portfolio)
+        kept = (key, portfolio, redact_assessed(view.assessed, names))
+        st.session_state[_SESSION_REDACTED] = kept
+    return kept[1], kept[2]
+
+
 def redact(view: View) -> View:
-    """The View with no person's name in it, for presentation mode."""
-    portfolio, assessed = _redacted(
-        view.source_key, view.portfolio.fetched_at, view.as_of, view.portfolio, view.assessed
-    )
+    """The View with no person's name in it, for presentation mode.
+
+    An upload (no `view.signature`) stays out of the shared cache, as its verdicts do.
+    """
+    if view.signature is None:
+        portfolio, assessed = _redacted_in_session(view)
+    else:
+        portfolio, assessed = _redacted(
+            view.source_key, view.portfolio.fetched_at, view.as_of, view.portfolio, view.assessed
+        )
     return dataclasses.replace(
         view, portfolio=portfolio, assessed=assessed, filtered=view.filters.apply(assessed)
     )

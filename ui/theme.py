@@ -103,11 +103,6 @@ def status_scale() -> alt.Scale:
     return alt.Scale(domain=list(STATUS_COLORS), range=list(STATUS_COLORS.values()))
 
 
-def status_shape_scale() -> alt.Scale:
-    """Shape scale for reported statuses, to pair with `status_scale()`."""
-    return alt.Scale(domain=list(STATUS_SHAPES), range=list(STATUS_SHAPES.values()))
-
-
 def verdict_scale() -> alt.Scale:
     """Colour scale for the five verdicts, in schema.VERDICTS order."""
     return alt.Scale(domain=list(VERDICT_COLORS), range=list(VERDICT_COLORS.values()))

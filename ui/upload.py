@@ -11,7 +11,7 @@ left out (`data_sources.limits`). A mapping chosen on Sheet health for this sess
 `shell.build_view` calls `session_source(spec)` before loading and `uploader()` in the
 sidebar:
 
->>> found = session_source(spec)                     # doctest: +SKIP  (None: use the shared load)
+>>> found = session_source(spec)  # None: use the shared load  # doctest: +SKIP
 >>> loaded, key = found                              # doctest: +SKIP
 """
 

