@@ -149,8 +149,9 @@ display.table(
     present=view.present,
     wrap=["reason"],
     read_columns=[
-        "name",
+        "label",
         "team",
+        "tool",
         "verdict",
         "lived_months",
         "reverted_to",

@@ -96,6 +96,9 @@ display.table(
 
 with up_close or st.container():
     st.subheader("One watermelon up close")
+    # Presenting, its users over time come first and take the page's width; the picker,
+    # the facts and the reasons follow.
+    first_screen = st.container() if view.present else None
     # An option is the id where it names one initiative, else the label (unique even where
     # names repeat and ids are blank or repeated); it is also what the URL holds.
     unique_ids = assessed["id"].dropna().astype(str)
@@ -134,7 +137,7 @@ with up_close or st.container():
         f"verdict: {theme.VERDICT_LABELS.get(str(row['verdict']), str(row['verdict']))}",
     ]
     st.markdown(f"**{fmt.plain(row['name'])}** · " + " · ".join(f for f in facts if f))
-    why, evidence = st.columns([2, 3])
+    why, evidence = (st.container(), first_screen) if first_screen else st.columns([2, 3])
     why.markdown("\n".join(f"- {fmt.plain(reason)}" for reason in row["reasons"]))
 
     # Usage and StatusHistory name an initiative by id: a row without one has neither.

@@ -8,6 +8,8 @@ tests/test_browser_workbooks.py.
 
 from __future__ import annotations
 
+import itertools
+
 import altair as alt
 import pandas as pd
 import pytest
@@ -170,3 +172,24 @@ def test_presenting_keeps_every_row_of_a_long_timeline():
 def test_presenting_caps_a_chart_without_rows_to_one_screen():
     tall = charts.weekly_line(WEEKS, as_of=AS_OF, height=1000)
     assert display.fit_for_screen(tall).height == display.PRESENT_MAX_HEIGHT
+
+
+def test_line_end_labels_never_overlap():
+    # five lines that all end at 1 user, as after a portfolio-wide stall
+    weeks = pd.to_datetime(["2026-05-25", "2026-06-01"])
+    frame = pd.DataFrame(
+        {
+            "week": list(weeks) * 5,
+            "initiative": [name for name in "ABCDE" for _ in weeks],
+            "active_users": [20, 1] * 5,
+        }
+    )
+    spec = charts.trend_lines(frame, series="initiative", title="t", as_of=AS_OF).to_dict()
+    data = pd.DataFrame(next(iter(spec["datasets"].values())))
+    ends = data[data["_end"]].sort_values("_label_y")["_label_y"].tolist()
+    # plot: 440 - 90 chrome - 3 legend rows x 20 = 290 px for 20 users: 16 px = 1.1 users
+    gap = 20 * charts.usage.END_LABEL_PX / 290
+    assert len(ends) == 5
+    assert all(b - a >= gap - 1e-9 for a, b in itertools.pairwise(ends))
+    assert ends[0] == 1 and max(ends) <= 20
+    assert spec["layer"][1]["encoding"]["y"]["field"] == "_label_y"

@@ -4,6 +4,8 @@ map, weekly users per initiative.
 
 from __future__ import annotations
 
+import itertools
+
 import altair as alt
 import pandas as pd
 
@@ -30,6 +32,8 @@ HEAT_DARK_SHARE = 0.5
 TREND_HEIGHT = 440  # the legend below the lines takes part of it
 TREND_LEGEND_COLUMNS = 2
 TREND_LEGEND_LABEL_LIMIT = 420  # px: long initiative names stay whole in two columns
+END_LABEL_PX = 16  # px between two line-end labels (the type is 13 px)
+LEGEND_ROW_PX = 20
 # Grid columns beyond this many get slanted labels so that they do not overlap.
 FLAT_LABEL_COLUMNS = 10
 SLANTED_LABEL_ANGLE = -35
@@ -175,6 +179,7 @@ def trend_lines(
             labelLimit=TREND_LEGEND_LABEL_LIMIT,
         ),
     )
+    frame = _end_labels(frame, series=series, height=height)
     base = alt.Chart(frame).encode(x=x, y=y, color=color)
     lines = base.mark_line(point=alt.OverlayMarkDef(size=18)).encode(
         tooltip=[
@@ -184,11 +189,32 @@ def trend_lines(
         ]
     )
     ends = (
-        base.transform_window(
-            _last="rank()", sort=[alt.SortField("week", order="descending")], groupby=[series]
-        )
-        .transform_filter("datum._last === 1")
+        base.transform_filter("datum._end")
         .mark_text(align="left", dx=6)
-        .encode(text=alt.Text(f"{label or series}:N"))
+        .encode(y=alt.Y("_label_y:Q"), text=alt.Text(f"{label or series}:N"))
     )
     return alt.layer(lines, ends, title=title).properties(height=height)
+
+
+def _end_labels(frame: pd.DataFrame, *, series: str, height: int) -> pd.DataFrame:
+    """The frame with `_end` (a series' last week) and `_label_y`, where its end label goes.
+
+    Lines that end at the same level would print their names on top of each other: the
+    labels are moved apart, in the order of their values, by at least one label's height
+    (END_LABEL_PX of the plot's pixels, in data units), and kept within the axis.
+    """
+    frame = frame.sort_values([series, "week"], kind="stable")
+    end = ~frame[series].duplicated(keep="last").to_numpy()
+    values = pd.to_numeric(frame["active_users"], errors="coerce").fillna(0.0)
+    top = max(float(values.max()), 1.0) if len(values) else 1.0
+    legend_rows = -(-frame[series].nunique() // TREND_LEGEND_COLUMNS)
+    plot_px = max(MIN_HEIGHT, height - CHROME_HEIGHT - LEGEND_ROW_PX * legend_rows)
+    gap = top * END_LABEL_PX / plot_px
+    label_y = values.to_numpy(dtype=float).copy()
+    ends = sorted(range(len(frame)), key=lambda i: label_y[i])
+    ends = [i for i in ends if end[i]]
+    for before, after in itertools.pairwise(ends):
+        label_y[after] = max(label_y[after], label_y[before] + gap)
+    for place, i in enumerate(reversed(ends)):  # the highest labels stay within the axis
+        label_y[i] = min(label_y[i], top - place * gap)
+    return frame.assign(_end=end, _label_y=label_y)
