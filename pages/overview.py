@@ -224,6 +224,7 @@ if has_claims:
     )
 if has_seats:
     seats = metrics.seat_use(assessed)
+    unlogged = seats.initiatives - seats.measured
     if seats.initiatives:
         st.subheader(
             f"Seats: {fmt.integer(seats.active)} of {fmt.integer(seats.seats)} in use; idle "
@@ -233,8 +234,8 @@ if has_seats:
             "Active users are the mean weekly users of the recent weeks (Usage); idle cost is "
             "annual cost × the share of seats nobody uses"
             + (
-                f". {fmt.plural(seats.initiatives - seats.measured, 'initiative')} with seats "
-                "logged no usage, so its seats are not counted here."
+                f". {fmt.plural(unlogged, 'initiative')} with seats logged no usage, so "
+                f"{'its' if unlogged == 1 else 'their'} seats are not counted here."
                 if seats.measured < seats.initiatives
                 else "."
             )

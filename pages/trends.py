@@ -189,7 +189,7 @@ else:
     st.caption(
         "The picture on the earlier date uses what the sheet says today about the past: usage "
         "weeks, check-ins, update and start dates. "
-        + history.describe_recorded(recorded, then_assessed, ids=set(ids), since=since)
+        + fmt.plain(history.describe_recorded(recorded, then_assessed, ids=set(ids), since=since))
     )
 
 if not moves.changes.empty:

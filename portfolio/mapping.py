@@ -56,6 +56,7 @@ from dataclasses import dataclass, field
 from portfolio import schema
 from portfolio.headers import header_matches, header_row
 from portfolio.model import Cell, Problem
+from portfolio.text import formula_like
 
 COLUMN = "column"
 VALUE = "value"
@@ -63,9 +64,8 @@ DEFAULT = "default"
 KINDS = (COLUMN, VALUE, DEFAULT)
 HEADERS = ("kind", "field", "from", "to")
 SECRETS_SOURCE = "[groundtruth.mapping]"
-# A cell that Sheets would read as a formula when pasted is written with a leading
-# apostrophe, which Sheets swallows and the reader strips.
-_FORMULA_STARTS = ("=", "+", "-", "@")
+# A cell that Sheets would read as a formula when pasted (portfolio.text.formula_like) is
+# written with a leading apostrophe, which Sheets swallows and the reader strips.
 _TEXT_MARK = "'"
 
 # --- the mapping -------------------------------------------------------------------------
@@ -404,7 +404,7 @@ def from_rows(rows: Iterable[MappingRow]) -> ColumnMapping:
 
 
 def _pasteable(text: str) -> str:
-    return _TEXT_MARK + text if text.startswith(_FORMULA_STARTS) else text
+    return _TEXT_MARK + text if formula_like(text) else text
 
 
 def rows_text(rows: Iterable[MappingRow], *, delimiter: str = "\t") -> str:

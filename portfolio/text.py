@@ -10,6 +10,10 @@ written (a check-in's note and author); `escape` shows them as `\\uXXXX` (or `\\
 `\\r`) where text reaches a terminal (every line `cli.py` prints), which is also how JSON
 writes them, so an escaped JSON document stays valid JSON.
 
+Text written out for a spreadsheet (a CSV download, rows to paste into the sheet) is the
+other danger: `formula_like` says when a spreadsheet would read it as a formula (OWASP
+"CSV injection"), and the writers put an apostrophe before it.
+
 >>> escape("Bot\\x1b[2J\\x07 one\\nline")
 'Bot\\\\u001b[2J\\\\u0007 one\\\\nline'
 >>> strip("Bot\\x00 one\\n", keep_lines=True)
@@ -69,3 +73,18 @@ def strip(text: str, *, keep_lines: bool = False) -> str:
 def count(text: str, *, keep_lines: bool = False) -> int:
     """How many characters `strip(text, keep_lines=...)` removes."""
     return sum(1 for m in CONTROL.finditer(text) if not (keep_lines and m.group() in LINE_BREAKS))
+
+
+# What spreadsheets read as the start of a formula, also after leading spaces and in the
+# full-width forms some spreadsheets accept.
+FORMULA_TRIGGERS = "=+-@\t\r＝＋－＠"
+_FORMULA = re.compile(r"^[ \u00a0]*[" + re.escape(FORMULA_TRIGGERS) + "]")
+
+
+def formula_like(text: str) -> bool:
+    """Whether a spreadsheet would read `text` as a formula.
+
+    formula_like("=HYPERLINK(...)") -> True; formula_like(" ＝1+1") -> True;
+    formula_like("Invoice bot") -> False.
+    """
+    return _FORMULA.match(text) is not None

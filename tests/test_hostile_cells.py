@@ -170,6 +170,26 @@ def test_a_hostile_file_name_in_an_upload_error_stays_text(tmp_path, monkeypatch
     assert_sheet_text_is_text(at, "pages/sheet_health.py")
 
 
+HOSTILE_ID = "[id](javascript:window.__gt_pwned=1)"
+
+
+def test_hostile_ids_recorded_in_status_history_stay_text_on_trends(tmp_path, monkeypatch):
+    # Trends lists the ids whose "then" comes from StatusHistory: ids are sheet text too.
+    rows = HOSTILE_WORKBOOK["Initiatives"]
+    tabs = {
+        **HOSTILE_WORKBOOK,
+        "Initiatives": [rows[0], [HOSTILE_ID, *rows[1][1:]], *rows[2:]],
+        "StatusHistory": [
+            ["week", "initiative_id", "reported_status", "stage"],
+            *([week, HOSTILE_ID, "Green", "Pilot"] for week in ("2025-11-24", "2025-12-01")),
+        ],
+    }
+    at = run_app(tmp_path, monkeypatch, tabs=tabs, page="pages/trends.py")
+    assert_sheet_text_is_text(at, "pages/trends.py")
+    shown = "\n".join(c.value for c in at.caption)
+    assert fmt.plain(HOSTILE_ID) in shown, shown
+
+
 # -- long cells ----------------------------------------------------------------------------
 
 

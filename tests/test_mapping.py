@@ -400,3 +400,11 @@ def test_a_workbook_with_extra_tabs_and_a_mapping_tab(tmp_path):
     assert portfolio.initiatives["_row"].tolist() == [3, 4, 5, 6]
     assert portfolio.errors == []
     assert "Mapping" in portfolio.tabs_present
+
+
+@pytest.mark.parametrize("header", [" =IMPORTXML(A1)", "＝1+1", "\u00a0@SUM(A1)"])
+def test_pasteable_text_marks_every_formula_a_download_marks(header):
+    # One rule with the CSV downloads (ui.display.neutralize): spaces before the sign and
+    # the full-width signs some spreadsheets accept are formulas too.
+    rows = [MappingRow("column", "name", header, "")]
+    assert f"\t'{header}\t" in mapping.rows_text(rows)

@@ -117,7 +117,7 @@ def test_trends_then_uses_the_recorded_statuses_and_says_which(tmp_path, monkeyp
     tabs = {**six_initiatives(), "StatusHistory": TRENDS_HISTORY}
     at = run_app(tmp_path, monkeypatch, tabs=tabs, page=TRENDS, query={"trends_then": "2026-03-02"})
     assert not at.exception
-    shown = texts(at)
+    shown = texts(at).replace("\\", "")  # as read: the ids are escaped sheet text
     assert (
         "Since 2 Mar: 1 initiative went from adopted to reverted, and 1 started (now unproven)"
         in (shown)
@@ -141,7 +141,7 @@ def test_trends_without_a_record_for_then_says_so(tmp_path, monkeypatch):
     assert not at.exception
     assert (
         "StatusHistory has no row for the week of 16 Mar, so each status and stage on 16 Mar "
-        "counts as typed today." in texts(at)
+        "counts as typed today." in texts(at).replace("\\", "")
     )
 
 

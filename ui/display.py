@@ -19,6 +19,7 @@ import streamlit as st
 from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 
 from portfolio.redact import anonymize_table
+from portfolio.text import formula_like
 from ui import axes, html_table, rendering, theme
 from ui import format as fmt
 
@@ -90,18 +91,12 @@ def _full_text(frame: pd.DataFrame, rows: list[int]) -> None:
         st.text(text)  # st.text never reads markdown or HTML: sheet text stays text
 
 
-# What spreadsheets read as the start of a formula (OWASP "CSV injection"), also after
-# leading spaces and in the full-width forms some spreadsheets accept.
-FORMULA_TRIGGERS = "=+-@\t\r＝＋－＠"
-_FORMULA = re.compile(r"^[ \u00a0]*[" + re.escape(FORMULA_TRIGGERS) + "]")
-
-
 def neutralize_text(value: object) -> object:
     """One cell made safe for a spreadsheet: formula-like text gets a leading apostrophe.
 
     neutralize_text("=1+1") -> "'=1+1"; neutralize_text(-5) -> -5 (a number stays a number).
     """
-    if isinstance(value, str) and _FORMULA.match(value):
+    if isinstance(value, str) and formula_like(value):
         return "'" + value
     return value
 
@@ -316,7 +311,9 @@ def screen_spec(figure: alt.TopLevelMixin, *, present: bool = False) -> dict[str
     sized = fit_for_screen(figure) if present else figure
     spec = sized.to_dict(validate=False)
     spec["config"] = _merge(spec.get("config", {}), theme.theme_config(present=present))
-    return rendering.strict(spec)  # no NaN: the browser's JSON.parse would refuse the chart
+    # No NaN where the browser's JSON.parse would refuse the chart, and no line separator
+    # where Vega's expression parser would (a sort order is compiled into an expression).
+    return rendering.strict(spec)
 
 
 def _arrow_datasets(spec: dict[str, Any]) -> dict[str, Any]:
