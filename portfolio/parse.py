@@ -21,8 +21,6 @@ from portfolio.headers import header_text
 from portfolio.mapping import ColumnMapping, merge, read_mapping_rows
 from portfolio.model import ERROR, Cell, Portfolio, Problem, RawWorkbook
 from portfolio.readers import (
-    parse_booleans,
-    parse_choice,
     parse_dates,
     parse_money,
     parse_numbers,
@@ -30,18 +28,6 @@ from portfolio.readers import (
     unreadable_message,
 )
 from portfolio.tab import MAX_CELL_PROBLEMS, ROW_COLUMN, Tab, empty_frame, parse_tab
-
-__all__ = [
-    "MAX_CELL_PROBLEMS",
-    "ColumnMapping",
-    "parse_booleans",
-    "parse_choice",
-    "parse_dates",
-    "parse_money",
-    "parse_numbers",
-    "parse_text",
-    "parse_workbook",
-]
 
 # Extra tab spellings beyond case, spaces and punctuation ("Check Ins" -> CheckIns).
 TAB_ALIASES = {

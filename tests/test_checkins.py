@@ -15,7 +15,7 @@ import pytest
 
 import cli
 from data_sources import checkins
-from data_sources.checkins import CheckIn, InvalidCheckIn, Outbox, new_checkin
+from data_sources.checkins import CheckIn, CheckInOutbox, InvalidCheckIn, new_checkin
 from data_sources.config import SourceSpec
 from data_sources.loader import read_source
 from data_sources.sample import SAMPLE_DIR
@@ -355,7 +355,7 @@ def test_a_busy_outbox_is_left_to_its_sender(sheets_emulator, sheet_spec, tmp_pa
     sheets_emulator.fail(503, endpoints={"append"})
     checkins.submit(_checkin(), sheet_spec, data_dir=tmp_path)
     sheets_emulator.heal()
-    outbox = Outbox(tmp_path, checkins.target_key(sheet_spec))
+    outbox = CheckInOutbox(tmp_path, checkins.target_key(sheet_spec))
     with outbox.sending() as mine:
         assert mine
         report = checkins.send_pending(sheet_spec, data_dir=tmp_path)
@@ -365,7 +365,7 @@ def test_a_busy_outbox_is_left_to_its_sender(sheets_emulator, sheet_spec, tmp_pa
 
 def test_retry_is_due_once_the_last_attempt_is_old_enough(sheets_emulator, sheet_spec, tmp_path):
     assert not checkins.retry_due(sheet_spec, data_dir=tmp_path)
-    outbox = Outbox(tmp_path, checkins.target_key(sheet_spec))
+    outbox = CheckInOutbox(tmp_path, checkins.target_key(sheet_spec))
     outbox.add(_checkin(), error="down", now=NOW)
     soon = NOW + dt.timedelta(seconds=checkins.OUTBOX_RETRY_SECONDS - 1)
     later = NOW + dt.timedelta(seconds=checkins.OUTBOX_RETRY_SECONDS)
@@ -374,7 +374,7 @@ def test_retry_is_due_once_the_last_attempt_is_old_enough(sheets_emulator, sheet
 
 
 def test_concurrent_outbox_writers_lose_nothing(tmp_path):
-    outbox = Outbox(tmp_path, "gsheets-x")
+    outbox = CheckInOutbox(tmp_path, "gsheets-x")
     barrier = threading.Barrier(CONCURRENT_WRITERS)
 
     def add(n: int) -> None:
@@ -393,7 +393,7 @@ def test_concurrent_outbox_writers_lose_nothing(tmp_path):
 
 
 def _queue_from_another_process(directory: str, n: int) -> None:
-    Outbox(Path(directory), "gsheets-x").add(_checkin(checkin_id=f"p-{n:02d}"), error="down")
+    CheckInOutbox(Path(directory), "gsheets-x").add(_checkin(checkin_id=f"p-{n:02d}"), error="down")
 
 
 def test_outbox_writers_in_several_processes_lose_nothing(tmp_path):
@@ -406,12 +406,12 @@ def test_outbox_writers_in_several_processes_lose_nothing(tmp_path):
                 range(CONCURRENT_WRITERS),
             )
         )
-    ids = sorted(p.item.checkin_id for p in Outbox(tmp_path, "gsheets-x").entries())
+    ids = sorted(p.item.checkin_id for p in CheckInOutbox(tmp_path, "gsheets-x").entries())
     assert ids == [f"p-{n:02d}" for n in range(CONCURRENT_WRITERS)]
 
 
 def test_a_damaged_outbox_line_is_kept_not_dropped(tmp_path):
-    outbox = Outbox(tmp_path, "gsheets-x")
+    outbox = CheckInOutbox(tmp_path, "gsheets-x")
     outbox.add(_checkin(checkin_id="c-1"), error="down")
     with outbox.path.open("a", encoding="utf-8") as handle:
         handle.write('{"checkin": {"checkin_id": "c-2", "initi\n')

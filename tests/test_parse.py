@@ -7,18 +7,18 @@ import pandas as pd
 import pytest
 
 from portfolio import schema
+from portfolio.mapping import ColumnMapping
 from portfolio.model import ERROR, WARNING
-from portfolio.parse import (
-    MAX_CELL_PROBLEMS,
-    ColumnMapping,
+from portfolio.parse import parse_workbook
+from portfolio.readers import (
     parse_booleans,
     parse_choice,
     parse_dates,
     parse_money,
     parse_numbers,
     parse_text,
-    parse_workbook,
 )
+from portfolio.tab import MAX_CELL_PROBLEMS
 
 NAT = None  # expected "missing" in the tables below
 

@@ -8,13 +8,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from portfolio import schema
-from portfolio.parse import (
+from portfolio.parse import parse_workbook
+from portfolio.readers import (
     parse_booleans,
     parse_choice,
     parse_dates,
     parse_money,
     parse_numbers,
-    parse_workbook,
 )
 from tests.conftest import raw_workbook
 

@@ -240,3 +240,15 @@ def test_cli_slide_that_cannot_be_drawn_says_why_and_exits_4(tmp_path):
     assert "error: The image could not be drawn: it needs more memory" in done.stderr
     assert "Traceback" not in done.stderr
     assert not out.exists()
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029"], ids=["U+2028", "U+2029"])
+def test_a_line_separator_in_a_sorted_label_is_drawn(separator):
+    # Vega-Lite compiles the sort order into an expression, which Vega could not parse
+    # ("Unexpected token ILLEGAL"): in the browser a red error box, here a refused chart.
+    label = f"Ops{separator}team"
+    chart = _bars(label).encode(y=alt.Y("initiative:N", sort=[label, "Other"]))
+    spec = display.screen_spec(chart)
+    assert spec["encoding"]["y"]["sort"] == ["Ops team", "Other"]
+    png = display.png_bytes(chart, title="Users", stamp="As of 1 Jun 2026")
+    assert png.startswith(rendering.PNG_SIGNATURE)

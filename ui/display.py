@@ -311,7 +311,9 @@ def screen_spec(figure: alt.TopLevelMixin, *, present: bool = False) -> dict[str
     sized = fit_for_screen(figure) if present else figure
     spec = sized.to_dict(validate=False)
     spec["config"] = _merge(spec.get("config", {}), theme.theme_config(present=present))
-    return rendering.strict(spec)  # no NaN: the browser's JSON.parse would refuse the chart
+    # No NaN where the browser's JSON.parse would refuse the chart, and no line separator
+    # where Vega's expression parser would (a sort order is compiled into an expression).
+    return rendering.strict(spec)
 
 
 def _arrow_datasets(spec: dict[str, Any]) -> dict[str, Any]:

@@ -2,12 +2,13 @@
 
 Every spec that leaves for the browser or for vl-convert goes through `strict()`: NaN and
 Infinity become null, so `json.dumps(..., allow_nan=False)` always succeeds and the browser's
-JSON.parse never meets `NaN`. Every image the app and the CLI make (a chart's Download PNG,
-the slide) goes through `vegalite_to_png`, `vegalite_to_svg` or `svg_to_png` here, which also
-clean every text for XML: vl-convert draws text as SVG and panics on a character XML 1.0 cannot
-hold (a vertical tab pasted into a name), and a panic there aborts the whole process.
-A chart that vl-convert refuses because Vega cut an emoji in half while shortening a long
-label is drawn again with the characters beyond U+FFFF replaced.
+JSON.parse never meets `NaN`; U+2028/U+2029 become spaces, which Vega's expression parser
+(a sort order becomes an expression) cannot read. Every image the app and the CLI make (a
+chart's Download PNG, the slide) goes through `vegalite_to_png`, `vegalite_to_svg` or
+`svg_to_png` here, which also clean every text for XML: vl-convert draws text as SVG and
+panics on a character XML 1.0 cannot hold (a vertical tab pasted into a name), and a panic
+there aborts the whole process. A chart that vl-convert refuses because Vega cut an emoji in
+half while shortening a long label is drawn again with the characters beyond U+FFFF replaced.
 
 So the drawing happens in a worker process (ui/render_worker.py): one at a time, within
 RENDER_TIMEOUT_S seconds and RENDER_MEMORY_MB of memory (GROUNDTRUTH_RENDER_TIMEOUT_S and
@@ -95,20 +96,30 @@ def _replacement(match: re.Match[str]) -> str:
     return ""
 
 
+def _vega_text(text: str) -> str:
+    # Vega-Lite compiles an explicit sort order into an expression, and Vega's expression
+    # parser refuses U+2028 and U+2029 inside a string ("Unexpected token ILLEGAL").
+    if "\u2028" in text or "\u2029" in text:
+        return text.replace("\u2028", " ").replace("\u2029", " ")
+    return text
+
+
 def strict(value: Any, *, xml: bool = False, astral: bool = True) -> Any:
-    """A copy of a Vega-Lite spec that is strict JSON: NaN and ±Infinity become null.
+    """A copy of a Vega-Lite spec that is strict JSON and that Vega can parse: NaN and
+    ±Infinity become null, the line and paragraph separators U+2028/U+2029 spaces.
 
     With `xml`, every text (keys too, so a field keeps matching its data) also goes through
     `xml_text` (with `astral`), as vl-convert needs. Tuples become lists.
-    strict({"sort": [float("nan"), "b"]}) -> {"sort": [None, "b"]}
+    strict({"sort": [float("nan"), "b\\u2028c"]}) -> {"sort": [None, "b c"]}
     """
     if isinstance(value, str):
+        value = _vega_text(value)
         return xml_text(value, astral=astral) if xml else value
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, dict):
         return {
-            (xml_text(k, astral=astral) if xml and isinstance(k, str) else k): strict(
+            (strict(k, xml=xml, astral=astral) if isinstance(k, str) else k): strict(
                 v, xml=xml, astral=astral
             )
             for k, v in value.items()

@@ -63,8 +63,6 @@ from data_sources.damaged import DamagedLine
 from data_sources.errors import InvalidCheckIn, OutboxUnavailable, SheetReadOnly
 from data_sources.store import Pending, data_root, target_key, timestamp_text
 
-Outbox = CheckInOutbox  # the check-in outbox by its earlier name
-
 __all__ = [
     "AUTHOR_MAX_CHARS",
     "CHECKIN_OUTBOX",
@@ -85,7 +83,6 @@ __all__ = [
     "Delivery",
     "InvalidCheckIn",
     "LocalCheckIns",
-    "Outbox",
     "OutboxUnavailable",
     "Pending",
     "SendReport",
