@@ -193,3 +193,11 @@ def test_line_end_labels_never_overlap():
     assert all(b - a >= gap - 1e-9 for a, b in itertools.pairwise(ends))
     assert ends[0] == 1 and max(ends) <= 20
     assert spec["layer"][1]["encoding"]["y"]["field"] == "_label_y"
+
+
+def test_heatmap_legend_counts_whole_numbers_within_the_grid():
+    frame = pd.DataFrame({"department": ["Ops", "HR"], "tool": ["Claude", "Copilot"], "n": [1, 3]})
+    spec = charts.heatmap(frame, x="department", y="tool", value="n", title="t").to_dict()
+    legend = spec["layer"][0]["encoding"]["color"]["legend"]
+    # two rows of 34 px: the ramp is 68 px, not Vega's 200 (its last label would be cut)
+    assert legend == {"format": ",d", "tickMinStep": 1, "gradientLength": 68}

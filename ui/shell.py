@@ -1,8 +1,10 @@
 """The frame around every page: the shared sidebar, and building the `View` each page reads.
 
-`app.py` calls `build_view()` once per run, before the page runs; pages call `view()`
-to get it. The View (ui/view.py) carries the cached portfolio, the verdicts as of the chosen
-date, the viewer's filters and presentation mode.
+`app.py` calls `build_view()` once per run, before the page runs; pages start with
+`page(...)` (the View, the title, the caption, the empty state) or `view()`, and say what a
+tab or column the sheet lacks would add with `would_show(...)`. The View (ui/view.py)
+carries the cached portfolio, the verdicts as of the chosen date, the viewer's filters and
+presentation mode.
 """
 
 from __future__ import annotations

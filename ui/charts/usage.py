@@ -27,6 +27,7 @@ LIGHT_TEXT = "white"
 DARK_TEXT = theme.ON_COLOR_TEXT
 HEAT_CELL = 34  # px per row of a heat map
 HEAT_SCHEME = "blues"
+HEAT_LEGEND_MAX = 200  # px: Vega's own length of a colour ramp
 # A heat map cell whose value is above this share of the largest gets white text.
 HEAT_DARK_SHARE = 0.5
 TREND_HEIGHT = 440  # the legend below the lines takes part of it
@@ -134,9 +135,18 @@ def heatmap(
             alt.Tooltip(f"{value}:Q", title=value_title or value, format=",.0f"),
         ],
     )
+    rows = len(y_sort) if y_sort else max(1, frame[y].nunique())
     cells = base.mark_rect(stroke="white").encode(
         color=alt.Color(
-            f"{value}:Q", scale=alt.Scale(scheme=HEAT_SCHEME), title=value_title or value
+            f"{value}:Q",
+            scale=alt.Scale(scheme=HEAT_SCHEME),
+            title=value_title or value,
+            # whole counts, and a ramp no taller than the grid, so its last label shows
+            legend=alt.Legend(
+                format=axes.COUNT_FORMAT,
+                tickMinStep=1,
+                gradientLength=max(HEAT_CELL * 2, min(HEAT_LEGEND_MAX, HEAT_CELL * rows)),
+            ),
         )
     )
     # White on the dark cells, near-black on the light ones (a second colour scale would
@@ -145,7 +155,6 @@ def heatmap(
         text=alt.Text(f"{value}:Q", format=",.0f"),
         color=_text_color(f"datum.{value} > {HEAT_DARK_SHARE * top}"),
     )
-    rows = len(y_sort) if y_sort else max(1, frame[y].nunique())
     return alt.layer(cells, text).properties(
         height=max(MIN_HEIGHT, HEAT_CELL * rows) + CHROME_HEIGHT, usermeta=axes.rows_meta(rows)
     )
