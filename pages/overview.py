@@ -168,7 +168,7 @@ with right:
             inline=True,
         )
 
-by_team = assessed.groupby(["team", "verdict"], observed=True).size().rename("count").reset_index()
+by_team = metrics.verdicts_by_team(assessed)  # the slide draws the same figure
 view.chart(
     lambda: charts.stacked_bars(
         by_team,

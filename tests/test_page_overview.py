@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.apptest_support import metric, run_app, texts
+from tests.apptest_support import chart_data, metric, run_app, texts
 from tests.workbooks import INITIATIVE_HEADERS, INITIATIVE_ROWS, six_initiatives
 
 PAGE = "pages/overview.py"
@@ -158,3 +158,20 @@ def test_runs_on_the_sample_and_on_initiatives_only(tmp_path, monkeypatch, tabs)
     at = run_app(tmp_path, monkeypatch, tabs=tabs, source="sample", page=PAGE)
     assert not at.exception
     assert "green on the deck" in at.subheader[0].value
+
+
+def test_verdicts_by_team_counts_a_blank_team_as_the_slide_does(tmp_path, monkeypatch):
+    # AI-6 (People, stalled) loses its team: its bar is "No team", as on the slide, and the
+    # bars still add up to all six initiatives.
+    tabs = six_initiatives()
+    team = INITIATIVE_HEADERS.index("team")
+    tabs["Initiatives"] = [
+        [*row[:team], "", *row[team + 1 :]] if row[0] == "AI-6" else row
+        for row in tabs["Initiatives"]
+    ]
+    at = run_app(tmp_path, monkeypatch, tabs=tabs, page=PAGE)
+    frames = [chart_data(at, i) for i in range(len(at.get("vega_lite_chart")))]
+    by_team = next(f for f in frames if {"team", "verdict", "count"} <= set(f.columns))
+    counts = by_team.groupby("team")["count"].sum().to_dict()
+    assert counts.get("No team") == 1
+    assert sum(counts.values()) == 6

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 import cli
+from portfolio import metrics
 from ui import slide
 
 AS_OF = pd.Timestamp("2026-06-01")
@@ -70,7 +71,7 @@ def test_working_is_adopted_grassroots_most_used_first():
 
 
 def test_verdicts_by_team():
-    counts = slide.verdicts_by_team(assessed())
+    counts = metrics.verdicts_by_team(assessed())
     got = {(r.team, r.verdict): r.count for r in counts.itertuples()}
     assert got == {
         ("Finance", "adopted"): 1,

@@ -123,21 +123,6 @@ def working(assessed: pd.DataFrame, *, limit: int = TOP_ITEMS) -> pd.DataFrame:
     )
 
 
-def verdicts_by_team(assessed: pd.DataFrame) -> pd.DataFrame:
-    """Initiatives per team and verdict (non-zero only): columns team, verdict, count."""
-    if assessed.empty:
-        return pd.DataFrame({"team": [], "verdict": [], "count": []})
-    counts = (
-        assessed.assign(team=assessed["team"].astype(object).fillna("No team"))
-        .groupby(["team", "verdict"], observed=True)
-        .size()
-        .rename("count")
-        .reset_index()
-    )
-    counts["verdict"] = counts["verdict"].astype(str)
-    return counts[counts["count"] > 0].reset_index(drop=True)
-
-
 def figures(assessed: pd.DataFrame) -> list[tuple[str, str]]:
     """The four big numbers of the slide as (value, what it means), theater gap first."""
     gap = metrics.theater_gap(assessed)
@@ -261,7 +246,7 @@ def build(
     melons = top_watermelons(assessed)
     works = working(assessed)
     panels = alt.hconcat(
-        _team_panel(verdicts_by_team(assessed)),
+        _team_panel(metrics.verdicts_by_team(assessed)),
         _bar_panel(
             melons,
             title="Costliest watermelons (green on the deck)",

@@ -28,11 +28,13 @@ from portfolio.metrics.base import (
     MetricsError,
 )
 from portfolio.metrics.deck import (
+    NO_TEAM,
     TheaterGap,
     headline,
     status_by_verdict,
     theater_gap,
     verdict_counts,
+    verdicts_by_team,
 )
 from portfolio.metrics.freshness import Freshness, freshness, is_stale, stale_by_team
 from portfolio.metrics.lasting import (
@@ -89,6 +91,7 @@ __all__ = [
     "NOT_STARTED",
     "NOT_STATED",
     "NO_STATUS",
+    "NO_TEAM",
     "REASON_JOINER",
     "SENTENCE_MOVES",
     "START_UNKNOWN",
@@ -133,6 +136,7 @@ __all__ = [
     "transitions",
     "usage_trend",
     "verdict_counts",
+    "verdicts_by_team",
     "watermelon_summary",
     "watermelons",
     "weekly_active_users",

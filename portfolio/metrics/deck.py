@@ -1,4 +1,5 @@
-"""The deck against the evidence: the theater gap, the headline, verdicts by status."""
+"""The deck against the evidence: the theater gap, the headline, verdicts by status and by
+team."""
 
 from __future__ import annotations
 
@@ -119,3 +120,25 @@ def status_by_verdict(assessed: pd.DataFrame) -> pd.DataFrame:
     long.columns = ["reported_status", "verdict", "count"]
     long["count"] = long["count"].astype(np.int64)
     return long
+
+
+NO_TEAM = "No team"
+
+
+def verdicts_by_team(assessed: pd.DataFrame) -> pd.DataFrame:
+    """Initiatives per team and verdict (non-zero only): columns team, verdict, count.
+
+    A blank team is counted as NO_TEAM, so the bars add up to every initiative (Overview's
+    chart and the slide's panel draw the same figure).
+    """
+    if assessed.empty:
+        return pd.DataFrame({"team": [], "verdict": [], "count": []})
+    counts = (
+        assessed.assign(team=assessed["team"].astype(object).fillna(NO_TEAM))
+        .groupby(["team", "verdict"], observed=True)
+        .size()
+        .rename("count")
+        .reset_index()
+    )
+    counts["verdict"] = counts["verdict"].astype(str)
+    return counts[counts["count"] > 0].reset_index(drop=True)
