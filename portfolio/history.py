@@ -26,6 +26,7 @@ import pandas as pd
 
 from portfolio import schema
 from portfolio.model import Portfolio
+from portfolio.reasons import format_date, format_number
 
 TABLE = schema.TABLES[schema.STATUS_HISTORY]
 COLUMNS: tuple[str, ...] = tuple(c.name for c in TABLE.columns)
@@ -342,8 +343,6 @@ def describe_status_run(
     and now: `recent` (the evidence's recent mean, as the reasons quote it) when given, else
     the latest logged week up to `as_of`. None when no status is recorded.
     """
-    from portfolio.reasons import format_date, format_number
-
     as_of = pd.Timestamp(as_of)
     run = status_run(statuses, as_of=as_of)
     if run is None:
@@ -376,7 +375,7 @@ def describe_recorded(
     how many were recorded (and derived), and where the verdict recorded then differs from
     the one recomputed now from the same facts."""
     mine = sorted(i for i in recorded.ids if i in ids)
-    week = f"the week of {recorded.week.day} {recorded.week:%b}"
+    week = f"the week of {format_date(recorded.week, as_of=recorded.week)}"
     if not mine:
         return (
             f"StatusHistory has no row for {week}, so each status and stage on {since} counts "

@@ -27,6 +27,7 @@ from portfolio.readers import (
     parse_text,
     unreadable_message,
 )
+from portfolio.reasons import format_date
 from portfolio.tab import MAX_CELL_PROBLEMS, ROW_COLUMN, Tab, empty_frame, parse_tab
 
 # Extra tab spellings beyond case, spaces and punctuation ("Check Ins" -> CheckIns).
@@ -84,8 +85,8 @@ def _check_history(tab: Tab, problems: list[Problem]) -> None:
             where.problem(
                 i,
                 day.date().isoformat(),
-                f"{day:%a} {day.day} {day:%b %Y} is not a Monday; it is read as the week of "
-                f"{monday.day} {monday:%b %Y}",
+                f"{day:%a} {format_date(day)} is not a Monday; it is read as the week of "
+                f"{format_date(monday)}",
                 f"Type the week's Monday, {monday.date().isoformat()}",
             )
         )
@@ -110,7 +111,7 @@ def _check_history(tab: Tab, problems: list[Problem]) -> None:
             ids.problem(
                 i,
                 key[1],
-                f'"{shown(key[1])}" is recorded twice for the week of {key[0].day} {key[0]:%b %Y} '
+                f'"{shown(key[1])}" is recorded twice for the week of {format_date(key[0])} '
                 f"(first in {earlier}); the first row counts",
                 f"Delete one of the two rows ({earlier} and {ids.cell(i)})",
             )

@@ -103,6 +103,19 @@ def test_weekly_distinct_users_by_hand(workbook, tmp_path):
     assert result.written
 
 
+def test_partial_weeks_are_named_in_the_app_date_format(workbook, tmp_path):
+    # EVENTS run from Sun 1 Mar 23:59:59Z (the last second of the week of 23 Feb) to
+    # Wed 11 Mar (the week of 9 Mar lacks Thu to Sun): both weeks are lower bounds.
+    log = write_csv(tmp_path / "log.csv", EVENTS)
+    result = import_usage([log], fmt="events", spec=workbook, dry_run=True)
+    partial = [n for n in result.notes if "only partly" in n]
+    assert [n.split(" is only partly")[0] for n in partial] == [
+        "The week of 23 Feb 2026",
+        "The week of 9 Mar 2026",
+    ]
+    assert "(they run from Sun 1 Mar 2026 to Wed 11 Mar 2026)" in partial[0]
+
+
 @pytest.mark.parametrize("kind", ["jsonl", "jsonl.gz", "csv.gz", "parquet"])
 def test_every_file_type_gives_the_same_counts(workbook, tmp_path, kind):
     header, *rows = EVENTS

@@ -27,6 +27,7 @@ from data_sources.usage_import.core import (
     mondays_partial,
     weekly_counts,
 )
+from portfolio.reasons import format_date
 from portfolio.usage_sources import EVENTS, GITHUB_COPILOT, M365_COPILOT, TELEMETRY_KINDS
 
 FORMATS = (EVENTS, GITHUB_COPILOT, M365_COPILOT)
@@ -234,7 +235,7 @@ def _partial_notes(counts: Counts) -> list[str]:
     notes = []
     for monday in mondays_partial(counts.first, counts.last):
         notes.append(
-            f"The week of {monday.isoformat()} is only partly in these files (they run from "
+            f"The week of {format_date(monday)} is only partly in these files (they run from "
             f"{_day(counts.first)} to {_day(counts.last)}): its count is a lower bound. "
             "Importing the whole week again under the same --source replaces it."
         )
@@ -242,4 +243,4 @@ def _partial_notes(counts: Counts) -> list[str]:
 
 
 def _day(moment: dt.datetime | None) -> str:
-    return moment.strftime("%a %d %b %Y") if moment else "?"
+    return f"{moment:%a} {format_date(moment)}" if moment else "?"
