@@ -32,12 +32,12 @@ def test_one_checkin_end_to_end_on_the_sample(tmp_path, chromium):
         wait_for_app(page)
         page.goto(f"{base}/check_in?initiative={INITIATIVE}")
         wait_for_app(page)
-        page.get_by_label("Active users this week").wait_for(timeout=ANSWER_TIMEOUT_MS)
+        page.get_by_label("Active users this week", exact=True).wait_for(timeout=ANSWER_TIMEOUT_MS)
         assert page.locator("h1").first.inner_text().strip() == "Check in"
         assert page.get_by_text("check-ins are saved on this server").count() == 1
         page.screenshot(path=str(ARTIFACTS / "check_in-form.png"), full_page=True)
 
-        page.get_by_label("Active users this week").fill("57")
+        page.get_by_label("Active users this week", exact=True).fill("57")
         page.get_by_label("What changed?").fill(NOTE)
         page.get_by_label("Your name").fill("Dana Whitfield")
         page.get_by_role("button", name="Check in").click()

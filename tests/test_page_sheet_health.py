@@ -1,14 +1,6 @@
 """Sheet health page: problems by tab with A1 cells, rows read, missing tabs, stale rows by team.
 
-The fixture has four problems a person typed (as of 1 Jun 2026, stale after 45 days):
-
-    Initiatives!I2  "Greeen" is not a status
-    Initiatives!G5  "sometime" is not a date
-    Usage           no active_users column (an error: its header says "people")
-    Usage!A3        "AI-9" is no initiative
-
-row 4 is blank (skipped), "budget code" and "people" are columns the contract does not
-know, and the two Finance rows have been quiet since 1 Feb (120 days) and 10 Jan (142 days).
+The fixture is tests/workbooks.py's SHEET_WITH_PROBLEMS (its problems are listed there).
 """
 
 from __future__ import annotations
@@ -16,41 +8,9 @@ from __future__ import annotations
 import pytest
 
 from tests.apptest_support import metric, run_app, texts
-from tests.workbooks import INITIATIVE_HEADERS, INITIATIVE_ROWS
+from tests.workbooks import INITIATIVE_HEADERS, INITIATIVE_ROWS, SHEET_WITH_PROBLEMS
 
 PAGE = "pages/sheet_health.py"
-HEADERS = [
-    "id",
-    "name",
-    "team",
-    "owner",
-    "origin",
-    "stage",
-    "started",
-    "last_update",
-    "Status",
-    "budget code",
-]
-TABS = {
-    "Initiatives": [
-        HEADERS,
-        ["AI-1", "Ticket bot", "Support", "Ana Lima", "Grassroots", "Pilot", "2026-05-01",
-         "2026-05-20", "Greeen", "CC-1"],
-        ["AI-2", "Forecasts", "Finance", "Bo Chen", "Mandate", "Pilot", "2026-01-05",
-         "2026-02-01", "Green", "CC-2"],
-        ["", "", "", "", "", "", "", "", "", ""],
-        ["AI-3", "Close helper", "Finance", "Cy Park", "Mandate", "Rollout", "sometime",
-         "2026-01-10", "Amber", "CC-3"],
-        ["AI-4", "Lead scoring", "Sales", "Di Rossi", "Vendor", "Adopted", "2026-04-01",
-         "2026-05-25", "Green", ""],
-    ],
-    "Usage": [
-        ["initiative_id", "week", "people"],
-        ["AI-1", "2026-05-25", "12"],
-        ["AI-9", "2026-05-25", "3"],
-    ],
-    "Settings": [["key", "value"], ["as_of", "2026-06-01"], ["stale_after_days", "45"]],
-}  # fmt: skip
 
 
 def _tables(at) -> dict[str, object]:
@@ -59,7 +19,7 @@ def _tables(at) -> dict[str, object]:
 
 
 def test_problems_rows_missing_tabs_and_stale_rows(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=TABS, page=PAGE)
+    at = run_app(tmp_path, monkeypatch, tabs=SHEET_WITH_PROBLEMS, page=PAGE)
     assert not at.exception
     assert at.subheader[0].value == (
         "4 things to fix in the sheet: 1 error, 3 warnings; 2 initiatives gone quiet"
@@ -115,7 +75,7 @@ def test_problems_rows_missing_tabs_and_stale_rows(tmp_path, monkeypatch):
 
 
 def test_presentation_mode_hides_owners(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=TABS, page=PAGE, query={"present": "1"})
+    at = run_app(tmp_path, monkeypatch, tabs=SHEET_WITH_PROBLEMS, page=PAGE, query={"present": "1"})
     assert not at.exception
     stale = _tables(at)["row"]
     assert stale["owner"].tolist() == ["Finance team", "Finance team"]
@@ -127,7 +87,7 @@ def test_presentation_mode_hides_owners(tmp_path, monkeypatch):
     [({"team": "Support"}, "0"), ({"team": "Finance"}, "2"), ({"origin": "Vendor"}, "0")],
 )
 def test_stale_rows_follow_the_filters(tmp_path, monkeypatch, query, stale_rows):
-    at = run_app(tmp_path, monkeypatch, tabs=TABS, page=PAGE, query=query)
+    at = run_app(tmp_path, monkeypatch, tabs=SHEET_WITH_PROBLEMS, page=PAGE, query=query)
     assert not at.exception
     assert metric(at, "Stale rows") == stale_rows
     # problems are about the sheet, whatever the filters
@@ -158,9 +118,9 @@ def test_runs_on_the_sample(tmp_path, monkeypatch):
 
 def test_a_duplicated_id_is_listed_not_fatal(tmp_path, monkeypatch):
     usage = [["initiative_id", "week", "active_users"], ["AI-1", "2026-05-25", "12"]]
-    initiatives = [row[:] for row in TABS["Initiatives"]]
+    initiatives = [row[:] for row in SHEET_WITH_PROBLEMS["Initiatives"]]
     initiatives[4][0] = "AI-2"  # row 5 repeats row 3's id
-    tabs = {**TABS, "Initiatives": initiatives, "Usage": usage}
+    tabs = {**SHEET_WITH_PROBLEMS, "Initiatives": initiatives, "Usage": usage}
     at = run_app(tmp_path, monkeypatch, tabs=tabs, page=PAGE)
     assert not at.exception
     assert metric(at, "Errors") == "1"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 
 from tests.apptest_support import run_app
-from tests.test_page_sheet_health import TABS as SHEET_WITH_PROBLEMS
+from tests.workbooks import SHEET_WITH_PROBLEMS
 from ui import display
 
 

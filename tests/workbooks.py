@@ -232,3 +232,48 @@ FORMULA = '=HYPERLINK("http://evil.example","click")'
 NOTE_SENTENCE = "We tried it for a month and went back to the macros. "
 HUGE = (NOTE_SENTENCE * 100).strip()  # 5,299 characters
 HOSTILE = (IMG, LINK, SCRIPT, MARKUP, FORMULA)
+
+
+# -- a sheet with four problems a person typed, as of Mon 1 Jun 2026 --------------------------
+#
+#     Initiatives!I2  "Greeen" is not a status
+#     Initiatives!G5  "sometime" is not a date
+#     Usage           no active_users column (an error: its header says "people")
+#     Usage!A3        "AI-9" is no initiative
+#
+# Row 4 is blank (skipped), "budget code" and "people" are columns the contract does not
+# know, and the two Finance rows have been quiet since 1 Feb (120 days) and 10 Jan (142 days)
+# (stale after 45 days).
+
+SHEET_WITH_PROBLEMS_HEADERS = [
+    "id",
+    "name",
+    "team",
+    "owner",
+    "origin",
+    "stage",
+    "started",
+    "last_update",
+    "Status",
+    "budget code",
+]
+SHEET_WITH_PROBLEMS = {
+    "Initiatives": [
+        SHEET_WITH_PROBLEMS_HEADERS,
+        ["AI-1", "Ticket bot", "Support", "Ana Lima", "Grassroots", "Pilot", "2026-05-01",
+         "2026-05-20", "Greeen", "CC-1"],
+        ["AI-2", "Forecasts", "Finance", "Bo Chen", "Mandate", "Pilot", "2026-01-05",
+         "2026-02-01", "Green", "CC-2"],
+        ["", "", "", "", "", "", "", "", "", ""],
+        ["AI-3", "Close helper", "Finance", "Cy Park", "Mandate", "Rollout", "sometime",
+         "2026-01-10", "Amber", "CC-3"],
+        ["AI-4", "Lead scoring", "Sales", "Di Rossi", "Vendor", "Adopted", "2026-04-01",
+         "2026-05-25", "Green", ""],
+    ],
+    "Usage": [
+        ["initiative_id", "week", "people"],
+        ["AI-1", "2026-05-25", "12"],
+        ["AI-9", "2026-05-25", "3"],
+    ],
+    "Settings": [["key", "value"], ["as_of", "2026-06-01"], ["stale_after_days", "45"]],
+}  # fmt: skip
