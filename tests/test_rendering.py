@@ -252,3 +252,17 @@ def test_a_line_separator_in_a_sorted_label_is_drawn(separator):
     assert spec["encoding"]["y"]["sort"] == ["Ops team", "Other"]
     png = display.png_bytes(chart, title="Users", stamp="As of 1 Jun 2026")
     assert png.startswith(rendering.PNG_SIGNATURE)
+
+
+@pytest.mark.parametrize("where", ["title", "sort"])
+def test_a_text_that_is_exactly_if_is_drawn(where):
+    # Vega reads a title or sort value of exactly "if" as a signal name and refuses the chart
+    # ("Unrecognized signal name"), on screen and in vl-convert alike.
+    sort = ["if", "Other"] if where == "sort" else ["Other", "if"]
+    chart = _bars("if").encode(y=alt.Y("initiative:N", sort=sort))
+    title = "if" if where == "title" else "Users"
+    png = display.png_bytes(chart, title=title, stamp="As of 1 Jun 2026")
+    assert png.startswith(rendering.PNG_SIGNATURE)
+    assert display.screen_spec(chart)["encoding"]["y"]["sort"] == [
+        "if\u00a0" if s == "if" else s for s in sort
+    ]

@@ -66,6 +66,7 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # beyond U+FFFF: emoji, rare sc
 # unit at a time to fit its labelLimit, and the half reaches vl-convert's text measure.
 _HALF_CHARACTER = "Failed to deserialize text info"
 _SURROGATES = ("\ud800", "\udfff")
+_VEGA_SIGNAL_WORDS = frozenset({"if"})  # texts Vega misreads as an expression
 
 
 class RenderError(Exception):
@@ -101,6 +102,10 @@ def _vega_text(text: str) -> str:
     # parser refuses U+2028 and U+2029 inside a string ("Unexpected token ILLEGAL").
     if "\u2028" in text or "\u2029" in text:
         return text.replace("\u2028", " ").replace("\u2029", " ")
+    if text in _VEGA_SIGNAL_WORDS:
+        # A title or sort value that is exactly "if" is read as a signal name and refused
+        # ("Unrecognized signal name"); a trailing no-break space reads the same on screen.
+        return text + "\u00a0"
     return text
 
 
