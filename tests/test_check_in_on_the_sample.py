@@ -33,6 +33,11 @@ def _watermelon_ids(at) -> list[str]:
 def test_a_check_in_on_the_sample_shows_on_watermelons_without_moving_the_date(
     tmp_path, monkeypatch
 ):
+    # Another day's read of the sample is in the shared cache first (the suite pins the
+    # sample's day; a server that runs past midnight has yesterday's): it must not be served.
+    (tmp_path / "before").mkdir()
+    monkeypatch.setenv("GROUNDTRUTH_SAMPLE_TODAY", "2026-11-23")
+    assert not run_app(tmp_path / "before", monkeypatch, source="sample").exception
     # The sample read for the real today, as a reader gets it (the check-in is made now).
     monkeypatch.setenv("GROUNDTRUTH_SAMPLE_TODAY", dt.date.today().isoformat())
     at = run_app(tmp_path, monkeypatch, source="sample", page="pages/watermelons.py")

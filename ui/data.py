@@ -18,6 +18,7 @@ import streamlit as st
 
 from data_sources.config import SourceSpec, read_secrets, resolve_source
 from data_sources.loader import LoadResult, load_workbook, snapshot_key
+from data_sources.sample import sample_today
 from portfolio.evidence import assess
 from portfolio.mapping import ColumnMapping, from_secrets, merge
 from portfolio.model import Portfolio, RawWorkbook
@@ -55,10 +56,14 @@ def current_spec() -> SourceSpec:
 
 
 def spec_key(spec: SourceSpec) -> str:
-    """A stable cache key for a source: its on-disk snapshot's, plus the SQL usage's if any."""
+    """A stable cache key for a source: its on-disk snapshot's, plus the SQL usage's if any,
+    plus, for the bundled sample, the day it is read for (its dates follow today)."""
+    key = snapshot_key(spec)
+    if spec.kind == "sample":
+        key = f"{key}@{sample_today().isoformat()}"
     if spec.usage is None:
-        return snapshot_key(spec)
-    return f"{snapshot_key(spec)}+{spec.usage.key}"
+        return key
+    return f"{key}+{spec.usage.key}"
 
 
 def parse(raw: RawWorkbook, *, extra: ColumnMapping | None = None) -> Portfolio:
