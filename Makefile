@@ -7,8 +7,11 @@ PORT ?= 8501
 # Test processes: one per core (pytest-xdist). `make test WORKERS=0` runs in one process.
 WORKERS ?= auto
 PYTEST := $(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup
+# Each test process keeps the bytecode of the assertion-rewritten test modules it compiles
+# (in __pycache__, git-ignored), so the next run does not compile them again.
+unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: run test test-fast lint format install install-dev bench screenshots clean
+.PHONY: run test test-fast test-deep lint format install install-dev bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +47,10 @@ test: lint
 # The inner loop: no browser, nothing marked slow (see pyproject.toml's markers).
 test-fast: install-dev
 	$(PYTEST) -m "not browser and not slow"
+
+# The property tests with many more examples (tests/hypothesis_profiles.py), no browser.
+test-deep: install-dev
+	HYPOTHESIS_PROFILE=deep $(PYTEST) -m "not browser"
 
 bench: install-dev
 	$(BIN)/python cli.py bench

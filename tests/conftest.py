@@ -22,6 +22,7 @@ os.environ.setdefault("GROUNDTRUTH_SAMPLE_TODAY", "2026-11-23")
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+import tests.hypothesis_profiles  # noqa: E402, F401  (loads the quick or deep profile)
 from portfolio.model import RawWorkbook  # noqa: E402
 from tests.browser_support import _close_browser_pages, chromium, sample_server  # noqa: E402, F401
 from tests.fake_sheets import gsheets_settings, gsheets_workdir, sheets_emulator  # noqa: E402, F401

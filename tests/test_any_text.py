@@ -9,18 +9,22 @@ as its PNG export would, and the board slide, through the renderer's worker. A C
 hold a lone surrogate; those are drawn straight into a spec (the renderer cleans them), and
 tests/test_control_characters.py reads one from the Sheets API.
 
-Examples are few (each one runs eight pages): the hostile shapes are in the strategy.
+Examples are few (each one runs eight pages): the hostile shapes are in the strategy, and
+one explicit example puts every one of them into the workbook on every run.
+`HYPOTHESIS_PROFILE=deep` (`make test-deep`) draws many more (tests/hypothesis_profiles.py).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st_
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
@@ -29,10 +33,12 @@ from data_sources.loader import read_source
 from portfolio.parse import parse_workbook
 from portfolio.redact import presented_verdicts
 from tests.apptest_support import run_app
+from tests.hypothesis_profiles import examples
 from ui import display, page_list, rendering, slide
 
-PAGE_EXAMPLES = 20  # each runs eight pages and draws ~10 PNGs and a slide: ~5 s on 2 cores
-SPEC_EXAMPLES = 40
+# An example runs eight pages and draws ~10 PNGs and a slide: ~5 s on 2 cores.
+PAGE_EXAMPLES = examples(quick=2, deep=20)
+SPEC_EXAMPLES = examples(quick=10, deep=40)
 AS_OF = "2026-06-01"
 # Shapes a paste or a hostile sheet brings, mixed into arbitrary unicode.
 SPECIALS = [
@@ -60,19 +66,19 @@ USAGE_WEEKS = ["2026-01-05", "2026-01-12", "2026-01-19", "2026-04-27", "2026-05-
                "2026-05-11", "2026-05-18", "2026-05-25"]  # fmt: skip
 
 
-@st_.composite
-def workbooks(draw) -> dict[str, list[list[str]]]:
-    """The four initiatives with drawn text in every text cell, and now and then in a date,
-    a stage, a status or a number."""
+def _tabs(text: Callable[[], str], typed_text_at: Callable[[], int | None]) -> dict:
+    """The four initiatives with `text()` in every text cell; `typed_text_at()` names the
+    typed cell (status, stage, started, last update, cost, seats, claimed hours) of each
+    initiative that holds text instead, or None."""
     rows = []
     for i, (origin, status, stage, started, updated, cost) in enumerate(SHAPES, start=1):
-        free = [draw(TEXT) for _ in range(5)]  # name, team, owner, area, tool
+        free = [text() for _ in range(5)]  # name, team, owner, area, tool
         typed = [status, stage, started, updated, cost, "40", "12"]
-        if draw(st_.booleans()):  # a typed cell holds text instead
-            at = draw(st_.integers(0, len(typed) - 1))
-            typed[at] = draw(TEXT)
+        at = typed_text_at()
+        if at is not None:
+            typed[at] = text()
         status, stage, started, updated, cost, seats, claimed = typed
-        reverted_to, notes = draw(TEXT), draw(TEXT)
+        reverted_to, notes = text(), text()
         rows.append([f"AI-{i}", free[0], free[1], free[2], origin, free[3], free[4], status,
                      stage, started, updated, cost, seats, claimed, reverted_to,
                      notes])  # fmt: skip
@@ -82,10 +88,10 @@ def workbooks(draw) -> dict[str, list[list[str]]]:
     checkins = [
         ["checkin_id", "timestamp", "initiative_id", "author", "reported_status", "stage",
          "active_users", "note"],
-        ["c-1", "2026-05-20T09:00:00Z", "AI-4", draw(TEXT), "Green", "Pilot", "3", draw(TEXT)],
+        ["c-1", "2026-05-20T09:00:00Z", "AI-4", text(), "Green", "Pilot", "3", text()],
     ]  # fmt: skip
     survey = [["department", "role", "tool", "frequency", "sanctioned"]]
-    survey += [[draw(TEXT), draw(TEXT), draw(TEXT), f, s] for f, s in
+    survey += [[text(), text(), text(), f, s] for f, s in
                (("Daily", "no"), ("Weekly", "yes"), ("Daily", "yes"))]  # fmt: skip
     return {
         "Initiatives": [INITIATIVE_HEADERS, *rows],
@@ -94,6 +100,22 @@ def workbooks(draw) -> dict[str, list[list[str]]]:
         "DailyTools": survey,
         "Settings": [["key", "value"], ["as_of", AS_OF]],
     }
+
+
+@st_.composite
+def workbooks(draw) -> dict[str, list[list[str]]]:
+    """The four initiatives with drawn text in every text cell, and now and then in a date,
+    a stage, a status or a number."""
+
+    def typed_text_at() -> int | None:
+        return draw(st_.integers(0, 6)) if draw(st_.booleans()) else None
+
+    return _tabs(lambda: draw(TEXT), typed_text_at)
+
+
+# Every special shape in turn in the text cells, and text in a status, a start date, a cost
+# and a claimed-hours cell: the explicit example each run draws first.
+EVERY_SPECIAL = _tabs(itertools.cycle(SPECIALS).__next__, iter([0, 2, 4, 6]).__next__)
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
@@ -129,6 +151,7 @@ def _export_specs(at) -> list[dict]:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(tabs=workbooks(), present=st_.booleans(), title=TEXT)
+@example(tabs=EVERY_SPECIAL, present=False, title="\u202eevil\x0bone\x00")
 def test_any_text_renders_every_page_and_every_png(monkeypatch, tabs, present, title):
     query = {"present": "1"} if present else None
     with tempfile.TemporaryDirectory() as folder, monkeypatch.context() as patch:

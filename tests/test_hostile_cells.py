@@ -22,6 +22,7 @@ from hypothesis import strategies as st_
 from streamlit.testing.v1 import AppTest
 
 from tests.apptest_support import ROOT, run_app
+from tests.hypothesis_profiles import examples
 from tests.workbooks import FORMULA, HEADING, HOSTILE, HUGE, IMG, LINK, MARKUP, SCRIPT
 from ui import display, page_list
 from ui import format as fmt
@@ -321,7 +322,7 @@ HYPOTHESIS_PAGES = ["pages/overview.py", "pages/watermelons.py", "pages/stalled.
 
 @pytest.mark.slow
 @settings(
-    max_examples=10,
+    max_examples=examples(quick=4, deep=25),  # each runs a page
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -1,4 +1,7 @@
-"""Property tests for portfolio.parse: any grid of cells parses, and no row vanishes."""
+"""Property tests for portfolio.parse: any grid of cells parses, and no row vanishes.
+
+`HYPOTHESIS_PROFILE=deep` draws four times the examples (tests/hypothesis_profiles.py).
+"""
 
 from __future__ import annotations
 
@@ -17,10 +20,11 @@ from portfolio.readers import (
     parse_numbers,
 )
 from tests.conftest import raw_workbook
+from tests.hypothesis_profiles import examples
 
-MAX_EXAMPLES = 200
+MAX_EXAMPLES = examples(quick=50, deep=200)
 # each example runs six readers, so fewer examples cover as many cells
-MAX_READER_EXAMPLES = 100
+MAX_READER_EXAMPLES = examples(quick=25, deep=100)
 MAX_ROWS = 12
 MAX_WIDTH = 8
 
