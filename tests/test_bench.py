@@ -142,17 +142,21 @@ def test_an_unknown_size_is_refused_in_words() -> None:
         bench.run_bench(sizes=["huge"])
 
 
-# `cli.py bench --quick` runs once for the five tests below, so they share one test process.
+# `cli.py bench --quick` runs once for the six tests below, so they share one test process.
 QUICK = pytest.mark.xdist_group("bench_quick")
 
 
 @pytest.fixture(scope="module")
 def quick_report(tmp_path_factory) -> tuple[dict, dict, subprocess.CompletedProcess]:
-    """`cli.py bench --quick --json` run once, in a clean process, as `make test` runs it."""
+    """`cli.py bench --quick --json` run once, in a clean process, as from a shell.
+
+    One run of each measurement (`--runs 1`): these tests check the requests, the figures
+    and the report, not the medians of several runs.
+    """
     out = tmp_path_factory.mktemp("bench") / "bench.json"
     env = {k: v for k, v in os.environ.items() if k != "GROUNDTRUTH_SOURCE"}
     done = subprocess.run(
-        [sys.executable, "cli.py", "bench", "--quick", "--json", "--out", str(out)],
+        [sys.executable, "cli.py", "bench", "--quick", "--runs", "1", "--json", "--out", str(out)],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -237,6 +241,8 @@ def test_quick_bench_logs_its_progress_and_leaves_no_traceback(quick_report) -> 
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.slow
+@QUICK
 def test_quick_bench_counts_the_import_case_every_way(quick_report) -> None:
     figures = quick_report[0]["import"]
 
