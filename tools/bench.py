@@ -357,7 +357,7 @@ def measure_formatted(sheets, runs: int) -> dict[str, float]:
 def _peer_spreadsheet(sheets):
     import gspread
 
-    from data_sources.google_sheet import build_credentials
+    from data_sources.google_credentials import build_credentials
     from data_sources.retry import RetryingHTTPClient
 
     settings = sheets.settings()
