@@ -297,8 +297,11 @@ if sent:
             + "\n".join(f"- {fmt.plain(problem)}" for problem in invalid.problems.values()),
             icon=":material/edit:",
         )
-    except SourceError as error:
-        st.error(fmt.plain(error.message), icon=":material/error:")
+    except SourceError as error:  # nothing was sent or kept: the form stays as typed
+        st.error(
+            f"{fmt.plain(error.message)} The form still holds what you typed.",
+            icon=":material/error:",
+        )
     else:
         left_out = checkins.removed_notice(note=note, author=author)
         left_out = f"\n\n{left_out}" if left_out else ""
