@@ -165,18 +165,11 @@ class GoogleSheetSource:
         """
         if not rows:
             return 0
-        with self._mapped_errors(tab=tab):
-            http = self._client()
-            answer = http.values_append(
-                self.spreadsheet_key,
-                absolute_range_name(tab),
-                params=dict(APPEND_PARAMS),
-                body={"majorDimension": "ROWS", "values": rows},
-            )
-            try:
-                return int(answer["updates"]["updatedRows"])
-            except (KeyError, TypeError, ValueError):
-                raise BadResponse(detail="values:append answered without updates") from None
+        answer = self._append(tab, rows)
+        try:
+            return int(answer["updates"]["updatedRows"])
+        except (KeyError, TypeError, ValueError):
+            raise BadResponse(detail="values:append answered without updates") from None
 
     def append_rows_at(self, tab: str, rows: list[list[Cell]]) -> str:
         """Append rows like `append_rows`; returns the A1 range they landed in
@@ -187,17 +180,21 @@ class GoogleSheetSource:
         """
         if not rows:
             return ""
+        answer = self._append(tab, rows)
+        try:
+            return str(answer["updates"]["updatedRange"])
+        except (KeyError, TypeError):
+            raise BadResponse(detail="values:append answered without updates") from None
+
+    def _append(self, tab: str, rows: list[list[Cell]]) -> Any:
+        """One values:append of `rows` under the table in `tab` (RAW); the API's answer."""
         with self._mapped_errors(tab=tab):
-            answer = self._client().values_append(
+            return self._client().values_append(
                 self.spreadsheet_key,
                 absolute_range_name(tab),
                 params=dict(APPEND_PARAMS),
                 body={"majorDimension": "ROWS", "values": rows},
             )
-            try:
-                return str(answer["updates"]["updatedRange"])
-            except (KeyError, TypeError):
-                raise BadResponse(detail="values:append answered without updates") from None
 
     def clear_range(self, range_name: str) -> None:
         """Empty the cells of an A1 range (values:clear): formats and validation stay."""
