@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from commands.common import EXIT_DAMAGED, EXIT_OK, EXIT_STILL_PENDING, CommandError, cell
+from commands.common import EXIT_DAMAGED, EXIT_OK, EXIT_STILL_PENDING, cell, reported
 
 
 def _known_ids(spec) -> set[str] | None:
@@ -23,9 +23,8 @@ def cmd_check_in(args: argparse.Namespace) -> int:
     """Append one check-in as the Check in page does; queue it when the sheet fails."""
     from data_sources import checkins
     from data_sources.config import read_secrets, resolve_source
-    from data_sources.errors import SourceError
 
-    try:
+    with reported():
         spec = resolve_source(secrets=read_secrets(), override=args.source)
         known = _known_ids(spec)
         checkin = checkins.new_checkin(
@@ -38,8 +37,6 @@ def cmd_check_in(args: argparse.Namespace) -> int:
             known_ids=known,
         )
         delivery = checkins.submit(checkin, spec)
-    except SourceError as error:
-        raise CommandError(str(error)) from None
     if known is None:
         print("warning: the initiative ids could not be read, so the id was not checked.")
     left_out = checkins.removed_notice(note=args.note, author=args.author)
@@ -57,9 +54,8 @@ def cmd_outbox(args: argparse.Namespace) -> int:
     """List the check-ins waiting to be sent to the sheet; with --send, send them."""
     from data_sources import checkins
     from data_sources.config import GSHEETS, read_secrets, resolve_source
-    from data_sources.errors import SourceError
 
-    try:
+    with reported():
         spec = resolve_source(secrets=read_secrets(), override=args.source)
         if spec.kind != GSHEETS:
             print(f"The source is {spec.kind}: check-ins are saved at once, nothing waits.")
@@ -80,8 +76,6 @@ def cmd_outbox(args: argparse.Namespace) -> int:
         if not args.send or not (waiting or recoverable):
             return EXIT_DAMAGED if broken else EXIT_OK
         report = checkins.send_pending(spec)
-    except SourceError as error:
-        raise CommandError(str(error)) from None
     if report.busy:
         print("Another process is sending the outbox right now; nothing was sent twice.")
         return EXIT_OK

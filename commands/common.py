@@ -7,6 +7,8 @@ exits with EXIT_USAGE); every other outcome is one of the EXIT_ codes it returns
 from __future__ import annotations
 
 import argparse
+import contextlib
+from collections.abc import Iterator
 
 from portfolio.text import escape
 
@@ -20,6 +22,17 @@ EXIT_DAMAGED = 5  # outbox: damaged lines need a person (file and line numbers p
 
 class CommandError(Exception):
     """A failure to report in one line, with the fix, and exit non-zero."""
+
+
+@contextlib.contextmanager
+def reported() -> Iterator[None]:
+    """A SourceError in the block becomes a CommandError: its message and fix, no traceback."""
+    from data_sources.errors import SourceError
+
+    try:
+        yield
+    except SourceError as error:
+        raise CommandError(str(error)) from None
 
 
 def cell(value: object) -> str:

@@ -13,6 +13,7 @@ from commands.common import (
     as_of_date,
     cell,
     json_default,
+    reported,
 )
 from commands.source import read_portfolio, stale_args
 
@@ -140,20 +141,18 @@ def cmd_init_sheet(args: argparse.Namespace) -> int:
     """Add the template's missing tabs and headers to the configured Google Sheet, and put
     drop-down lists (a warning, not a rejection) on its vocabulary columns."""
     from data_sources.config import GSHEETS, read_secrets, resolve_source
-    from data_sources.errors import SourceError
     from data_sources.google_sheet import GoogleSheetSource
     from data_sources.template import init_sheet
 
-    spec = resolve_source(secrets=read_secrets())
+    with reported():  # secrets that cannot be read: a message, not a traceback
+        spec = resolve_source(secrets=read_secrets())
     if spec.kind != GSHEETS or spec.gsheets is None:
         raise CommandError(
             "init-sheet works on a Google Sheet: add [connections.gsheets] (spreadsheet and "
             "the service-account key fields) to .streamlit/secrets.toml, then run it again."
         )
-    try:
+    with reported():
         plan = init_sheet(GoogleSheetSource(spec.gsheets), dry_run=args.dry_run)
-    except SourceError as error:
-        raise CommandError(str(error)) from None
     if plan.empty:
         print("Nothing to add: every template tab and header is already there.")
     for line in plan.describe():

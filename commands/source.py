@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from commands.common import CommandError
+from commands.common import CommandError, reported
 
 
 def read_portfolio(source: str | None, *, allow_stale: bool | None = None, notices=None):
@@ -65,16 +65,13 @@ def read_spec_and_portfolio(
     source: str | None, *, allow_stale: bool | None = None, notices=None
 ):  # -> (SourceSpec, Portfolio)
     from data_sources.config import read_secrets, resolve_source
-    from data_sources.errors import SourceError
     from portfolio.mapping import from_secrets
     from portfolio.parse import parse_workbook
 
-    try:
+    with reported():  # settings that cannot work, too: a message, not a traceback
         secrets = read_secrets()
         spec = resolve_source(secrets=secrets, override=source)
         raw = _read_raw(spec, allow_stale=allow_stale, notices=notices)
-    except SourceError as error:  # settings that cannot work, too: a message, not a traceback
-        raise CommandError(str(error)) from None
     return spec, parse_workbook(raw, mapping=from_secrets(secrets))
 
 

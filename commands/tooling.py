@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from commands.common import EXIT_OK, CommandError
+from commands.common import EXIT_OK, CommandError, reported
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -43,10 +43,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def cmd_import_usage(args: argparse.Namespace) -> int:
     """Weekly active users from the tools' exports, appended to Usage once (no identities)."""
     from data_sources.config import read_secrets, resolve_source
-    from data_sources.errors import SourceError
     from data_sources.usage_import import import_usage
 
-    try:
+    with reported():
         spec = resolve_source(secrets=read_secrets(), override=args.workbook)
         result = import_usage(
             args.files,
@@ -57,8 +56,6 @@ def cmd_import_usage(args: argparse.Namespace) -> int:
             source=args.source,
             dry_run=args.dry_run,
         )
-    except SourceError as error:
-        raise CommandError(str(error)) from None
     if args.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:

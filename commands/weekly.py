@@ -5,26 +5,30 @@ from __future__ import annotations
 import argparse
 import sys
 
-from commands.common import EXIT_OK, EXIT_RENDER, EXIT_STILL_PENDING, CommandError, as_of_date
+from commands.common import (
+    EXIT_OK,
+    EXIT_RENDER,
+    EXIT_STILL_PENDING,
+    CommandError,
+    as_of_date,
+    reported,
+)
 from commands.source import read_portfolio, read_spec_and_portfolio
 
 
 def cmd_history_record(args: argparse.Namespace) -> int:
     """Append this week's status, stage and verdict of every initiative to StatusHistory and,
     on a Google Sheet, rewrite the Verdicts tab."""
-    from data_sources.errors import SourceError
     from data_sources.history import record_history
     from portfolio.evidence import assess
 
     spec, portfolio = read_spec_and_portfolio(args.source)
     as_of = as_of_date(args) or portfolio.as_of
     assessed = assess(portfolio, as_of=as_of)
-    try:
+    with reported():
         result = record_history(
             spec, assessed, as_of=as_of, backfill=args.backfill, portfolio=portfolio
         )
-    except SourceError as error:
-        raise CommandError(str(error)) from None
     if result.created:
         print("Added the StatusHistory tab to the sheet.")
     print(result.describe())
@@ -59,10 +63,8 @@ def cmd_digest(args: argparse.Namespace) -> int:
         raise CommandError(f'--out "{args.out}" must end in .md or .html.')
     if out is not None and not out.parent.exists():
         raise CommandError(f'The folder "{out.parent}" does not exist: create it or pick another.')
-    try:
+    with reported():
         settings = digest_settings(read_secrets())
-    except SourceError as error:
-        raise CommandError(str(error)) from None
     if args.send and not settings.channels:
         raise CommandError(
             "--send has nowhere to send: set webhook_url or smtp_host (with from and to) "
@@ -95,10 +97,8 @@ def cmd_digest(args: argparse.Namespace) -> int:
         if out is None:
             print(message.text, end="")
         return EXIT_OK
-    try:
+    with reported():
         report = deliver(message, settings, key=store.target_key(spec), force=args.force)
-    except SourceError as error:
-        raise CommandError(str(error)) from None
     print("\n".join(report.describe()))
     return EXIT_STILL_PENDING if report.waiting else EXIT_OK
 
