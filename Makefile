@@ -55,9 +55,11 @@ test-deep: install-dev
 bench: install-dev
 	$(BIN)/python cli.py bench
 
-# docs/overview.png and docs/present-watermelons.png, taken in Chromium from the sample
+# docs/overview.png and docs/present-watermelons.png, taken in Chromium from the sample, and
+# every page on the unusual workbooks, normal and presenting, in tests/artifacts/workbooks/
 screenshots: install-dev
 	$(BIN)/python -m tools.screenshots --out docs
+	GROUNDTRUTH_SCREENSHOTS=1 $(PYTEST) tests/test_browser_workbooks.py -q
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache tests/artifacts

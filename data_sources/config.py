@@ -29,8 +29,8 @@ from gspread.utils import extract_id_from_url
 
 from data_sources.errors import SOURCE_ENV, NotConfigured, remove_key_material
 from data_sources.retry import RetryPolicy
-from data_sources.sql_usage import SECTION as USAGE_SECTION
-from data_sources.sql_usage import SqlUsageSettings
+from data_sources.sql_settings import SECTION as USAGE_SECTION
+from data_sources.sql_settings import SqlUsageSettings
 
 SECRETS_RELATIVE = Path(".streamlit") / "secrets.toml"
 GROUNDTRUTH_SECTION = "groundtruth"

@@ -361,12 +361,13 @@ class SheetReadOnly(SheetNotShared):
 
 
 class OutboxUnavailable(SourceError):
-    """The local outbox or check-ins file cannot be written (permissions, full disk)."""
+    """A file of the data folder (an outbox, local check-ins, history, imported usage) cannot
+    be read or written (permissions, full disk); the detail names the file."""
 
-    title = "Check-ins cannot be saved on this server"
+    title = "The data folder cannot be written on this server"
     what_to_do = (
-        "Make the data folder writable (or point GROUNDTRUTH_DATA_DIR at one that is) and "
-        "send again; the form still holds what you typed."
+        "Make it writable (or point GROUNDTRUTH_DATA_DIR at a folder that is) and try again; "
+        "what was to be kept there was not kept."
     )
 
 

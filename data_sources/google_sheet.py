@@ -7,8 +7,9 @@ request per refresh (DESIGN.md section 6). gspread hard-codes Google's host in m
 constants (gspread/urls.py) with no setting for another, so `retry.RetryingHTTPClient`,
 a subclass of gspread's public `HTTPClient`, swaps the host for `api_base_url` and carries
 the timeouts and the bounded retry policy. Authentication is google-auth's service-account
-credentials with `token_uri` from the settings, so a proxy or the test emulator also serves
-the token. Every failure comes out as a `data_sources.errors.SourceError` with a fix.
+credentials (data_sources.google_credentials) with `token_uri` from the settings, so a proxy
+or the test emulator also serves the token. Every failure comes out as a
+`data_sources.errors.SourceError` with a fix.
 
 >>> source = GoogleSheetSource(settings)  # no I/O yet       # doctest: +SKIP
 >>> raw = source.fetch()                              # doctest: +SKIP
@@ -30,12 +31,11 @@ from typing import Any, ClassVar
 import gspread
 import requests
 from google.auth.exceptions import GoogleAuthError, RefreshError, TransportError
-from google.oauth2.service_account import Credentials
 from gspread.exceptions import APIError
 from gspread.urls import SPREADSHEET_VALUES_BATCH_URL
 from gspread.utils import absolute_range_name
 
-from data_sources.config import GOOGLE_TOKEN_URI, GSheetsSettings
+from data_sources.config import GSheetsSettings
 from data_sources.errors import (
     BadCredentials,
     BadResponse,
@@ -50,13 +50,12 @@ from data_sources.errors import (
     remove_key_material,
 )
 from data_sources.files import gc_paused
+from data_sources.google_credentials import build_credentials, refused_credentials
 from data_sources.limits import SOURCE_LIMITS, cap_tabs
 from data_sources.retry import RetryingHTTPClient, RetryPolicy
 from portfolio import text
 from portfolio.model import Cell, RawWorkbook
 
-# Read and write: the Check in page appends to CheckIns with the same credentials.
-SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 KIND = "gsheets"
 # Numbers stay numbers and dates come as serial numbers, so parsing does not depend on the
 # sheet's locale or display formats.
@@ -71,8 +70,6 @@ APPEND_PARAMS = {"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"}
 GRID = "GRID"  # chart sheets (sheetType OBJECT) have no cells to read
 BAD_RANGE = "Unable to parse range"
 API_DISABLED_MARKERS = ("SERVICE_DISABLED", "has not been used in project", "it is disabled")
-PEM_MARKER = "-----BEGIN"
-REQUIRED_KEY_FIELDS = ("client_email", "private_key")
 HTTP_BAD_REQUEST = 400
 HTTP_UNAUTHORIZED = 401
 HTTP_FORBIDDEN = 403
@@ -168,18 +165,11 @@ class GoogleSheetSource:
         """
         if not rows:
             return 0
-        with self._mapped_errors(tab=tab):
-            http = self._client()
-            answer = http.values_append(
-                self.spreadsheet_key,
-                absolute_range_name(tab),
-                params=dict(APPEND_PARAMS),
-                body={"majorDimension": "ROWS", "values": rows},
-            )
-            try:
-                return int(answer["updates"]["updatedRows"])
-            except (KeyError, TypeError, ValueError):
-                raise BadResponse(detail="values:append answered without updates") from None
+        answer = self._append(tab, rows)
+        try:
+            return int(answer["updates"]["updatedRows"])
+        except (KeyError, TypeError, ValueError):
+            raise BadResponse(detail="values:append answered without updates") from None
 
     def append_rows_at(self, tab: str, rows: list[list[Cell]]) -> str:
         """Append rows like `append_rows`; returns the A1 range they landed in
@@ -190,17 +180,21 @@ class GoogleSheetSource:
         """
         if not rows:
             return ""
+        answer = self._append(tab, rows)
+        try:
+            return str(answer["updates"]["updatedRange"])
+        except (KeyError, TypeError):
+            raise BadResponse(detail="values:append answered without updates") from None
+
+    def _append(self, tab: str, rows: list[list[Cell]]) -> Any:
+        """One values:append of `rows` under the table in `tab` (RAW); the API's answer."""
         with self._mapped_errors(tab=tab):
-            answer = self._client().values_append(
+            return self._client().values_append(
                 self.spreadsheet_key,
                 absolute_range_name(tab),
                 params=dict(APPEND_PARAMS),
                 body={"majorDimension": "ROWS", "values": rows},
             )
-            try:
-                return str(answer["updates"]["updatedRange"])
-            except (KeyError, TypeError):
-                raise BadResponse(detail="values:append answered without updates") from None
 
     def clear_range(self, range_name: str) -> None:
         """Empty the cells of an A1 range (values:clear): formats and validation stay."""
@@ -352,7 +346,7 @@ class GoogleSheetSource:
         except requests.ConnectionError as exc:
             raise _unreachable(self.settings.api_base_url, exc) from None
         except RefreshError as exc:
-            raise _from_refresh_error(exc, self.settings) from None
+            raise refused_credentials(exc, self.settings) from None
         except TransportError as exc:
             if isinstance(exc.__cause__, requests.Timeout):
                 raise SheetTimeout(detail=f"no answer from {self.settings.token_uri}") from None
@@ -406,37 +400,6 @@ class GoogleSheetSource:
         )
 
 
-def build_credentials(settings: GSheetsSettings) -> Credentials:
-    """Service-account credentials for the Sheets scope, with the settings' token_uri.
-
-    Raises BadCredentials naming the field at fault; key material never reaches the message.
-    """
-    info = dict(settings.service_account_info)
-    info.setdefault("token_uri", GOOGLE_TOKEN_URI)
-    for name in REQUIRED_KEY_FIELDS:
-        if not str(info.get(name) or "").strip():
-            raise BadCredentials.for_field(name, "is missing")
-    key = str(info["private_key"])
-    if "\\n" in key and "\n" not in key:
-        # An environment variable or a single-quoted TOML string keeps "\n" as two characters.
-        key = key.replace("\\n", "\n")
-    if PEM_MARKER not in key:
-        raise BadCredentials.for_field(
-            "private_key", "is not a PEM key (it starts with -----BEGIN PRIVATE KEY-----)"
-        )
-    info["private_key"] = key
-    try:
-        return Credentials.from_service_account_info(info, scopes=list(SCOPES))
-    except (ValueError, TypeError, IndexError) as exc:
-        message = remove_key_material(exc)
-        if "missing fields" in message:
-            fields = message.rsplit("missing fields", 1)[1].strip(" .")
-            raise BadCredentials.for_field(fields, "is missing") from None
-        raise BadCredentials.for_field(
-            "private_key", "could not be read as an RSA private key", detail=message
-        ) from None
-
-
 def _layout_from(meta: Any) -> SheetLayout:
     try:
         title = str(meta.get("properties", {}).get("title", ""))
@@ -488,21 +451,4 @@ def _unreachable(where: str, exc: Exception) -> SheetsUnavailable:
         title=f"Cannot reach {where}",
         what_to_do="Check the network (or the proxy in api_base_url) and reload.",
         detail=remove_key_material(exc),
-    )
-
-
-def _from_refresh_error(exc: RefreshError, settings: GSheetsSettings) -> SourceError:
-    """The token endpoint refused or failed: bad key, deleted key, or an outage."""
-    detail = remove_key_material(exc.args[0] if exc.args else exc)
-    if exc.retryable:
-        return SheetsUnavailable(
-            title=f"The token service {settings.token_uri} failed", detail=detail
-        )
-    return BadCredentials(
-        title=f"Google refused the credentials of {settings.client_email or 'the service account'}",
-        what_to_do=(
-            "Check that client_email and private_key in [connections.gsheets] come from the same, "
-            "current JSON key of the service account (a deleted key stops working), then reload."
-        ),
-        detail=detail,
     )

@@ -194,11 +194,9 @@ def digest_settings(secrets: Mapping[str, Any]) -> DigestSettings:
     top = secrets.get(GROUNDTRUTH_SECTION) or {}
     if not isinstance(top, Mapping):
         return DigestSettings()
-    public_url = top.get("public_url") or None
+    public_url = _text(top, "public_url") or None
     if public_url is not None:
-        if not isinstance(public_url, str):
-            raise _bad("public_url", public_url, "Write public_url as text in quotes.")
-        public_url = _http_url(public_url.strip(), "public_url").rstrip("/")
+        public_url = _http_url(public_url, "public_url").rstrip("/")
     section = top.get(SECTION) or {}
     if not isinstance(section, Mapping):
         raise NotConfigured(

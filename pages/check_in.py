@@ -218,20 +218,30 @@ else:
 
 generation = st.session_state.setdefault(GENERATION_KEY, 0)
 suffix = f"{picked}_{generation}"
+
+
+def _word_box(where, label: str, words: tuple[str, ...], now: object, *, hint: str, key: str):
+    """A drop-down of the schema's `words`, set to the initiative's word `now` if it is one."""
+    index = words.index(now) if now in words else None
+    return where.selectbox(label, words, index=index, placeholder=hint, key=key)
+
+
 with st.form(f"check_in_form_{suffix}", border=True):
     left, right = st.columns(2)
-    status = left.selectbox(
+    status = _word_box(
+        left,
         "Reported status",
         schema.STATUSES,
-        index=schema.STATUSES.index(status_now) if status_now in schema.STATUSES else None,
-        placeholder="Green, Amber or Red",
+        status_now,
+        hint="Green, Amber or Red",
         key=f"check_in_status_{suffix}",
     )
-    stage = right.selectbox(
+    stage = _word_box(
+        right,
         "Stage",
         schema.STAGES,
-        index=schema.STAGES.index(stage_now) if stage_now in schema.STAGES else None,
-        placeholder="Idea, Pilot, Rollout…",
+        stage_now,
+        hint="Idea, Pilot, Rollout…",
         key=f"check_in_stage_{suffix}",
     )
     users = left.text_input(
@@ -287,8 +297,11 @@ if sent:
             + "\n".join(f"- {fmt.plain(problem)}" for problem in invalid.problems.values()),
             icon=":material/edit:",
         )
-    except SourceError as error:
-        st.error(fmt.plain(error.message), icon=":material/error:")
+    except SourceError as error:  # nothing was sent or kept: the form stays as typed
+        st.error(
+            f"{fmt.plain(error.message)} The form still holds what you typed.",
+            icon=":material/error:",
+        )
     else:
         left_out = checkins.removed_notice(note=note, author=author)
         left_out = f"\n\n{left_out}" if left_out else ""

@@ -110,16 +110,11 @@ with left:
         # zero segments would print a stray "0" at the start of a bar
         by_status = by_status[by_status["count"] > 0]
         view.chart(
-            lambda: charts.stacked_bars(
+            lambda: charts.verdict_split(
                 by_status,
                 category="reported_status",
-                value="count",
-                stack="verdict",
-                scale=theme.verdict_scale(),
                 title="What the deck says vs what the evidence says",
                 category_title="Reported status",
-                value_title="Initiatives",
-                stack_title="Verdict",
             ),
             key="overview_status",
         )
@@ -170,16 +165,7 @@ with right:
 
 by_team = metrics.verdicts_by_team(assessed)  # the slide draws the same figure
 view.chart(
-    lambda: charts.stacked_bars(
-        by_team,
-        category="team",
-        value="count",
-        stack="verdict",
-        scale=theme.verdict_scale(),
-        title="Verdicts by team",
-        value_title="Initiatives",
-        stack_title="Verdict",
-    ),
+    lambda: charts.verdict_split(by_team, category="team", title="Verdicts by team"),
     key="overview_teams",
 )
 

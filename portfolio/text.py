@@ -12,7 +12,8 @@ writes them, so an escaped JSON document stays valid JSON.
 
 Text written out for a spreadsheet (a CSV download, rows to paste into the sheet) is the
 other danger: `formula_like` says when a spreadsheet would read it as a formula (OWASP
-"CSV injection"), and the writers put an apostrophe before it.
+"CSV injection"), and the writers put an apostrophe before it. `xml_text` keeps only what
+XML 1.0 holds, for the PNG renderer (ui/rendering.py), which draws through SVG.
 
 >>> escape("Bot\\x1b[2J\\x07 one\\nline")
 'Bot\\\\u001b[2J\\\\u0007 one\\\\nline'
@@ -73,6 +74,37 @@ def strip(text: str, *, keep_lines: bool = False) -> str:
 def count(text: str, *, keep_lines: bool = False) -> int:
     """How many characters `strip(text, keep_lines=...)` removes."""
     return sum(1 for m in CONTROL.finditer(text) if not (keep_lines and m.group() in LINE_BREAKS))
+
+
+# What XML 1.0 cannot hold (the SVG the PNG renderer draws): C0 controls but tab and line
+# breaks, lone surrogates, U+FFFE/U+FFFF. A subset of CONTROL; the rest XML holds.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+XML_BREAKS = "\x0b\x0c"  # vertical tab and form feed: a line break in Word and some exports
+ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # beyond U+FFFF: emoji, rare scripts
+
+
+def xml_text(text: str, *, astral: bool = True) -> str:
+    """`text` with every character XML 1.0 cannot hold replaced.
+
+    Vertical tabs and form feeds become spaces, lone surrogates the replacement character,
+    other controls (NUL, BEL, ESC, ...) and U+FFFE/U+FFFF go:
+    xml_text("Bot\\x0bone\\x00") -> "Bot one"; xml_text("a\\ud800b") -> "a\\ufffdb".
+    With `astral=False`, characters beyond U+FFFF (emoji) become the replacement character.
+    """
+    if NOT_XML.search(text) is not None:
+        text = NOT_XML.sub(_xml_replacement, text)
+    if not astral and ASTRAL.search(text) is not None:
+        text = ASTRAL.sub("\ufffd", text)
+    return text
+
+
+def _xml_replacement(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in XML_BREAKS:
+        return " "
+    if _SURROGATE.match(char):
+        return "\ufffd"
+    return ""
 
 
 # What spreadsheets read as the start of a formula, also after leading spaces and in the

@@ -49,8 +49,17 @@ def chromium():
 
 @pytest.fixture(autouse=True)
 def _close_browser_pages(request) -> Iterator[None]:
-    """After a test that drove the shared Chromium, close every page (context) it opened."""
+    """After a test that drove the shared Chromium, close the pages (contexts) it opened.
+
+    A tab that a module-scoped fixture opened before the test (one kept from page to page)
+    stays open for the next test.
+    """
+    if "chromium" not in request.fixturenames:
+        yield
+        return
+    launched = request.getfixturevalue("chromium")
+    before = set(launched.contexts)
     yield
-    if "chromium" in request.fixturenames:
-        for context in list(request.getfixturevalue("chromium").contexts):
+    for context in list(launched.contexts):
+        if context not in before:
             context.close()

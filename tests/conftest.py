@@ -25,7 +25,13 @@ if str(ROOT) not in sys.path:
 import tests.hypothesis_profiles  # noqa: E402, F401  (loads the quick or deep profile)
 from portfolio.model import RawWorkbook  # noqa: E402
 from tests.browser_support import _close_browser_pages, chromium, sample_server  # noqa: E402, F401
-from tests.fake_sheets import gsheets_settings, gsheets_workdir, sheets_emulator  # noqa: E402, F401
+from tests.fake_sheets import (  # noqa: E402, F401
+    fresh_sheet_writers,
+    gsheets_settings,
+    gsheets_workdir,
+    sheet_spec,
+    sheets_emulator,
+)
 
 FETCHED_AT = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC)
 

@@ -35,6 +35,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.apptest_support import write_csv_workbook
+from tests.workbooks import BASE_HEADERS
 
 WEEK1 = "2026-03-11"
 WEEK2 = "2026-03-18"
@@ -51,20 +52,7 @@ PEOPLE = (
     "Ottoline Vasquez",
 )
 USAGE_WEEKS = ("2026-02-09", "2026-02-16", "2026-02-23", "2026-03-02", "2026-03-09")
-HEADER = [
-    "id",
-    "name",
-    "team",
-    "owner",
-    "origin",
-    "reported_status",
-    "stage",
-    "started",
-    "last_update",
-    "annual_cost",
-    "notes",
-    "Sponsor",
-]
+HEADER = [*(h for h in BASE_HEADERS if h not in ("area", "tool")), "notes", "Sponsor"]
 INITIATIVES = [
     HEADER,
     [

@@ -2,7 +2,9 @@
 
 `sheets_emulator` (a running emulator holding SMALL_WORKBOOK), `gsheets_settings` (settings
 pointing at it) and `gsheets_workdir` (a working folder whose secrets.toml points at it);
-conftest.py makes them available to every test. The emulator's names are re-exported for
+conftest.py makes them available to every test. `sheet_spec` (the emulator's sheet as a
+source) and `fresh_sheet_writers` (no check-in writer kept from another test) are imported
+by the tests that write check-ins. The emulator's names are re-exported for
 tests that import them from here.
 """
 
@@ -75,3 +77,21 @@ def gsheets_workdir(sheets_emulator: FakeSheets, tmp_path: Path, monkeypatch: py
     forget()
     yield tmp_path
     forget()
+
+
+@pytest.fixture
+def sheet_spec(gsheets_settings):
+    """The emulator's sheet as a source, as `resolve_source` makes it for `gsheets`."""
+    from data_sources.config import SourceSpec
+
+    return SourceSpec("gsheets", gsheets_settings.spreadsheet_key, gsheets_settings)
+
+
+@pytest.fixture
+def fresh_sheet_writers() -> Iterator[None]:
+    """No check-in sheet writer, nor what one learnt about write access, from another test."""
+    from data_sources import checkins
+
+    checkins.forget_writers()
+    yield
+    checkins.forget_writers()

@@ -34,7 +34,7 @@ def test_page_renders_without_errors(sample_server, chromium, path, title):
     assert page.locator("h1").first.inner_text().strip() == title
     assert page.locator('[data-testid="stException"]').count() == 0
     assert console_errors == []
-    page.screenshot(path=str(ARTIFACTS / f"page-{path or 'overview'}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"page-{path or 'overview'}.png"))
     page.close()
 
 

@@ -35,7 +35,7 @@ def test_one_checkin_end_to_end_on_the_sample(tmp_path, chromium):
         page.get_by_label("Active users this week", exact=True).wait_for(timeout=ANSWER_TIMEOUT_MS)
         assert page.locator("h1").first.inner_text().strip() == "Check in"
         assert page.get_by_text("check-ins are saved on this server").count() == 1
-        page.screenshot(path=str(ARTIFACTS / "check_in-form.png"), full_page=True)
+        page.screenshot(path=str(ARTIFACTS / "check_in-form.png"))
 
         page.get_by_label("Active users this week", exact=True).fill("57")
         page.get_by_label("What changed?").fill(NOTE)
@@ -43,7 +43,7 @@ def test_one_checkin_end_to_end_on_the_sample(tmp_path, chromium):
         page.get_by_role("button", name="Check in").click()
         page.get_by_text("Checked in: Tier-1 support assistant").wait_for(timeout=ANSWER_TIMEOUT_MS)
         wait_for_app(page)
-        page.screenshot(path=str(ARTIFACTS / "check_in-sent.png"), full_page=True)
+        page.screenshot(path=str(ARTIFACTS / "check_in-sent.png"))
 
         assert page.locator('[data-testid="stException"]').count() == 0
         assert page.get_by_text("Last 3 check-ins").count() == 1  # the sample had 2

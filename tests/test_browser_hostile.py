@@ -88,5 +88,5 @@ def test_hostile_cells_render_as_text(server, chromium, name):
     assert page.evaluate(INJECTED) == {"flag": None, "images": 0, "scripts": 0, "links": 0}
     assert shown in page.locator("body").inner_text()
     assert errors == []
-    page.screenshot(path=str(ARTIFACTS / f"hostile-{name}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"hostile-{name}.png"))
     page.close()

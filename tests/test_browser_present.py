@@ -25,7 +25,7 @@ URL_PATHS = [page.url_path for page in page_list.PAGES]
 TEAM = "Finance"  # a team of the sample workbook
 PRESENT_ROOT_PX = 20  # ui.presentation.STYLESHEET sets html { font-size: 20px }
 DRAW_TIMEOUT_MS = 30_000
-VEGA_SETTLE_MS = 1_000  # let Vega finish drawing before a screenshot
+VEGA_SETTLE_MS = 300  # let Vega finish drawing before a screenshot
 
 
 def wait_until_drawn(page) -> None:
@@ -52,7 +52,6 @@ def test_presenting_page_on_a_shared_screen(sample_server, chromium, url_path, t
     wait_until_drawn(page)
     name = url_path or "overview"
     page.screenshot(path=str(ARTIFACTS / f"present-{name}.png"))
-    page.screenshot(path=str(ARTIFACTS / f"present-{name}-full.png"), full_page=True)
 
     assert page.locator("h1").first.inner_text().strip() == title
     assert page.locator('[data-testid="stException"]').count() == 0

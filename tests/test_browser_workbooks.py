@@ -5,15 +5,19 @@ without ids, no usage, no status column, no cost, all adopted, and 10,000 initia
 A page fails on an exception box, on the text of a chart error anywhere on it, on any console
 error (Streamlit's base-path probes aside) and on any chart warning Vega logs (a spec it had
 to repair: a dropped sort, conflicting domains, an infinite extent). Presenting, no download
-button or help icon shows. A full-length screenshot of each goes to
-tests/artifacts/workbooks/<workbook>-<mode>-<page>.png, to be looked at.
+button or help icon shows. With GROUNDTRUTH_SCREENSHOTS=1 a screenshot of each page's first
+screen goes to tests/artifacts/workbooks/<workbook>-<mode>-<page>.png, to be looked at (with
+GROUNDTRUTH_SCREENSHOTS=full, the whole length of each page); `make screenshots` takes them.
 
-One `streamlit run` at a time (a workbook's cases run together), one Chromium for all.
+One `streamlit run` at a time (a workbook's cases run together, in one test process), one
+Chromium for all, and one tab per workbook and mode that goes from page to page as a reader
+would, so the app's scripts and styles are loaded once per tab, not once per page.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 
 import pytest
@@ -21,6 +25,7 @@ import pytest
 from tests.apptest_support import app_pages, write_csv_workbook
 from tests.browser_support import (
     ARTIFACTS,
+    browser,
     full_screenshot,
     streamlit_server,
     wait_for_app,
@@ -40,8 +45,9 @@ PAGES = [
     for i, (path, title) in enumerate(app_pages())
 ]
 LOAD_TIMEOUT_MS = 120_000  # the 10,000-initiative workbook is parsed on the first visit
-DRAW_MS = 600  # Vega draws, and logs its warnings, after the script has finished
+DRAW_MS = 250  # Vega logs its warnings as it draws; let them reach the console watcher
 SHOTS = ARTIFACTS / "workbooks"
+SCREENSHOTS = os.environ.get("GROUNDTRUTH_SCREENSHOTS", "")  # "", "1" or "full"
 # What a chart that failed to draw leaves on the page (Vega's and the browser's errors).
 CHART_ERROR = re.compile(
     r"SyntaxError|TypeError|ReferenceError|RangeError|is not valid JSON|Unexpected token"
@@ -71,17 +77,26 @@ def _cases():
 
 
 class OneServer:
-    """The server of the workbook being tested; the previous one stops when the next starts."""
+    """The server of the workbook being tested, and a tab per mode on it.
 
-    def __init__(self, tmp_path_factory) -> None:
+    The previous workbook's server and tabs close when the next workbook's first case starts.
+    """
+
+    def __init__(self, tmp_path_factory, chromium) -> None:
         self._factory = tmp_path_factory
+        self._chromium = chromium  # the module's own: its tabs outlive a test
         self._stack = contextlib.ExitStack()
         self._workbook: str | None = None
         self._base = ""
+        self._tabs: dict[str, tuple[object, list[str], list[str]]] = {}
 
-    def url(self, workbook: str) -> str:
+    def tab(self, workbook: str, mode: str) -> tuple[str, object, list[str], list[str]]:
+        """(base URL, page, console problems, chart warnings) for this workbook and mode.
+
+        The two lists are emptied for each case; the page is the mode's one tab.
+        """
         if workbook != self._workbook:
-            self._stack.close()
+            self.close()
             home = self._factory.mktemp(f"home-{workbook}")
             folder = write_csv_workbook(home / "workbook", WORKBOOKS[workbook]())
             env = {
@@ -91,42 +106,53 @@ class OneServer:
             }
             self._base = self._stack.enter_context(streamlit_server(cwd=home, env=env))
             self._workbook = workbook
-        return self._base
+        if mode not in self._tabs:
+            viewport, _ = MODES[mode]
+            context = self._chromium.new_context(viewport=viewport)
+            self._stack.callback(context.close)
+            page = context.new_page()
+            self._tabs[mode] = (page, watch_console(page), watch_chart_warnings(page))
+        page, errors, warnings = self._tabs[mode]
+        errors.clear()
+        warnings.clear()
+        return self._base, page, errors, warnings
 
     def close(self) -> None:
+        self._tabs.clear()
         self._stack.close()
+        self._workbook = None
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    one = OneServer(tmp_path_factory)
-    yield one
-    one.close()
+    with browser() as chromium:
+        one = OneServer(tmp_path_factory, chromium)
+        yield one
+        one.close()
 
 
 @pytest.mark.parametrize(("workbook", "mode", "path", "title"), _cases())
-def test_page_renders_cleanly_on_an_unusual_workbook(server, chromium, workbook, mode, path, title):
-    viewport, query = MODES[mode]
-    base = server.url(workbook)
-    page = chromium.new_page(viewport=viewport)
-    errors = watch_console(page)
-    warnings = watch_chart_warnings(page)
-    try:
-        page.goto(f"{base}/{path}{query}")
-        wait_for_app(page, timeout_ms=LOAD_TIMEOUT_MS)
-        page.wait_for_timeout(DRAW_MS)
+def test_page_renders_cleanly_on_an_unusual_workbook(server, workbook, mode, path, title):
+    _, query = MODES[mode]
+    base, page, errors, warnings = server.tab(workbook, mode)
+    page.goto(f"{base}/{path}{query}")
+    wait_for_app(page, timeout_ms=LOAD_TIMEOUT_MS)
+    page.wait_for_timeout(DRAW_MS)
+    if SCREENSHOTS:
         SHOTS.mkdir(parents=True, exist_ok=True)
-        full_screenshot(page, SHOTS / f"{workbook}-{mode}-{path or 'overview'}.png")
+        shot = SHOTS / f"{workbook}-{mode}-{path or 'overview'}.png"
+        if SCREENSHOTS == "full":
+            full_screenshot(page, shot)
+        else:
+            page.screenshot(path=str(shot))
 
-        assert page.locator("h1").first.inner_text().strip() == title
-        assert page.locator('[data-testid="stException"]').count() == 0
-        shown = page.locator("body").inner_text()
-        assert not CHART_ERROR.search(shown), CHART_ERROR.search(shown)
-        assert errors == []
-        assert warnings == []
-        if mode == "presenting":
-            hidden = page.locator(HIDDEN_WHEN_PRESENTING)
-            seen = [hidden.nth(i) for i in range(hidden.count()) if hidden.nth(i).is_visible()]
-            assert [s.evaluate("e => e.outerHTML.slice(0, 300)") for s in seen] == []
-    finally:
-        page.close()
+    assert page.locator("h1").first.inner_text().strip() == title
+    assert page.locator('[data-testid="stException"]').count() == 0
+    shown = page.locator("body").inner_text()
+    assert not CHART_ERROR.search(shown), CHART_ERROR.search(shown)
+    assert errors == []
+    assert warnings == []
+    if mode == "presenting":
+        hidden = page.locator(HIDDEN_WHEN_PRESENTING)
+        seen = [hidden.nth(i) for i in range(hidden.count()) if hidden.nth(i).is_visible()]
+        assert [s.evaluate("e => e.outerHTML.slice(0, 300)") for s in seen] == []

@@ -23,23 +23,13 @@ from portfolio.parse import parse_workbook
 from tests.conftest import raw_workbook
 from tools.sheets_emulator import CLIENT_EMAIL, FakeSheets
 
+pytestmark = pytest.mark.usefixtures("fresh_sheet_writers")
+
 NOW = dt.datetime(2026, 6, 1, 9, 30, tzinfo=dt.UTC)
 KNOWN = {"AI-001", "AI-002", "AI-003"}
 HEADER = list(checkins.COLUMNS)
 CONCURRENT_WRITERS = 20
 PROCESSES = 4  # the machine has two cores; four processes still interleave their writes
-
-
-@pytest.fixture(autouse=True)
-def _fresh_writers():
-    checkins.forget_writers()
-    yield
-    checkins.forget_writers()
-
-
-@pytest.fixture
-def sheet_spec(gsheets_settings) -> SourceSpec:
-    return SourceSpec("gsheets", gsheets_settings.spreadsheet_key, gsheets_settings)
 
 
 def _checkin(ident: str = "AI-001", *, note: str = "", checkin_id: str | None = None) -> CheckIn:

@@ -215,11 +215,6 @@ def test_a_status_history_without_its_id_column_is_an_error_not_a_crash():
 # -- the Google Sheet (emulator) ----------------------------------------------------------
 
 
-@pytest.fixture
-def sheet_spec(gsheets_settings) -> SourceSpec:
-    return SourceSpec("gsheets", gsheets_settings.spreadsheet_key, gsheets_settings)
-
-
 def _history_appends(sheets) -> list[dict]:
     return [c for c in sheets.append_calls if c["tab"] == schema.STATUS_HISTORY]
 

@@ -24,6 +24,8 @@ from data_sources.config import SourceSpec
 from tests.apptest_support import ROOT, start_app, texts
 from tools.sheets_emulator import FakeSheets
 
+pytestmark = pytest.mark.usefixtures("fresh_sheet_writers")
+
 PAGE = "pages/check_in.py"
 
 
@@ -38,18 +40,6 @@ CUT_INSIDE = _line("c-2", "AI-002", "Amber", "Rollout").split('"active_users"')[
 CUT_AFTER = (
     _line("c-3", "AI-003", "Red", "Stalled").split('"queued_at":"2026-')[0] + '"queued_at":"2'
 )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_writers():
-    checkins.forget_writers()
-    yield
-    checkins.forget_writers()
-
-
-@pytest.fixture
-def sheet_spec(gsheets_settings) -> SourceSpec:
-    return SourceSpec("gsheets", gsheets_settings.spreadsheet_key, gsheets_settings)
 
 
 def _outbox(directory, spec: SourceSpec) -> CheckInOutbox:

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data_sources import checkins
 from tests.apptest_support import CHECK_IN_PAGE as PAGE
 from tests.apptest_support import check_in_form, run_app, start_app, submit_check_in, texts
 from tools.sheets_emulator import CLIENT_EMAIL, FakeSheets
+
+pytestmark = pytest.mark.usefixtures("fresh_sheet_writers")
 
 SAMPLE_INITIATIVES = Path(__file__).resolve().parent.parent / (
     "data_sources/sample/workbook/Initiatives.csv"
@@ -37,13 +38,6 @@ WORKBOOK = {
     ],
     "Settings": [["key", "value"], ["as_of", "2099-12-31"]],
 }  # fmt: skip
-
-
-@pytest.fixture(autouse=True)
-def _fresh_writers():
-    checkins.forget_writers()
-    yield
-    checkins.forget_writers()
 
 
 def _open(tmp_path, monkeypatch, **kwargs) -> AppTest:

@@ -1,21 +1,9 @@
-"""The Watermelons page on a small workbook whose verdicts are worked out by hand below.
+"""The Watermelons page on a small workbook whose verdicts are worked out by hand.
 
-WATERMELONS is shared with the Stalled & reverted and The edges page tests. As of Mon 1 Jun
-2026 (recent window: the weeks of 11, 18, 25 May and 1 Jun), mandate 1 Jan 2026:
-
-| id     | team        | origin     | status | verdict   | why                                 |
-|--------|-------------|------------|--------|-----------|-------------------------------------|
-| AI-001 | Finance     | Mandate    | Green  | reverted  | stage Reverted; $50k; -> Excel      |
-| AI-002 | Support     | Mandate    | Green  | abandoned | stage Abandoned; $20k; -> excel     |
-| AI-003 | Sales       | Vendor     | Green  | stalled   | stage Stalled; no cost              |
-| AI-004 | Engineering | Grassroots | Green  | adopted   | 10 users a week for 8 weeks         |
-| AI-005 | Finance     | Grassroots | Amber  | adopted   | 6 users in each recent week         |
-| AI-006 | Ops         | Mandate    | Green  | abandoned | tried once: 2 weeks at 20, then 0   |
-| AI-007 | Legal       | Grassroots | Green  | unproven  | Pilot of 56 days, no usage          |
-| AI-008 | Support     | Vendor     | Red    | stalled   | stage Stalled; $30k; -> Phone queue |
-
-Green: 001, 002, 003, 004, 006, 007 = 6; watermelons: 001, 002, 003, 006 = 4 costing
-50k + 20k + 10k (003 states none) = $80k a year.
+The workbook is WATERMELONS of tests/workbooks.py (shared with the Stalled & reverted and The
+edges page tests), as of Mon 1 Jun 2026 with mandate 1 Jan 2026; its docstring works out each
+verdict by hand. Green: 6; watermelons: AI-001, AI-002, AI-003, AI-006 = 4, costing
+50k + 20k + 10k (AI-003 states none) = $80k a year.
 """
 
 from __future__ import annotations

@@ -16,6 +16,14 @@ from portfolio import redact
 from portfolio.parse import parse_workbook
 from portfolio.redact import HIDDEN_NAME, HIDDEN_PERSON
 from tests.apptest_support import ROOT, app_pages, run_app, texts
+from tests.workbooks import (
+    BASE_HEADERS,
+    CHECKIN_HEADERS,
+    NINE_WEEKS_SETTINGS,
+    TEAM_A,
+    TEAM_B,
+    nine_weeks_usage,
+)
 from ui import presentation, theme
 
 # People in the fixture; none of these words may reach a presenting screen.
@@ -32,37 +40,9 @@ NAME_PARTS = sorted(
     - {"example"}
 )
 
-TEAM_A = "Harbour Ops"
-TEAM_B = "Lighthouse Finance"
-
-WEEKS = [
-    f"2026-0{m}-{d:02d}"
-    for m, d in ((2, 2), (2, 9), (2, 16), (2, 23), (3, 2), (3, 9), (3, 16), (3, 23), (3, 30))
-]
-
-
-def _usage(initiative: str, users: list[int]) -> list[list[str]]:
-    return [[initiative, week, str(n)] for week, n in zip(WEEKS, users, strict=True)]
-
-
 WORKBOOK = {
     "Initiatives": [
-        [
-            "id",
-            "name",
-            "team",
-            "owner",
-            "origin",
-            "area",
-            "tool",
-            "reported_status",
-            "stage",
-            "started",
-            "last_update",
-            "annual_cost",
-            "notes",
-            "Executive sponsor",
-        ],
+        [*BASE_HEADERS, "notes", "Executive sponsor"],
         # A watermelon: Green, but usage collapsed after real use. Its name mentions its owner.
         [
             "AI-1",
@@ -117,20 +97,11 @@ WORKBOOK = {
     ],
     "Usage": [
         ["initiative_id", "week", "active_users"],
-        *_usage("AI-1", [40, 42, 41, 40, 3, 2, 2, 1, 0]),
-        *_usage("AI-2", [12, 14, 15, 16, 15, 14, 15, 16, 15]),
+        *nine_weeks_usage("AI-1", [40, 42, 41, 40, 3, 2, 2, 1, 0]),
+        *nine_weeks_usage("AI-2", [12, 14, 15, 16, 15, 14, 15, 16, 15]),
     ],
     "CheckIns": [
-        [
-            "checkin_id",
-            "timestamp",
-            "initiative_id",
-            "author",
-            "reported_status",
-            "stage",
-            "active_users",
-            "note",
-        ],
+        CHECKIN_HEADERS,
         ["c-1", "2026-03-20 10:00", "AI-2", AUTHOR, "Green", "Adopted", "15", f"by {AUTHOR}"],
         ["c-2", "2026-03-21 10:00", "AI-404", AUTHOR, "", "", "", ""],
     ],
@@ -139,7 +110,7 @@ WORKBOOK = {
         [TEAM_A, "Agent", "Copilot", "Daily", "yes", RESPONDENT],
         [TEAM_B, "Analyst", "ChatGPT", "Weekly", "no", RESPONDENT],
     ],
-    "Settings": [["key", "value"], ["as_of", "2026-03-31"], ["mandate_date", "2026-01-01"]],
+    "Settings": NINE_WEEKS_SETTINGS,
 }
 
 
@@ -339,8 +310,6 @@ def test_registered_theme_reaches_every_chart():
 )
 def test_status_is_never_colour_alone(status, expected):
     assert theme.status_label(status) == expected
-    name = status or theme.NO_STATUS
-    assert theme.STATUS_SHAPES[name] != ""
 
 
 def test_presentation_type_is_larger():

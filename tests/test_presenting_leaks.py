@@ -26,41 +26,22 @@ from tests.apptest_support import (
     texts,
     write_csv_workbook,
 )
+from tests.workbooks import (
+    BASE_HEADERS,
+    CHECKIN_HEADERS,
+    NINE_WEEKS_SETTINGS,
+    TEAM_A,
+    TEAM_B,
+    nine_weeks_usage,
+)
 
 PAGES = app_pages()
 OWNER_A = "Priya Nair"
 OWNER_B = "Li Na"  # both parts under three letters
-TEAM_A = "Harbour Ops"
-TEAM_B = "Lighthouse Finance"
 # The people above as a reader could spot them, in any letter case, as whole words.
 LEAK = re.compile(rb"priya|nair|\bli\W{0,3}na\b", re.IGNORECASE)
 
-WEEKS = [
-    f"2026-0{m}-{d:02d}"
-    for m, d in ((2, 2), (2, 9), (2, 16), (2, 23), (3, 2), (3, 9), (3, 16), (3, 23), (3, 30))
-]
-
-
-def _usage(initiative: str, users: list[int]) -> list[list[str]]:
-    return [[initiative, week, str(n)] for week, n in zip(WEEKS, users, strict=True)]
-
-
-HEADER = [
-    "id",
-    "name",
-    "team",
-    "owner",
-    "origin",
-    "area",
-    "tool",
-    "reported_status",
-    "stage",
-    "started",
-    "last_update",
-    "annual_cost",
-    "reverted_to",
-    "Executive sponsor",
-]
+HEADER = [*BASE_HEADERS, "reverted_to", "Executive sponsor"]
 WORKBOOK = {
     "Initiatives": [
         HEADER,
@@ -139,24 +120,15 @@ WORKBOOK = {
     ],
     "Usage": [
         ["initiative_id", "week", "active_users"],
-        *_usage("AI-1", [40, 42, 41, 40, 3, 2, 2, 1, 0]),
-        *_usage("AI-2", [6, 9, 4, 2, 0, 0, 0, 0, 0]),
-        *_usage("AI-3", [12, 14, 15, 16, 15, 14, 15, 16, 15]),
+        *nine_weeks_usage("AI-1", [40, 42, 41, 40, 3, 2, 2, 1, 0]),
+        *nine_weeks_usage("AI-2", [6, 9, 4, 2, 0, 0, 0, 0, 0]),
+        *nine_weeks_usage("AI-3", [12, 14, 15, 16, 15, 14, 15, 16, 15]),
     ],
     "CheckIns": [
-        [
-            "checkin_id",
-            "timestamp",
-            "initiative_id",
-            "author",
-            "reported_status",
-            "stage",
-            "active_users",
-            "note",
-        ],
+        CHECKIN_HEADERS,
         ["c-1", "2026-03-20 10:00", "AI-3", "dana", "Amber", "Adopted", "15", "fine"],
     ],
-    "Settings": [["key", "value"], ["as_of", "2026-03-31"], ["mandate_date", "2026-01-01"]],
+    "Settings": NINE_WEEKS_SETTINGS,
 }
 
 

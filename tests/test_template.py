@@ -303,6 +303,17 @@ def test_cli_init_sheet_needs_a_google_sheet(tmp_path, monkeypatch, capsys):
     assert "init-sheet works on a Google Sheet" in capsys.readouterr().err
 
 
+def test_cli_init_sheet_says_why_the_secrets_cannot_be_read(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("GROUNDTRUTH_SOURCE", raising=False)
+    secrets = tmp_path / ".streamlit" / "secrets.toml"
+    secrets.parent.mkdir()
+    secrets.write_text("[connections.gsheets\n", encoding="utf-8")
+    assert cli.main(["init-sheet"]) == cli.EXIT_USAGE
+    assert "secrets.toml is not valid TOML" in capsys.readouterr().err
+
+
 def test_dates_in_the_emulator_stay_typed_after_init(sheets_emulator, gsheets_settings):
     init_sheet(GoogleSheetSource(gsheets_settings))
     assert sheets_emulator.tabs["Initiatives"][1][5] == dt.date(2026, 3, 4)

@@ -44,6 +44,7 @@ import pandas as pd
 
 from portfolio import schema
 from portfolio.model import Portfolio
+from portfolio.readers import DTYPES
 
 # -- frames as of Mon 3 Nov 2025 -------------------------------------------------------------
 
@@ -51,24 +52,13 @@ FRAMES_AS_OF = pd.Timestamp("2025-11-03")  # a Monday
 LONG_AGO = pd.Timestamp("2025-01-06")
 FRESH = FRAMES_AS_OF - pd.Timedelta(days=10)
 
-_DTYPES = {
-    schema.TEXT: "string",
-    schema.CHOICE: "string",
-    schema.DATE: "datetime64[ns]",
-    schema.TIMESTAMP: "datetime64[ns]",
-    schema.MONEY: "float64",
-    schema.NUMBER: "float64",
-    schema.INTEGER: "Int64",
-    schema.BOOLEAN: "boolean",
-}
-
 
 def _frame(tab: str, rows: list[dict] | pd.DataFrame | None) -> pd.DataFrame:
     """A frame of `tab` with every canonical column, typed as portfolio.model documents."""
     given = pd.DataFrame(rows if rows is not None else [])
     out = {}
     for col in schema.TABLES[tab].columns:
-        dtype = _DTYPES[col.kind]
+        dtype = DTYPES[col.kind]
         values = given[col.name] if col.name in given.columns else [None] * len(given)
         if dtype.startswith("datetime"):
             out[col.name] = pd.to_datetime(pd.Series(values, dtype=object)).astype(dtype)
@@ -129,7 +119,8 @@ def weekly(
 # -- six initiatives as of Mon 1 Jun 2026 -----------------------------------------------------
 
 SIX_AS_OF = "2026-06-01"
-INITIATIVE_HEADERS = [
+# The Initiatives headers most fixtures start from; each adds its own last columns.
+BASE_HEADERS = [
     "id",
     "name",
     "team",
@@ -142,8 +133,8 @@ INITIATIVE_HEADERS = [
     "started",
     "last_update",
     "annual_cost",
-    "seats",
 ]
+INITIATIVE_HEADERS = [*BASE_HEADERS, "seats"]
 INITIATIVE_ROWS = [
     ["AI-1", "Ticket triage", "Support", "Ana Lima", "Grassroots", "Support", "Zendesk AI",
      "Green", "Adopted", "2025-10-06", "2026-05-20", "$10,000", "20"],
@@ -183,6 +174,33 @@ def six_initiatives(*, drop: tuple[str, ...] = ()) -> dict[str, list[list[str]]]
         "Usage": usage_rows(),
         "Settings": [["key", "value"], ["as_of", SIX_AS_OF], ["stale_after_days", "45"]],
     }
+
+
+# -- what the workbooks with people's names share (tests/test_presentation.py,
+#    tests/test_presenting_leaks.py): two teams, nine weeks of usage, as of Tue 31 Mar 2026 --
+
+TEAM_A = "Harbour Ops"
+TEAM_B = "Lighthouse Finance"
+CHECKIN_HEADERS = [
+    "checkin_id",
+    "timestamp",
+    "initiative_id",
+    "author",
+    "reported_status",
+    "stage",
+    "active_users",
+    "note",
+]
+NINE_WEEKS = [
+    f"2026-0{m}-{d:02d}"
+    for m, d in ((2, 2), (2, 9), (2, 16), (2, 23), (3, 2), (3, 9), (3, 16), (3, 23), (3, 30))
+]
+NINE_WEEKS_SETTINGS = [["key", "value"], ["as_of", "2026-03-31"], ["mandate_date", "2026-01-01"]]
+
+
+def nine_weeks_usage(initiative: str, users: list[int]) -> list[list[str]]:
+    """Usage rows of `initiative`, one per week of NINE_WEEKS (nine numbers)."""
+    return [[initiative, week, str(n)] for week, n in zip(NINE_WEEKS, users, strict=True)]
 
 
 # -- eight initiatives, four watermelons, as of Mon 1 Jun 2026 ---------------------------------

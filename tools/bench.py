@@ -38,7 +38,6 @@ import json
 import logging
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -50,6 +49,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from tools.probe import peak_mb, run_probe
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -357,7 +358,7 @@ def measure_formatted(sheets, runs: int) -> dict[str, float]:
 def _peer_spreadsheet(sheets):
     import gspread
 
-    from data_sources.google_sheet import build_credentials
+    from data_sources.google_credentials import build_credentials
     from data_sources.retry import RetryingHTTPClient
 
     settings = sheets.settings()
@@ -490,37 +491,14 @@ def _measure_app(runs: int) -> dict[str, Any]:
 
 def measure_memory(sheets) -> dict[str, float]:
     """Peak resident memory of a cold load (read, snapshot, parse, evidence) in a new process."""
-    section = sheets.secrets_section()
     with tempfile.TemporaryDirectory(prefix="gt-bench-probe-") as folder:
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "GROUNDTRUTH_DATA_DIR": folder}
-        done = subprocess.run(
-            [sys.executable, "-m", "tools.bench", "--probe"],
-            input=json.dumps(section),
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            env=env,
-            timeout=PROBE_TIMEOUT_S,
-            check=False,
+        return run_probe(
+            "tools.bench",
+            data_dir=folder,
+            timeout_s=PROBE_TIMEOUT_S,
+            stdin=json.dumps(sheets.secrets_section()),
+            what="the memory probe",
         )
-    if done.returncode != 0:
-        raise RuntimeError(f"the memory probe failed: {done.stderr.strip()[-2000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def _peak_mb() -> float:
-    """This process's peak resident memory, in MiB.
-
-    Linux's VmHWM is the high-water mark of this process's own memory since exec.
-    `ru_maxrss` is not: a child forked from a large parent (the bench holds every cell of the
-    maximal workbook) starts with the parent's figure, so it is only the fallback elsewhere.
-    """
-    with contextlib.suppress(OSError, ValueError):
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / KIB_PER_MIB  # reported in kB
-    # ru_maxrss is in KiB on Linux (bytes on macOS, where this is only indicative).
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / KIB_PER_MIB
 
 
 def probe() -> dict[str, float]:
@@ -532,7 +510,7 @@ def probe() -> dict[str, float]:
 
     settings = GSheetsSettings.from_section(json.loads(sys.stdin.read()))
     spec = SourceSpec(GSHEETS, location=settings.spreadsheet_key, gsheets=settings)
-    baseline = _peak_mb()
+    baseline = peak_mb()
     started = time.perf_counter()
     result = load_workbook(spec)
     if result.raw is None:
@@ -540,7 +518,7 @@ def probe() -> dict[str, float]:
     assess(parse_workbook(result.raw))
     return {
         "baseline_rss_mb": round(baseline, 1),
-        "peak_rss_mb": round(_peak_mb(), 1),
+        "peak_rss_mb": round(peak_mb(), 1),
         "probe_load_s": round(time.perf_counter() - started, 3),
     }
 

@@ -19,8 +19,6 @@ is its own:
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,6 +26,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from tools.probe import peak_mb, run_probe
 
 ROOT = Path(__file__).resolve().parent.parent
 IMPORT_OUT = ROOT / "tools" / "bench_import_results.json"
@@ -90,15 +90,6 @@ def generate(folder: Path, case: Case) -> dict[str, Path]:
     return paths
 
 
-def _peak_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / KIB_PER_MIB
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / KIB_PER_MIB
-
-
 def _cpu_seconds() -> float:
     import resource
 
@@ -153,23 +144,19 @@ def _probe(path_name: str, file: Path, book: Path) -> dict[str, Any]:
         frame["week"] = (moment - pd.to_timedelta(moment.dt.dayofweek, unit="D")).dt.floor("D")
         rows = len(frame.groupby(["initiative_id", "week"])["user"].nunique())
         seconds = time.perf_counter() - started
-    return {"seconds": round(seconds, 3), "rows": rows, "peak_rss_mb": round(_peak_mb(), 1)}
+    return {"seconds": round(seconds, 3), "rows": rows, "peak_rss_mb": round(peak_mb(), 1)}
 
 
 def _child(path_name: str, file: Path, book: Path, data_dir: Path) -> dict[str, Any]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "GROUNDTRUTH_DATA_DIR": str(data_dir)}
-    done = subprocess.run(
-        [sys.executable, "-m", "tools.bench_import", "--probe", path_name, str(file), str(book)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=PROBE_TIMEOUT_S,
-        check=False,
+    return run_probe(
+        "tools.bench_import",
+        path_name,
+        str(file),
+        str(book),
+        data_dir=data_dir,
+        timeout_s=PROBE_TIMEOUT_S,
+        what=f"the {path_name} probe",
     )
-    if done.returncode != 0:
-        raise RuntimeError(f"the {path_name} probe failed: {done.stderr.strip()[-2000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def run_import_bench(*, quick: bool = False, log: Callable[[str], None] | None = None) -> dict:

@@ -131,24 +131,37 @@ _SETTLED_JS = """() => {
     return [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
         .every(chart => chart.querySelector('canvas, svg'));
 }"""
-SETTLE_CHECKS = 3  # consecutive settled looks, SETTLE_INTERVAL_MS apart
-SETTLE_INTERVAL_MS = 400
+SETTLE_POLL_MS = 100  # how often the first settled look is sought
+SETTLE_CHECKS = 3  # then this many settled looks in a row, SETTLE_INTERVAL_MS apart
+SETTLE_INTERVAL_MS = 250
 
 
 def wait_for_app(page, *, timeout_ms: int = 30_000) -> None:
     """Wait until Streamlit has run the script (and any rerun) and drawn the whole page.
 
     A page can rerun right after its first run (a widget bound to the URL, a redirect), so
-    one settled look is not enough: the page must stay settled for a few looks in a row.
+    one settled look is not enough: once settled, the page must stay settled for a few looks
+    in a row (SETTLE_CHECKS looks over (SETTLE_CHECKS - 1) * SETTLE_INTERVAL_MS).
     """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
+    deadline = time.monotonic() + timeout_ms / 1000
     settled = 0
-    waited = 0
     while settled < SETTLE_CHECKS:
-        settled = settled + 1 if page.evaluate(_SETTLED_JS) else 0
+        if settled == 0:
+            left_ms = max(1, int((deadline - time.monotonic()) * 1000))
+            try:
+                page.wait_for_function(_SETTLED_JS, timeout=left_ms, polling=SETTLE_POLL_MS)
+            except PlaywrightTimeout as error:
+                raise TimeoutError(
+                    f"the page did not settle within {timeout_ms} ms: {page.url}"
+                ) from error
+            settled = 1
+            continue
         page.wait_for_timeout(SETTLE_INTERVAL_MS)
-        waited += SETTLE_INTERVAL_MS
-        if waited > timeout_ms:
+        settled = settled + 1 if page.evaluate(_SETTLED_JS) else 0
+        if time.monotonic() > deadline:
             raise TimeoutError(f"the page did not settle within {timeout_ms} ms: {page.url}")
 
 

@@ -42,6 +42,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from portfolio.text import xml_text
 from ui.render_worker import ANSWER, HEADER, OK
 
 RENDER_TIMEOUT_S = 30.0  # one image; a slide takes about a second
@@ -58,43 +59,14 @@ _STOP_WAIT_S = 5.0
 
 _LOG = logging.getLogger(__name__)
 
-# What XML 1.0 cannot hold: C0 controls but tab and line breaks, lone surrogates, U+FFFE/FFFF.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_BREAKS = "\x0b\x0c"  # vertical tab and form feed: a line break in Word and some exports
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # beyond U+FFFF: emoji, rare scripts
 # How vl-convert refuses half of a character beyond U+FFFF: Vega cuts a long label one UTF-16
 # unit at a time to fit its labelLimit, and the half reaches vl-convert's text measure.
 _HALF_CHARACTER = "Failed to deserialize text info"
-_SURROGATES = ("\ud800", "\udfff")
 _VEGA_SIGNAL_WORDS = frozenset({"if"})  # texts Vega misreads as an expression
 
 
 class RenderError(Exception):
     """An image could not be drawn; the message says why and what to do."""
-
-
-def xml_text(text: str, *, astral: bool = True) -> str:
-    """`text` with every character XML 1.0 cannot hold replaced.
-
-    Vertical tabs and form feeds become spaces, lone surrogates the replacement character,
-    other controls (NUL, BEL, ESC, ...) and U+FFFE/U+FFFF go:
-    xml_text("Bot\\x0bone\\x00") -> "Bot one"; xml_text("a\\ud800b") -> "a\\ufffdb".
-    With `astral=False`, characters beyond U+FFFF (emoji) become the replacement character.
-    """
-    if _NOT_XML.search(text) is not None:
-        text = _NOT_XML.sub(_replacement, text)
-    if not astral and _ASTRAL.search(text) is not None:
-        text = _ASTRAL.sub("\ufffd", text)
-    return text
-
-
-def _replacement(match: re.Match[str]) -> str:
-    char = match.group()
-    if char in _BREAKS:
-        return " "
-    if _SURROGATES[0] <= char <= _SURROGATES[1]:
-        return "\ufffd"
-    return ""
 
 
 def _vega_text(text: str) -> str:

@@ -77,20 +77,32 @@ def _unique(labels: list[str]) -> list[str]:
     return out
 
 
+def _labels(rows: pd.DataFrame) -> list[str]:
+    """Each row's bar label: name · team, cut to fit, repeats numbered."""
+    return _unique([_label(n, t) for n, t in zip(rows["name"], rows["team"], strict=True)])
+
+
+def _largest(
+    rows: pd.DataFrame, values: pd.Series, *, limit: int
+) -> tuple[pd.DataFrame, pd.Series]:
+    """The `limit` rows of largest `values` (blank counts as 0; ties in the sheet's order),
+    with their values."""
+    numbers = pd.to_numeric(values, errors="coerce").fillna(0.0)
+    # By position: ids may be blank or repeated, so they cannot pick rows.
+    order = np.argsort(-numbers.to_numpy(dtype=float), kind="stable")[:limit]
+    return rows.iloc[order], numbers.iloc[order]
+
+
 def top_watermelons(assessed: pd.DataFrame, *, limit: int = TOP_ITEMS) -> pd.DataFrame:
     """The costliest watermelons first: columns label, annual_cost, verdict, text.
 
     Blank costs count as 0 and sort last; ties keep the sheet's order.
     """
     melons = assessed[assessed["watermelon"].fillna(False).astype(bool)]
-    cost = pd.to_numeric(melons["annual_cost"], errors="coerce").fillna(0.0)
-    # By position: ids may be blank or repeated, so they cannot pick rows.
-    order = np.argsort(-cost.to_numpy(dtype=float), kind="stable")[:limit]
-    top = melons.iloc[order]
-    costs = cost.iloc[order]
+    top, costs = _largest(melons, melons["annual_cost"], limit=limit)
     return pd.DataFrame(
         {
-            "label": _unique([_label(n, t) for n, t in zip(top["name"], top["team"], strict=True)]),
+            "label": _labels(top),
             "annual_cost": costs.to_numpy(dtype=float),
             "verdict": top["verdict"].astype(str).to_numpy(),
             "text": [
@@ -110,13 +122,10 @@ def working(assessed: pd.DataFrame, *, limit: int = TOP_ITEMS) -> pd.DataFrame:
         (assessed["verdict"] == schema.Verdict.ADOPTED).fillna(False)
         & (assessed["origin"] == schema.Origin.GRASSROOTS).fillna(False)
     ]
-    users = pd.to_numeric(adopted["recent_mean"], errors="coerce").fillna(0.0)
-    order = np.argsort(-users.to_numpy(dtype=float), kind="stable")[:limit]
-    top = adopted.iloc[order]
-    used = users.iloc[order]
+    top, used = _largest(adopted, adopted["recent_mean"], limit=limit)
     return pd.DataFrame(
         {
-            "label": _unique([_label(n, t) for n, t in zip(top["name"], top["team"], strict=True)]),
+            "label": _labels(top),
             "users": used.to_numpy(dtype=float),
             "text": [f"{fmt.integer(u)} a week" for u in used],
         }

@@ -42,14 +42,7 @@ STATUS_COLORS = {
     schema.Status.RED: "#D55E00",
     NO_STATUS: "#999999",
 }
-# A second cue for status besides colour, for point marks and legends.
-STATUS_SHAPES = {
-    schema.Status.GREEN: "circle",
-    schema.Status.AMBER: "triangle-up",
-    schema.Status.RED: "square",
-    NO_STATUS: "diamond",
-}
-# The same cue in text, for labels and tables: "▲ Amber".
+# A second cue for status besides colour, in text for labels and tables: "▲ Amber".
 STATUS_MARKERS = {
     schema.Status.GREEN: "●",
     schema.Status.AMBER: "▲",
@@ -96,11 +89,6 @@ def status_label(status: object) -> str:
     """A status as shape and word: status_label("Amber") -> '▲ Amber'; None -> '◆ No status'."""
     name = status if isinstance(status, str) and status in STATUS_COLORS else NO_STATUS
     return f"{STATUS_MARKERS[name]} {name}"
-
-
-def status_scale() -> alt.Scale:
-    """Colour scale for reported statuses (Green, Amber, Red, No status)."""
-    return alt.Scale(domain=list(STATUS_COLORS), range=list(STATUS_COLORS.values()))
 
 
 def verdict_scale() -> alt.Scale:

@@ -33,64 +33,44 @@ from data_sources.checkins.delivery import (
     submit,
 )
 from data_sources.checkins.local import (
-    CHECKIN_OUTBOX,
     OUTBOX_RETRY_SECONDS,
     CheckInOutbox,
     LocalCheckIns,
     describe_damaged,
 )
 from data_sources.checkins.model import (
-    AUTHOR_MAX_CHARS,
     COLUMNS,
-    ID_MAX_CHARS,
-    MAX_ACTIVE_USERS,
     NOTE_MAX_CHARS,
-    TABLE,
     CheckIn,
     columns_of,
     new_checkin,
     removed_notice,
 )
 from data_sources.checkins.sheet import (
-    WRITE_ACCESS_TTL_SECONDS,
     WRITE_POLICY,
-    WRITE_TIMEOUT_SECONDS,
-    WriteAccess,
     forget_writers,
     write_access,
 )
-from data_sources.damaged import DamagedLine
 from data_sources.errors import InvalidCheckIn, OutboxUnavailable, SheetReadOnly
-from data_sources.store import Pending, data_root, target_key, timestamp_text
+from data_sources.store import target_key, timestamp_text
 
 __all__ = [
-    "AUTHOR_MAX_CHARS",
-    "CHECKIN_OUTBOX",
     "COLUMNS",
-    "ID_MAX_CHARS",
-    "MAX_ACTIVE_USERS",
     "NOTE_MAX_CHARS",
     "OUTBOX_RETRY_SECONDS",
     "QUEUED",
-    "TABLE",
-    "WRITE_ACCESS_TTL_SECONDS",
     "WRITE_POLICY",
-    "WRITE_TIMEOUT_SECONDS",
     "WRITTEN",
     "CheckIn",
     "CheckInOutbox",
-    "DamagedLine",
     "Delivery",
     "InvalidCheckIn",
     "LocalCheckIns",
     "OutboxUnavailable",
-    "Pending",
     "SendReport",
     "SheetReadOnly",
-    "WriteAccess",
     "columns_of",
     "damaged",
-    "data_root",
     "describe_damaged",
     "forget_writers",
     "merge_local_checkins",

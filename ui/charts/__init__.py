@@ -14,6 +14,7 @@ from ui.charts.verdicts import (
     survival_bars,
     tally_bars,
     timeline,
+    verdict_split,
     weekly_evidence,
 )
 
@@ -30,6 +31,7 @@ __all__ = [
     "tally_bars",
     "timeline",
     "trend_lines",
+    "verdict_split",
     "weekly_evidence",
     "weekly_line",
 ]

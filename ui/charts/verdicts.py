@@ -1,5 +1,6 @@
-"""Charts of what the verdicts found, for Watermelons, Stalled & reverted and The edges:
-survival by group, lifetimes, tallies, one initiative's weekly evidence.
+"""Charts of what the verdicts found, for Overview, Watermelons, Stalled & reverted and The
+edges: initiatives split by verdict, survival by group, lifetimes, tallies, one initiative's
+weekly evidence.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ import pandas as pd
 
 from portfolio import schema
 from ui import axes, theme
-from ui.charts.basic import BAR_HEIGHT, time_span
+from ui.charts.basic import BAR_HEIGHT, stacked_bars, time_span
 
 ALL_LABEL = "All initiatives"
 ADOPTED_LABEL = "Adopted"
@@ -28,6 +29,23 @@ TEXT_COLOR = "#333333"
 def bars_height(bars: int) -> int:
     """Pixels for a horizontal bar chart of `bars` bars, its title, axis and legend included."""
     return max(SMALL_HEIGHT, BAR_HEIGHT * max(1, bars) + FRAME_HEIGHT)
+
+
+def verdict_split(
+    frame: pd.DataFrame, *, category: str, title: str, category_title: str | None = None
+) -> alt.LayerChart:
+    """Initiatives per `category`, each bar split by verdict (columns: category, verdict, count)."""
+    return stacked_bars(
+        frame,
+        category=category,
+        value="count",
+        stack="verdict",
+        scale=theme.verdict_scale(),
+        title=title,
+        category_title=category_title,
+        value_title="Initiatives",
+        stack_title="Verdict",
+    )
 
 
 def survival_bars(
