@@ -27,15 +27,20 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 
 import pytest
 
+import cli
 from portfolio.evidence import assess
 from portfolio.labels import initiative_labels
 from portfolio.parse import parse_workbook
-from tests.apptest_support import ROOT, chart_data, run_app, texts, write_csv_workbook
+from tests.apptest_support import (
+    chart_data,
+    run_app,
+    texts,
+    use_navigation_pages_manager,
+    write_csv_workbook,
+)
 from tests.conftest import raw_workbook
 
 HEADERS = ["id", "name", "team", "owner", "origin", "tool", "reported_status", "stage",
@@ -156,24 +161,53 @@ def _seen(at) -> str:
     return "\n".join(parts)
 
 
-@pytest.mark.parametrize("case", list(WORKBOOKS))
+@pytest.fixture(scope="module")
+def every_page(tmp_path_factory):
+    """`every_page(case)`: each page of the app on that workbook, as a reader switches to it
+    in turn in one session, and what it showed: {page: (its exceptions, _seen(at))}; the
+    Stalled & reverted page also leaves ("bars", "table"), its timeline's and table's labels.
+
+    Run once per workbook and test process; the tests below assert on what it saw.
+    """
+    seen: dict[str, dict] = {}
+
+    def run(case: str) -> dict:
+        if case not in seen:
+            folder = tmp_path_factory.mktemp(case.replace(" ", "-"))
+            with pytest.MonkeyPatch.context() as patch:
+                use_navigation_pages_manager(patch)
+                at = run_app(folder, patch, tabs=WORKBOOKS[case])
+                shown: dict = {}
+                for page in PAGES:
+                    at.switch_page(page).run()
+                    shown[page] = ([e.value for e in at.exception], _seen(at))
+                    if page == "pages/stalled.py" and not at.exception:
+                        shown["bars"] = chart_data(at, 0)["label_y"].tolist()
+                        shown["table"] = at.dataframe[0].value["label"].tolist()
+            seen[case] = shown
+        return seen[case]
+
+    return run
+
+
+# Each workbook's page runs stay in one test process, so each runs once.
+CASES = [pytest.param(case, marks=pytest.mark.xdist_group(f"ids-{case}")) for case in WORKBOOKS]
+
+
+@pytest.mark.parametrize("case", CASES)
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_renders_without_an_exception_or_a_missing_name(
-    tmp_path, monkeypatch, case, page
-):
-    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOKS[case], page=page)
-    assert not at.exception, [e.value for e in at.exception]
-    seen = _seen(at)
+def test_every_page_renders_without_an_exception_or_a_missing_name(every_page, case, page):
+    exceptions, seen = every_page(case)[page]
+    assert not exceptions, exceptions
     assert not MISSING.findall(seen), (MISSING.findall(seen), seen)
 
 
-@pytest.mark.parametrize("case", list(WORKBOOKS))
-def test_stalled_timeline_has_one_bar_per_initiative_with_its_label(tmp_path, monkeypatch, case):
-    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOKS[case], page="pages/stalled.py")
-    bars = chart_data(at, 0)
+@pytest.mark.parametrize("case", CASES)
+def test_stalled_timeline_has_one_bar_per_initiative_with_its_label(every_page, case):
+    shown = every_page(case)
     # All started the same day: the sheet order stays (stable sort), the Pilot is not shown.
-    assert bars["label_y"].tolist() == LABELS[case][:3]
-    assert at.dataframe[0].value["label"].tolist() == LABELS[case][:3]
+    assert shown["bars"] == LABELS[case][:3]
+    assert shown["table"] == LABELS[case][:3]
 
 
 @pytest.mark.parametrize("case", list(WORKBOOKS))
@@ -237,41 +271,40 @@ def test_trends_picker_offers_each_id_once(tmp_path, monkeypatch):
     assert at.multiselect[0].options == ["AI-1", "AI-2"]
 
 
-# --- the CLI, as a subprocess ---------------------------------------------------------------
+# --- the CLI, in this process (tests/test_cli_imports.py runs each command as its own) -------
 
 
-def _cli(tmp_path, tabs, *args):
+def _cli(tmp_path, monkeypatch, capsys, tabs, *args) -> tuple[int, str, str]:
+    """`cli.py ARGS --source <tabs as CSV>` run from `tmp_path`: (exit code, stdout, stderr)."""
     source = write_csv_workbook(tmp_path / "workbook", tabs)
-    return subprocess.run(
-        [sys.executable, str(ROOT / "cli.py"), *args, "--source", str(source)],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    monkeypatch.chdir(tmp_path)
+    capsys.readouterr()
+    code = cli.main([*args, "--source", str(source)])
+    out, err = capsys.readouterr()
+    return code, out, err
 
 
 @pytest.mark.parametrize("case", list(WORKBOOKS))
-def test_cli_doctor_names_each_blank_or_repeated_id_by_cell(tmp_path, case):
-    done = _cli(tmp_path, WORKBOOKS[case], "doctor")
-    assert done.returncode == EXIT[case], done.stderr
-    assert "Traceback" not in done.stderr
+def test_cli_doctor_names_each_blank_or_repeated_id_by_cell(tmp_path, monkeypatch, capsys, case):
+    code, out, err = _cli(tmp_path, monkeypatch, capsys, WORKBOOKS[case], "doctor")
+    assert code == EXIT[case], err
+    assert "Traceback" not in err
     if case == "repeated ids":
-        assert '"AI-1" is a duplicate id' in done.stdout
+        assert '"AI-1" is a duplicate id' in out
     if case in ("repeated names", "blank ids", "no ids"):
-        assert "id is required but Initiatives!A2 is empty" in done.stdout
+        assert "id is required but Initiatives!A2 is empty" in out
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("case", list(WORKBOOKS))
-def test_cli_verdicts_name_every_initiative_and_say_the_sheet_has_errors(tmp_path, case):
-    done = _cli(tmp_path, WORKBOOKS[case], "verdicts", "--json")
+def test_cli_verdicts_name_every_initiative_and_say_the_sheet_has_errors(
+    tmp_path, monkeypatch, capsys, case
+):
+    code, out, err = _cli(tmp_path, monkeypatch, capsys, WORKBOOKS[case], "verdicts", "--json")
     # The same exit code as doctor on the same sheet, the errors on stderr.
-    assert done.returncode == EXIT[case], done.stderr
-    assert ("cli.py doctor" in done.stderr) == bool(EXIT[case])
-    assert "Traceback" not in done.stderr
-    records = json.loads(done.stdout)
+    assert code == EXIT[case], err
+    assert ("cli.py doctor" in err) == bool(EXIT[case])
+    assert "Traceback" not in err
+    records = json.loads(out)
     shown = {
         "repeated names": ["Invoice bot", "Invoice bot", "Invoice bot", "Other"],
         "repeated ids": ["Alpha", "Beta", "Gamma", "Gamma"],
@@ -282,17 +315,16 @@ def test_cli_verdicts_name_every_initiative_and_say_the_sheet_has_errors(tmp_pat
     assert [r["name"] for r in records] == shown
     assert [r["label"] for r in records] == LABELS[case]
     assert [r["verdict"] for r in records] == ["stalled", "reverted", "abandoned", "unproven"]
-    text = _cli(tmp_path, WORKBOOKS[case], "verdicts")
-    assert text.returncode == EXIT[case]
+    code, text, _ = _cli(tmp_path, monkeypatch, capsys, WORKBOOKS[case], "verdicts")
+    assert code == EXIT[case]
     for label in LABELS[case]:
-        assert label in text.stdout
-    assert not MISSING.findall(text.stdout)
+        assert label in text
+    assert not MISSING.findall(text)
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("case", list(WORKBOOKS))
-def test_cli_slide_draws_every_workbook(tmp_path, case):
+def test_cli_slide_draws_every_workbook(tmp_path, monkeypatch, capsys, case):
     out = tmp_path / "slide.png"
-    done = _cli(tmp_path, WORKBOOKS[case], "slide", "--out", str(out))
-    assert done.returncode == 0, done.stderr
+    code, _, err = _cli(tmp_path, monkeypatch, capsys, WORKBOOKS[case], "slide", "--out", str(out))
+    assert code == 0, err
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
