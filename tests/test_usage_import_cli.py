@@ -1,6 +1,9 @@
 """`python cli.py import-usage` as a user runs it: bad files are named (row and column where
 they can be), nothing is written, the exit code is non-zero and no traceback or user value
 reaches the terminal; a good run prints what it wrote and what it left out.
+
+The good run is a process of its own, as from a shell; the bad files run `cli.main` in the
+test process, with the same environment and working folder.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+import cli
 from tests.apptest_support import ROOT
 
 INITIATIVES = [
@@ -47,6 +51,17 @@ def run(env, *args) -> subprocess.CompletedProcess:
         cwd=env["HOME"],
         timeout=120,
     )
+
+
+def run_here(env, monkeypatch, capsys, *args) -> tuple[int, str, str]:
+    """`run`, in this process: (exit code, stdout, stderr)."""
+    for name in ("GROUNDTRUTH_DATA_DIR", "GROUNDTRUTH_SOURCE", "HOME"):
+        monkeypatch.setenv(name, env[name])
+    monkeypatch.chdir(env["HOME"])
+    capsys.readouterr()
+    code = cli.main(["import-usage", *map(str, args)])
+    out, err = capsys.readouterr()
+    return code, out, err
 
 
 def _csv(path: Path, rows) -> Path:
@@ -87,18 +102,17 @@ def _bad_files(tmp: Path) -> list[tuple[Path, str, tuple[str, ...]]]:
     ]
 
 
-@pytest.mark.slow
-def test_bad_input_is_named_and_nothing_is_written(env, tmp_path):
+def test_bad_input_is_named_and_nothing_is_written(env, tmp_path, monkeypatch, capsys):
     for path, fmt, texts in _bad_files(tmp_path):
-        done = run(env, path, "--format", fmt)
-        assert done.returncode == EXIT_USAGE, (path, done.stdout, done.stderr)
-        assert done.stdout == ""
-        assert done.stderr.startswith("error: "), done.stderr
+        code, out, err = run_here(env, monkeypatch, capsys, path, "--format", fmt)
+        assert code == EXIT_USAGE, (path, out, err)
+        assert out == ""
+        assert err.startswith("error: "), err
         for text in texts:
-            assert text in done.stderr, (text, done.stderr)
-        assert "nothing was written" in done.stderr
-        assert "Traceback" not in done.stderr
-        assert SECRET_PERSON not in done.stderr
+            assert text in err, (text, err)
+        assert "nothing was written" in err
+        assert "Traceback" not in err
+        assert SECRET_PERSON not in err
         assert not (tmp_path / "data").exists()
 
 
