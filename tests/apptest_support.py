@@ -7,16 +7,20 @@
 GROUNDTRUTH_DATA_DIR at a temporary data folder, and runs from a temporary working directory
 (`use_workdir`) so a developer's own `.streamlit/secrets.toml` never leaks into a test.
 `start_app` runs app.py (or one page script) from wherever the test already stands, e.g. a
-`gsheets_workdir` whose secrets point at the Sheets emulator.
+`gsheets_workdir` whose secrets point at the Sheets emulator. `PageVisits` runs every page of
+one workbook once for a whole test module, when its tests only look at different things.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
+import pytest
 import streamlit.testing.v1.app_test as app_test_module
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.runtime.media_file_manager import MediaFileManager
@@ -108,6 +112,52 @@ def run_app(
     monkeypatch.setenv("GROUNDTRUTH_SOURCE", source or "sample")
     monkeypatch.setenv("GROUNDTRUTH_DATA_DIR", str(tmp_path / "data"))
     return start_app(page=page, query=query)
+
+
+class PageVisits:
+    """Every page of the app on one workbook, as a reader switches to each in turn in one
+    session, run once and kept: for a module-scoped fixture whose tests assert different
+    things on the same pages.
+
+        @pytest.fixture(scope="module")
+        def visits(tmp_path_factory):
+            return PageVisits(tmp_path_factory, look=lambda page, at: texts(at))
+
+        def test_x(visits):
+            exceptions, seen = visits("hostile", tabs=HOSTILE)["pages/trends.py"]
+
+    A visit is `run_app(tabs=..., query=...)` (app.py's first page), then `switch_page` to
+    each of `pages` (default: all, in ui.page_list's order); for each page it keeps the run's
+    exceptions and `look(page, at)`, taken before the next switch. Keyed by `key` and `query`: give
+    the tests of one key one `pytest.mark.xdist_group` so that one test process runs it.
+    """
+
+    def __init__(self, tmp_path_factory, *, look: Callable[[str, AppTest], Any]) -> None:
+        self._factory = tmp_path_factory
+        self._look = look
+        self._seen: dict[tuple, dict[str, tuple[list[str], Any]]] = {}
+
+    def __call__(
+        self,
+        key: str,
+        *,
+        tabs: dict[str, list[list]] | None = None,
+        query: dict[str, str] | None = None,
+        pages: list[str] | None = None,
+    ) -> dict[str, tuple[list[str], Any]]:
+        """{page: (the exceptions of its run, look(page, at))} for this workbook and query."""
+        cache_key = (key, tuple(sorted((query or {}).items())), tuple(pages or ()))
+        if cache_key not in self._seen:
+            folder = self._factory.mktemp("visits")
+            with pytest.MonkeyPatch.context() as patch:
+                use_navigation_pages_manager(patch)
+                at = run_app(folder, patch, tabs=tabs, query=query)
+                seen = {}
+                for page in pages or [page.path for page in PAGES]:
+                    at.switch_page(page).run()
+                    seen[page] = ([str(e.value) for e in at.exception], self._look(page, at))
+            self._seen[cache_key] = seen
+        return self._seen[cache_key]
 
 
 def chart_data(at, index: int = 0) -> pd.DataFrame:

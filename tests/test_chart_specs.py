@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 import re
 
+import pandas as pd
 import pytest
 from altair.utils.schemapi import validate_jsonschema
 from altair.vegalite.v6.schema import core
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
-from tests.apptest_support import run_app
+from tests.apptest_support import PageVisits
 from ui import page_list, theme
 
 PAGES = [page.path for page in page_list.PAGES]
@@ -22,22 +23,44 @@ PAGES = [page.path for page in page_list.PAGES]
 WITHOUT_CHARTS = {"pages/check_in.py", "pages/sheet_health.py"}
 
 
-def _charts(at) -> list[tuple[dict, int]]:
-    """(spec, rows of data) per chart; Streamlit moves named datasets out as Arrow tables."""
-    charts = []
-    for chart in at.get("vega_lite_chart"):
-        rows = sum(len(convert_arrow_bytes_to_pandas_df(d.data.data)) for d in chart.proto.datasets)
-        charts.append((json.loads(chart.proto.spec), rows))
-    return charts
+def _as_sent(page, at) -> list[tuple[str, list[pd.DataFrame]]]:
+    """(spec as JSON text, its datasets) per chart, as the browser receives them: Streamlit
+    moves named datasets out of the spec as Arrow tables."""
+    return [
+        (
+            chart.proto.spec,
+            [convert_arrow_bytes_to_pandas_df(d.data.data) for d in chart.proto.datasets],
+        )
+        for chart in at.get("vega_lite_chart")
+    ]
+
+
+@pytest.fixture(scope="module")
+def visits(tmp_path_factory):
+    """Every page, on a workbook (the sample when None), on screen or presenting."""
+    pages = PageVisits(tmp_path_factory, look=_as_sent)
+
+    def visit(workbook: str | None, present: bool) -> dict:
+        query = {"present": "1"} if present else None
+        tabs = UNREADABLE_NAMES[workbook] if workbook else None
+        return pages(workbook or "sample", tabs=tabs, query=query)
+
+    return visit
+
+
+def _grouped(values, name: str) -> list:
+    """`values` as parameters whose tests share one test process (and so one visit)."""
+    return [
+        pytest.param(v, marks=pytest.mark.xdist_group(f"chart-specs-{name}-{v}")) for v in values
+    ]
 
 
 @pytest.mark.parametrize("page", PAGES)
-@pytest.mark.parametrize("present", [False, True], ids=["screen", "present"])
-def test_page_charts_are_valid_vega_lite_in_the_shared_look(tmp_path, monkeypatch, page, present):
-    query = {"present": "1"} if present else None
-    at = run_app(tmp_path, monkeypatch, page=page, query=query)
-    assert not at.exception
-    charts = _charts(at)
+@pytest.mark.parametrize("present", _grouped([False, True], "sample"), ids=["screen", "present"])
+def test_page_charts_are_valid_vega_lite_in_the_shared_look(visits, page, present):
+    exceptions, sent = visits(None, present)[page]
+    assert not exceptions, exceptions
+    charts = [(json.loads(spec), sum(map(len, datasets))) for spec, datasets in sent]
     if page in WITHOUT_CHARTS:
         assert charts == []
         return
@@ -106,27 +129,26 @@ def _sorts(node) -> list[list]:
     return found
 
 
-@pytest.mark.parametrize("workbook", UNREADABLE_NAMES, ids=list(UNREADABLE_NAMES))
+@pytest.mark.parametrize(
+    "workbook", _grouped(UNREADABLE_NAMES, "names"), ids=list(UNREADABLE_NAMES)
+)
 @pytest.mark.parametrize("page", sorted(set(PAGES) - WITHOUT_CHARTS))
 @pytest.mark.parametrize("present", [False, True], ids=["screen", "present"])
-def test_charts_are_strict_json_when_names_cannot_be_read(
-    tmp_path, monkeypatch, workbook, page, present
-):
-    query = {"present": "1"} if present else None
-    at = run_app(tmp_path, monkeypatch, tabs=UNREADABLE_NAMES[workbook], page=page, query=query)
-    assert not at.exception
-    for chart in at.get("vega_lite_chart"):
-        spec = json.loads(chart.proto.spec, parse_constant=_reject)  # as strict as JSON.parse
+def test_charts_are_strict_json_when_names_cannot_be_read(visits, workbook, page, present):
+    exceptions, sent = visits(workbook, present)[page]
+    assert not exceptions, exceptions
+    for spec_text, datasets in sent:
+        spec = json.loads(spec_text, parse_constant=_reject)  # as strict as JSON.parse
         for order in _sorts(spec):
             assert None not in order, f"{page}: a sort order with a missing label: {order}"
-        shown = [json.dumps(spec)] + [
-            convert_arrow_bytes_to_pandas_df(d.data.data).to_csv() for d in chart.proto.datasets
-        ]
+        shown = [json.dumps(spec)] + [frame.to_csv() for frame in datasets]
         for text in shown:
             assert not _MISSING_WORDS.search(text), f"{page}: {_MISSING_WORDS.search(text)[0]}"
 
 
-def test_the_timeline_labels_an_initiative_without_a_name_by_its_id(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=UNREADABLE_NAMES["blank"], page="pages/stalled.py")
-    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+@pytest.mark.xdist_group("chart-specs-names-blank")
+def test_the_timeline_labels_an_initiative_without_a_name_by_its_id(visits):
+    exceptions, sent = visits("blank", False)["pages/stalled.py"]
+    assert not exceptions, exceptions
+    spec = json.loads(sent[0][0])
     assert _sorts(spec)[0] == ["AI-1", "AI-2"]  # the two that did not last, by start date

@@ -34,14 +34,9 @@ import cli
 from portfolio.evidence import assess
 from portfolio.labels import initiative_labels
 from portfolio.parse import parse_workbook
-from tests.apptest_support import (
-    chart_data,
-    run_app,
-    texts,
-    use_navigation_pages_manager,
-    write_csv_workbook,
-)
+from tests.apptest_support import PageVisits, chart_data, run_app, texts, write_csv_workbook
 from tests.conftest import raw_workbook
+from ui import page_list
 
 HEADERS = ["id", "name", "team", "owner", "origin", "tool", "reported_status", "stage",
            "started", "last_update", "annual_cost", "reverted_to"]  # fmt: skip
@@ -102,16 +97,7 @@ LABELS = {
 }
 # doctor's exit code: a repeated id is an error, a blank one a warning.
 EXIT = {"repeated names": 0, "repeated ids": 1, "no names": 1, "blank ids": 0, "no ids": 0}
-PAGES = [
-    "pages/overview.py",
-    "pages/watermelons.py",
-    "pages/stalled.py",
-    "pages/edges.py",
-    "pages/daily_tools.py",
-    "pages/trends.py",
-    "pages/sheet_health.py",
-    "pages/check_in.py",
-]
+PAGES = [page.path for page in page_list.PAGES]
 # What a missing name used to look like on the pages ("None of them…" is English).
 MISSING = re.compile(r"\bNone\b(?! of)|<NA>|\bnan\b|\bNaN\b|\bNaT\b|— ·")
 
@@ -161,33 +147,18 @@ def _seen(at) -> str:
     return "\n".join(parts)
 
 
+def _look(page, at) -> tuple[str, list | None, list | None]:
+    """What a page showed; on Stalled & reverted also its timeline's and table's labels."""
+    if page != "pages/stalled.py" or at.exception:
+        return _seen(at), None, None
+    return _seen(at), chart_data(at, 0)["label_y"].tolist(), at.dataframe[0].value["label"].tolist()
+
+
 @pytest.fixture(scope="module")
 def every_page(tmp_path_factory):
-    """`every_page(case)`: each page of the app on that workbook, as a reader switches to it
-    in turn in one session, and what it showed: {page: (its exceptions, _seen(at))}; the
-    Stalled & reverted page also leaves ("bars", "table"), its timeline's and table's labels.
-
-    Run once per workbook and test process; the tests below assert on what it saw.
-    """
-    seen: dict[str, dict] = {}
-
-    def run(case: str) -> dict:
-        if case not in seen:
-            folder = tmp_path_factory.mktemp(case.replace(" ", "-"))
-            with pytest.MonkeyPatch.context() as patch:
-                use_navigation_pages_manager(patch)
-                at = run_app(folder, patch, tabs=WORKBOOKS[case])
-                shown: dict = {}
-                for page in PAGES:
-                    at.switch_page(page).run()
-                    shown[page] = ([e.value for e in at.exception], _seen(at))
-                    if page == "pages/stalled.py" and not at.exception:
-                        shown["bars"] = chart_data(at, 0)["label_y"].tolist()
-                        shown["table"] = at.dataframe[0].value["label"].tolist()
-            seen[case] = shown
-        return seen[case]
-
-    return run
+    """`every_page(case)`: each page on that workbook, switched to in turn in one session."""
+    visits = PageVisits(tmp_path_factory, look=_look)
+    return lambda case: visits(case, tabs=WORKBOOKS[case])
 
 
 # Each workbook's page runs stay in one test process, so each runs once.
@@ -197,17 +168,18 @@ CASES = [pytest.param(case, marks=pytest.mark.xdist_group(f"ids-{case}")) for ca
 @pytest.mark.parametrize("case", CASES)
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_renders_without_an_exception_or_a_missing_name(every_page, case, page):
-    exceptions, seen = every_page(case)[page]
+    exceptions, (seen, _, _) = every_page(case)[page]
     assert not exceptions, exceptions
     assert not MISSING.findall(seen), (MISSING.findall(seen), seen)
 
 
 @pytest.mark.parametrize("case", CASES)
 def test_stalled_timeline_has_one_bar_per_initiative_with_its_label(every_page, case):
-    shown = every_page(case)
+    exceptions, (_, bars, table) = every_page(case)["pages/stalled.py"]
+    assert not exceptions, exceptions
     # All started the same day: the sheet order stays (stable sort), the Pilot is not shown.
-    assert shown["bars"] == LABELS[case][:3]
-    assert shown["table"] == LABELS[case][:3]
+    assert bars == LABELS[case][:3]
+    assert table == LABELS[case][:3]
 
 
 @pytest.mark.parametrize("case", list(WORKBOOKS))
