@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st_
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest_support import ROOT, run_app
+from tests.apptest_support import ROOT, PageVisits, run_app
 from tests.hypothesis_profiles import examples
 from tests.workbooks import FORMULA, HEADING, HOSTILE, HUGE, IMG, LINK, MARKUP, SCRIPT
 from ui import display, page_list
@@ -108,8 +108,18 @@ def still_markup(text: str) -> list[str]:
 
 
 def assert_sheet_text_is_text(at: AppTest, page: str) -> None:
-    assert not at.exception, (page, [e.value for e in at.exception])
-    for where, text, allow_html in rendered_as_markdown(at):
+    assert_text_is_text(page, [e.value for e in at.exception], rendered_as_markdown(at))
+
+
+def _look(page: str, at: AppTest) -> tuple[list, list]:
+    """What a page renders as markdown, and the sidebar team filter's value."""
+    return rendered_as_markdown(at), at.multiselect(key="sidebar_team").value
+
+
+def assert_text_is_text(page: str, exceptions: list[str], rendered: list) -> None:
+    """assert_sheet_text_is_text, on what a page visit kept (tests.apptest_support.PageVisits)."""
+    assert not exceptions, (page, exceptions)
+    for where, text, allow_html in rendered:
         assert not still_markup(text), (page, where, text[:300])
         if allow_html:  # our own stylesheets only: no sheet text, escaped or not
             assert not any(
@@ -117,10 +127,18 @@ def assert_sheet_text_is_text(at: AppTest, page: str) -> None:
             ), (page, where, text[:300])
 
 
+@pytest.fixture(scope="module")
+def visits(tmp_path_factory):
+    """Every page on the hostile workbook, with a query (presenting, a filter scope)."""
+    pages = PageVisits(tmp_path_factory, look=_look)
+    return lambda name, query: pages(name, tabs=HOSTILE_WORKBOOK, query=query)
+
+
+@pytest.mark.xdist_group("hostile-plain")
 @pytest.mark.parametrize("page", app_pages())
-def test_every_page_shows_hostile_cells_as_text(tmp_path, monkeypatch, page):
-    at = run_app(tmp_path, monkeypatch, tabs=HOSTILE_WORKBOOK, page=page)
-    assert_sheet_text_is_text(at, page)
+def test_every_page_shows_hostile_cells_as_text(visits, page):
+    exceptions, (rendered, _) = visits("plain", None)[page]
+    assert_text_is_text(page, exceptions, rendered)
 
 
 # Presentation mode adds our stylesheet (HTML) and rewrites names: the pages with the most
@@ -128,10 +146,11 @@ def test_every_page_shows_hostile_cells_as_text(tmp_path, monkeypatch, page):
 PRESENTED = ["pages/overview.py", "pages/watermelons.py", "pages/stalled.py"]
 
 
+@pytest.mark.xdist_group("hostile-present")
 @pytest.mark.parametrize("page", PRESENTED)
-def test_every_page_shows_hostile_cells_as_text_when_presenting(tmp_path, monkeypatch, page):
-    at = run_app(tmp_path, monkeypatch, tabs=HOSTILE_WORKBOOK, page=page, query={"present": "1"})
-    assert_sheet_text_is_text(at, page)
+def test_every_page_shows_hostile_cells_as_text_when_presenting(visits, page):
+    exceptions, (rendered, _) = visits("present", {"present": "1"})[page]
+    assert_text_is_text(page, exceptions, rendered)
 
 
 def test_a_hostile_team_in_the_filters_stays_text(tmp_path, monkeypatch):
@@ -150,14 +169,16 @@ SCOPES = {
 }
 
 
-@pytest.mark.parametrize("scope", SCOPES)
+@pytest.mark.parametrize(
+    "scope", [pytest.param(s, marks=pytest.mark.xdist_group(f"hostile-{s}")) for s in SCOPES]
+)
 @pytest.mark.parametrize("page", app_pages())
-def test_every_page_names_a_hostile_filter_scope_as_text(tmp_path, monkeypatch, page, scope):
-    at = run_app(tmp_path, monkeypatch, tabs=HOSTILE_WORKBOOK, page=page, query=SCOPES[scope])
-    assert at.multiselect(key="sidebar_team").value == SCOPES[scope]["team"].split(",")
-    assert_sheet_text_is_text(at, page)
+def test_every_page_names_a_hostile_filter_scope_as_text(visits, page, scope):
+    exceptions, (rendered, team) = visits(scope, SCOPES[scope])[page]
+    assert team == SCOPES[scope]["team"].split(",")
+    assert_text_is_text(page, exceptions, rendered)
     if scope == "none":  # every page says that nothing matches, naming the filters as text
-        shown = [text for _, text, _ in rendered_as_markdown(at)]
+        shown = [text for _, text, _ in rendered]
         assert any(fmt.plain(LINK) in text for text in shown), (page, shown)
 
 
