@@ -1,9 +1,10 @@
 """`cli.py doctor` and `cli.py verdicts` when the sheet is down: the last good copy, its age,
-and `--allow-stale`, run as subprocesses against the Sheets emulator made to fail.
+and `--allow-stale`, against the Sheets emulator made to fail.
 
-The emulator runs in the test process; the CLI runs in a child with the emulator's
-secrets.toml in its working folder and GROUNDTRUTH_DATA_DIR in the test's folder
-(the `gsheets_workdir` fixture sets both).
+The emulator runs in the test process; the CLI runs with the emulator's secrets.toml in its
+working folder and GROUNDTRUTH_DATA_DIR in the test's folder (the `gsheets_workdir` fixture
+sets both): in a child process for the copy kept fresh, in the test process (`cli.main`,
+with no sheet client kept, as a new process starts) for the rest.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from pathlib import Path
 
 import pytest
 
+import cli
 from data_sources import snapshot
 from data_sources.config import read_secrets, resolve_source
-from data_sources.loader import load_workbook
+from data_sources.loader import forget_sources, load_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 CLI_TIMEOUT_S = 120
@@ -38,6 +40,15 @@ def _cli(*args: str, workdir: Path) -> subprocess.CompletedProcess:
         text=True,
         timeout=CLI_TIMEOUT_S,
     )
+
+
+def _cli_here(capsys, *args: str) -> tuple[int, str, str]:
+    """`_cli` in this process: (exit code, stdout, stderr)."""
+    forget_sources()  # as a new process starts: no sheet client or tab list kept
+    capsys.readouterr()
+    code = cli.main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
 
 
 def _age_the_copy(workdir: Path) -> dt.datetime:
@@ -61,27 +72,31 @@ def _down_with_a_copy(sheets_emulator, workdir: Path) -> str:
     return f"read 3 h 5 min ago ({read_at:%Y-%m-%d %H:%M} UTC)"
 
 
-def test_doctor_without_allow_stale_names_the_copy_and_its_age(sheets_emulator, gsheets_workdir):
+def test_doctor_without_allow_stale_names_the_copy_and_its_age(
+    sheets_emulator, gsheets_workdir, capsys
+):
     when = _down_with_a_copy(sheets_emulator, gsheets_workdir)
 
-    done = _cli("doctor", workdir=gsheets_workdir)
+    code, out, err = _cli_here(capsys, "doctor")
 
-    assert done.returncode == 2
-    assert done.stdout == ""
-    assert "Traceback" not in done.stderr
-    assert done.stderr.startswith("error: The sheet is not shared with ground-truth@")
-    assert done.stderr.rstrip().endswith(
+    assert code == 2
+    assert out == ""
+    assert "Traceback" not in err
+    assert err.startswith("error: The sheet is not shared with ground-truth@")
+    assert err.rstrip().endswith(
         f"The last good copy of this source, {when}, is kept here: add --allow-stale to use it."
     )
 
 
-def test_doctor_with_allow_stale_reads_the_copy_and_says_how_old(sheets_emulator, gsheets_workdir):
+def test_doctor_with_allow_stale_reads_the_copy_and_says_how_old(
+    sheets_emulator, gsheets_workdir, capsys
+):
     when = _down_with_a_copy(sheets_emulator, gsheets_workdir)
 
-    done = _cli("doctor", "--allow-stale", workdir=gsheets_workdir)
+    _, out, err = _cli_here(capsys, "doctor", "--allow-stale")
 
-    assert "Traceback" not in done.stderr
-    lines = done.stdout.splitlines()
+    assert "Traceback" not in err
+    lines = out.splitlines()
     assert lines[0].startswith(f"Using the last good copy, {when}: the source could not be read")
     assert "The sheet is not shared with ground-truth@" in lines[0]
     assert lines[1] == "Source: Google Sheet AI initiatives (emulator)"
@@ -89,25 +104,25 @@ def test_doctor_with_allow_stale_reads_the_copy_and_says_how_old(sheets_emulator
 
 
 def test_verdicts_json_with_allow_stale_keeps_the_age_out_of_the_json(
-    sheets_emulator, gsheets_workdir
+    sheets_emulator, gsheets_workdir, capsys
 ):
     when = _down_with_a_copy(sheets_emulator, gsheets_workdir)
 
-    done = _cli("verdicts", "--json", "--allow-stale", workdir=gsheets_workdir)
+    code, out, err = _cli_here(capsys, "verdicts", "--json", "--allow-stale")
 
-    assert done.returncode == 0, done.stderr
-    assert [record["id"] for record in json.loads(done.stdout)] == IDS
-    assert done.stderr.startswith(f"Using the last good copy, {when}")
+    assert code == 0, err
+    assert [record["id"] for record in json.loads(out)] == IDS
+    assert err.startswith(f"Using the last good copy, {when}")
 
 
-def test_verdicts_without_allow_stale_offers_it(sheets_emulator, gsheets_workdir):
+def test_verdicts_without_allow_stale_offers_it(sheets_emulator, gsheets_workdir, capsys):
     when = _down_with_a_copy(sheets_emulator, gsheets_workdir)
 
-    done = _cli("verdicts", "--json", workdir=gsheets_workdir)
+    code, out, err = _cli_here(capsys, "verdicts", "--json")
 
-    assert done.returncode == 2
-    assert done.stdout == ""
-    assert f"{when}, is kept here: add --allow-stale to use it." in done.stderr
+    assert code == 2
+    assert out == ""
+    assert f"{when}, is kept here: add --allow-stale to use it." in err
 
 
 @pytest.mark.slow
@@ -121,13 +136,13 @@ def test_a_run_that_reads_the_sheet_keeps_the_copy_fresh(sheets_emulator, gsheet
     assert again.stdout.splitlines()[1:] == done.stdout.splitlines()
 
 
-def test_without_a_copy_the_error_is_the_sheets_alone(sheets_emulator, gsheets_workdir):
+def test_without_a_copy_the_error_is_the_sheets_alone(sheets_emulator, gsheets_workdir, capsys):
     sheets_emulator.fail(NOT_SHARED)
 
-    done = _cli("verdicts", "--allow-stale", workdir=gsheets_workdir)
+    code, out, err = _cli_here(capsys, "verdicts", "--allow-stale")
 
-    assert done.returncode == 2
-    assert done.stdout == ""
-    assert done.stderr.startswith("error: The sheet is not shared with ground-truth@")
-    assert "last good copy" not in done.stderr
-    assert "Traceback" not in done.stderr
+    assert code == 2
+    assert out == ""
+    assert err.startswith("error: The sheet is not shared with ground-truth@")
+    assert "last good copy" not in err
+    assert "Traceback" not in err
