@@ -5,6 +5,10 @@ A name holding ESC sequences, BEL or a line break once reached the terminal as i
 ESC typed into a check-in's note or author went to the sheet as they were. Now every CLI line
 goes through portfolio.text.escape, and the check-in validation (one rule for the app and the
 CLI) leaves them out and says so. `--note -1+1` is a note, not an unknown option.
+
+`verdicts` and a bad `--as-of` run as processes of their own, their output read as a terminal
+gets it; the other commands run `cli.main` in the test process, their output read at the file
+descriptors (capfd), so a write that went around the escaping would be seen there too.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import sys
 
 import pytest
 
+import cli
 from data_sources import checkins
 from portfolio import text
 from tests.apptest_support import (
@@ -55,6 +60,17 @@ def _cli(cwd, *args: str) -> subprocess.CompletedProcess:
         encoding="utf-8",
         timeout=120,
     )
+
+
+def _cli_here(cwd, monkeypatch, capfd, *args: str) -> tuple[int, str, str]:
+    """`_cli` in this process, from `cwd` with the same settings: (exit code, stdout, stderr)."""
+    monkeypatch.chdir(cwd)
+    monkeypatch.setenv("HOME", str(cwd))
+    monkeypatch.setenv("GROUNDTRUTH_DATA_DIR", str(cwd / "data"))
+    capfd.readouterr()
+    code = cli.main(list(args))
+    out, err = capfd.readouterr()
+    return code, out, err
 
 
 @pytest.fixture
@@ -114,19 +130,23 @@ def test_verdicts_text_escapes_cell_text_one_line_per_initiative(tmp_path, workb
     assert "Ops\\u202eevil: Two\\nlines\\r\\tand\\u0085C1" in heads[1]
 
 
-def test_verdicts_json_stays_json_and_escapes_what_json_does_not(tmp_path, workbook):
-    done = _cli(tmp_path, "verdicts", "--source", workbook, "--json")
-    assert done.returncode == 0, done.stderr
-    assert not RAW.search(done.stdout)
-    records = json.loads(done.stdout)
+def test_verdicts_json_stays_json_and_escapes_what_json_does_not(
+    tmp_path, workbook, monkeypatch, capfd
+):
+    code, out, err = _cli_here(
+        tmp_path, monkeypatch, capfd, "verdicts", "--source", workbook, "--json"
+    )
+    assert code == 0, err
+    assert not RAW.search(out)
+    records = json.loads(out)
     assert [r["name"] for r in records] == [ESC_NAME, BROKEN_NAME, "Fine"]  # read back whole
     assert records[1]["team"] == BIDI_TEAM
 
 
-def test_doctor_escapes_the_raw_cell_it_quotes(tmp_path, workbook):
-    done = _cli(tmp_path, "doctor", "--source", workbook)
-    assert not RAW.search(done.stdout)
-    assert "\\u001b[31mGreeen" in done.stdout  # the unreadable status, quoted escaped
+def test_doctor_escapes_the_raw_cell_it_quotes(tmp_path, workbook, monkeypatch, capfd):
+    _, out, _ = _cli_here(tmp_path, monkeypatch, capfd, "doctor", "--source", workbook)
+    assert not RAW.search(out)
+    assert "\\u001b[31mGreeen" in out  # the unreadable status, quoted escaped
 
 
 def test_errors_on_stderr_are_escaped_too(tmp_path):
@@ -140,11 +160,11 @@ def test_errors_on_stderr_are_escaped_too(tmp_path):
 
 
 @pytest.mark.parametrize("note", ["-1+1", "- fixed the macro", "-"])
-def test_a_note_may_start_with_a_dash(tmp_path, note):
-    done = _cli(tmp_path, "check-in", "--initiative", "AI-004", "--status", "Green",
-                "--stage", "Adopted", "--note", note, "--author", "-Dana",
-                "--source", "sample")  # fmt: skip
-    assert done.returncode == 0, done.stderr  # before: "expected one argument", exit 2
+def test_a_note_may_start_with_a_dash(tmp_path, monkeypatch, capfd, note):
+    code, _, err = _cli_here(tmp_path, monkeypatch, capfd, "check-in", "--initiative", "AI-004",
+                             "--status", "Green", "--stage", "Adopted", "--note", note,
+                             "--author", "-Dana", "--source", "sample")  # fmt: skip
+    assert code == 0, err  # before: "expected one argument", exit 2
     (line,) = (tmp_path / "data" / "checkins" / "sample.jsonl").read_text().splitlines()
     saved = json.loads(line)
     assert (saved["note"], saved["author"]) == (note, "-Dana")
@@ -158,14 +178,16 @@ def test_a_forgotten_note_is_still_an_error(tmp_path):
     assert "--note: expected one argument" in done.stderr
 
 
+@pytest.mark.usefixtures("fresh_sheet_writers")
 def test_cli_check_in_leaves_control_characters_out_of_the_sheet(
-    sheets_emulator: FakeSheets, gsheets_workdir
+    sheets_emulator: FakeSheets, gsheets_workdir, monkeypatch, capfd
 ):
     # (No NUL here: a command line cannot carry one. The app test below types it.)
-    done = _cli(gsheets_workdir, "check-in", "--initiative", "AI-002", "--status", "Amber",
-                "--stage", "Pilot", "--note", "went\x01 back\x1b[2J\nto Excel\x07",
-                "--author", "Dana\x1b]0;x\x07 Whit\x0bfield")  # fmt: skip
-    assert done.returncode == 0, done.stderr
+    code, out, err = _cli_here(gsheets_workdir, monkeypatch, capfd, "check-in", "--initiative",
+                               "AI-002", "--status", "Amber", "--stage", "Pilot", "--note",
+                               "went\x01 back\x1b[2J\nto Excel\x07",
+                               "--author", "Dana\x1b]0;x\x07 Whit\x0bfield")  # fmt: skip
+    assert code == 0, err
     (row,) = sheets_emulator.tabs["CheckIns"][1:]
     assert row[2:] == [
         "AI-002",
@@ -177,7 +199,7 @@ def test_cli_check_in_leaves_control_characters_out_of_the_sheet(
     ]
     assert (
         "note: Left out of the note and the author: 5 control characters (invisible, such as "
-        "ESC or NUL), which a sheet cell should not hold." in done.stdout
+        "ESC or NUL), which a sheet cell should not hold." in out
     )
 
 
