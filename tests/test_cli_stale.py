@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
-import cli
 from data_sources import snapshot
 from data_sources.config import read_secrets, resolve_source
-from data_sources.loader import forget_sources, load_workbook
+from data_sources.loader import load_workbook
+from tests.cli_support import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 CLI_TIMEOUT_S = 120
@@ -40,15 +40,6 @@ def _cli(*args: str, workdir: Path) -> subprocess.CompletedProcess:
         text=True,
         timeout=CLI_TIMEOUT_S,
     )
-
-
-def _cli_here(capsys, *args: str) -> tuple[int, str, str]:
-    """`_cli` in this process: (exit code, stdout, stderr)."""
-    forget_sources()  # as a new process starts: no sheet client or tab list kept
-    capsys.readouterr()
-    code = cli.main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _age_the_copy(workdir: Path) -> dt.datetime:
@@ -77,7 +68,7 @@ def test_doctor_without_allow_stale_names_the_copy_and_its_age(
 ):
     when = _down_with_a_copy(sheets_emulator, gsheets_workdir)
 
-    code, out, err = _cli_here(capsys, "doctor")
+    code, out, err = run_cli(capsys, "doctor")
 
     assert code == 2
     assert out == ""
@@ -93,7 +84,7 @@ def test_doctor_with_allow_stale_reads_the_copy_and_says_how_old(
 ):
     when = _down_with_a_copy(sheets_emulator, gsheets_workdir)
 
-    _, out, err = _cli_here(capsys, "doctor", "--allow-stale")
+    _, out, err = run_cli(capsys, "doctor", "--allow-stale")
 
     assert "Traceback" not in err
     lines = out.splitlines()
@@ -108,7 +99,7 @@ def test_verdicts_json_with_allow_stale_keeps_the_age_out_of_the_json(
 ):
     when = _down_with_a_copy(sheets_emulator, gsheets_workdir)
 
-    code, out, err = _cli_here(capsys, "verdicts", "--json", "--allow-stale")
+    code, out, err = run_cli(capsys, "verdicts", "--json", "--allow-stale")
 
     assert code == 0, err
     assert [record["id"] for record in json.loads(out)] == IDS
@@ -118,7 +109,7 @@ def test_verdicts_json_with_allow_stale_keeps_the_age_out_of_the_json(
 def test_verdicts_without_allow_stale_offers_it(sheets_emulator, gsheets_workdir, capsys):
     when = _down_with_a_copy(sheets_emulator, gsheets_workdir)
 
-    code, out, err = _cli_here(capsys, "verdicts", "--json")
+    code, out, err = run_cli(capsys, "verdicts", "--json")
 
     assert code == 2
     assert out == ""
@@ -139,7 +130,7 @@ def test_a_run_that_reads_the_sheet_keeps_the_copy_fresh(sheets_emulator, gsheet
 def test_without_a_copy_the_error_is_the_sheets_alone(sheets_emulator, gsheets_workdir, capsys):
     sheets_emulator.fail(NOT_SHARED)
 
-    code, out, err = _cli_here(capsys, "verdicts", "--allow-stale")
+    code, out, err = run_cli(capsys, "verdicts", "--allow-stale")
 
     assert code == 2
     assert out == ""

@@ -21,7 +21,6 @@ import sys
 
 import pytest
 
-import cli
 from data_sources import checkins
 from portfolio import text
 from tests.apptest_support import (
@@ -32,6 +31,7 @@ from tests.apptest_support import (
     submit_check_in,
     write_csv_workbook,
 )
+from tests.cli_support import run_cli
 from tools.sheets_emulator import FakeSheets
 
 ESC_NAME = "Bot\x1b[2J\x1b]0;pwned\x07one"  # clear the screen, retitle the window
@@ -67,10 +67,7 @@ def _cli_here(cwd, monkeypatch, capfd, *args: str) -> tuple[int, str, str]:
     monkeypatch.chdir(cwd)
     monkeypatch.setenv("HOME", str(cwd))
     monkeypatch.setenv("GROUNDTRUTH_DATA_DIR", str(cwd / "data"))
-    capfd.readouterr()
-    code = cli.main(list(args))
-    out, err = capfd.readouterr()
-    return code, out, err
+    return run_cli(capfd, *args)
 
 
 @pytest.fixture

@@ -20,9 +20,6 @@ Watermelons, costliest first: AI-1 $40k, AI-2 $30k, AI-3 $20k, AI-4 $10k.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import duckdb
 import pandas as pd
@@ -31,7 +28,8 @@ import pytest
 from data_sources.files import read_csv_folder
 from portfolio.evidence import assess, evidence_counts, evidence_line
 from portfolio.parse import parse_workbook
-from tests.apptest_support import ROOT, run_app, texts, write_csv_workbook
+from tests.apptest_support import run_app, texts, write_csv_workbook
+from tests.cli_support import run_cli
 from ui import slide
 
 MARCH = ["2026-03-02", "2026-03-09", "2026-03-16", "2026-03-23"]
@@ -172,21 +170,14 @@ def test_the_slide_carries_the_figure(assessed):
     assert FIGURE in spec["title"]["subtitle"]
 
 
-def test_cli_verdicts_json_has_evidence(tmp_path):
+def test_cli_verdicts_json_has_evidence(tmp_path, monkeypatch, capsys):
     folder = write_csv_workbook(tmp_path / "wb", WORKBOOK)
-    env = {**os.environ, "GROUNDTRUTH_DATA_DIR": str(tmp_path / "data")}
-    env.pop("GROUNDTRUTH_SOURCE", None)
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "cli.py"), "verdicts", "--source", str(folder), "--json"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    records = json.loads(done.stdout)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GROUNDTRUTH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("GROUNDTRUTH_SOURCE", raising=False)
+    code, out, err = run_cli(capsys, "verdicts", "--source", folder, "--json")
+    assert code == 0, err
+    records = json.loads(out)
     assert {r["id"]: r["evidence"] for r in records} == EVIDENCE
     assert records[1]["reasons"][0].endswith(TYPED_NOTE)
 

@@ -30,11 +30,11 @@ import re
 
 import pytest
 
-import cli
 from portfolio.evidence import assess
 from portfolio.labels import initiative_labels
 from portfolio.parse import parse_workbook
 from tests.apptest_support import PageVisits, chart_data, run_app, texts, write_csv_workbook
+from tests.cli_support import run_cli
 from tests.conftest import raw_workbook
 from ui import page_list
 
@@ -250,10 +250,7 @@ def _cli(tmp_path, monkeypatch, capsys, tabs, *args) -> tuple[int, str, str]:
     """`cli.py ARGS --source <tabs as CSV>` run from `tmp_path`: (exit code, stdout, stderr)."""
     source = write_csv_workbook(tmp_path / "workbook", tabs)
     monkeypatch.chdir(tmp_path)
-    capsys.readouterr()
-    code = cli.main([*args, "--source", str(source)])
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_cli(capsys, *args, "--source", str(source))
 
 
 @pytest.mark.parametrize("case", list(WORKBOOKS))

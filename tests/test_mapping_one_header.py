@@ -9,13 +9,12 @@ first one is read. `cli.py verdicts` then says that the sheet has errors and exi
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 from portfolio import mapping
 from portfolio.mapping import ColumnMapping
 from portfolio.parse import parse_workbook
-from tests.apptest_support import ROOT, write_csv_workbook
+from tests.apptest_support import write_csv_workbook
+from tests.cli_support import run_cli
 from tests.conftest import raw_workbook
 
 HEADER = ["kind", "field", "from", "to"]
@@ -72,31 +71,25 @@ def test_a_parse_reads_the_first_field_and_lists_both_problems():
     assert any('has no "id" column' in m for m in messages)
 
 
-def _cli(tmp_path, *args):
+def _cli(tmp_path, monkeypatch, capsys, *args) -> tuple[int, str, str]:
     source = write_csv_workbook(tmp_path / "workbook", {"Initiatives": SHEET, "Mapping": TWICE})
-    return subprocess.run(
-        [sys.executable, str(ROOT / "cli.py"), *args, "--source", str(source)],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    monkeypatch.chdir(tmp_path)
+    return run_cli(capsys, *args, "--source", str(source))
 
 
-def test_doctor_says_why_there_is_no_id_column(tmp_path):
-    done = _cli(tmp_path, "doctor")
-    assert done.returncode == 1
-    assert 'Mapping!C3: "use case name" already fills name (Mapping!A2)' in done.stdout
-    assert 'Initiatives has no "id" column' in done.stdout
+def test_doctor_says_why_there_is_no_id_column(tmp_path, monkeypatch, capsys):
+    code, out, _ = _cli(tmp_path, monkeypatch, capsys, "doctor")
+    assert code == 1
+    assert 'Mapping!C3: "use case name" already fills name (Mapping!A2)' in out
+    assert 'Initiatives has no "id" column' in out
 
 
-def test_verdicts_exit_as_doctor_does_and_say_why(tmp_path):
-    done = _cli(tmp_path, "verdicts", "--json")
-    assert done.returncode == 1
-    records = json.loads(done.stdout)
+def test_verdicts_exit_as_doctor_does_and_say_why(tmp_path, monkeypatch, capsys):
+    code, out, err = _cli(tmp_path, monkeypatch, capsys, "verdicts", "--json")
+    assert code == 1
+    records = json.loads(out)
     assert [r["id"] for r in records] == [None, None]
     assert [r["name"] for r in records] == ["Chat assistant", "Form reader"]
-    assert "error: the sheet has 1 error(s), so these verdicts may be off" in done.stderr
-    assert 'Initiatives has no "id" column' in done.stderr
-    assert "python cli.py doctor" in done.stderr
+    assert "error: the sheet has 1 error(s), so these verdicts may be off" in err
+    assert 'Initiatives has no "id" column' in err
+    assert "python cli.py doctor" in err

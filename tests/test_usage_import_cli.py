@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-import cli
 from tests.apptest_support import ROOT
+from tests.cli_support import run_cli
 
 INITIATIVES = [
     ["id", "name", "team", "origin", "stage", "started", "tool"],
@@ -58,10 +58,7 @@ def run_here(env, monkeypatch, capsys, *args) -> tuple[int, str, str]:
     for name in ("GROUNDTRUTH_DATA_DIR", "GROUNDTRUTH_SOURCE", "HOME"):
         monkeypatch.setenv(name, env[name])
     monkeypatch.chdir(env["HOME"])
-    capsys.readouterr()
-    code = cli.main(["import-usage", *map(str, args)])
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_cli(capsys, "import-usage", *args)
 
 
 def _csv(path: Path, rows) -> Path:
