@@ -8,9 +8,6 @@ verdicts rest on differs (typed against telemetry).
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -27,7 +24,8 @@ from data_sources.sql_usage import SqlUsageSettings, read_usage
 from portfolio.evidence import assess
 from portfolio.parse import parse_workbook
 from tests import postgres_server
-from tests.apptest_support import ROOT, run_app, texts, write_csv_workbook
+from tests.apptest_support import run_app, texts, write_csv_workbook
+from tests.cli_support import run_cli
 from tests.postgres_server import PASSWORD
 
 postgres = postgres_server.postgres  # the fixture, under its own name
@@ -342,24 +340,19 @@ def test_url_parts_are_put_together_as_streamlit_does_and_the_password_hidden():
     ],
     ids=["no url", "down"],
 )
-def test_cli_verdicts_says_what_is_wrong_with_the_usage_database(tmp_path, section, words):
+def test_cli_verdicts_says_what_is_wrong_with_the_usage_database(
+    tmp_path, monkeypatch, capsys, section, words
+):
     (tmp_path / ".streamlit").mkdir()
     (tmp_path / ".streamlit" / "secrets.toml").write_text(f"[connections.usage]\n{section}\n")
-    env = {**os.environ, "GROUNDTRUTH_DATA_DIR": str(tmp_path / "data")}
-    env.pop("GROUNDTRUTH_SOURCE", None)
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "cli.py"), "verdicts", "--source", "sample", "--json"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 2
-    assert done.stdout == ""
-    assert done.stderr.startswith("error: ") and words in done.stderr
-    assert "Traceback" not in done.stderr and PASSWORD not in done.stderr
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GROUNDTRUTH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("GROUNDTRUTH_SOURCE", raising=False)
+    code, out, err = run_cli(capsys, "verdicts", "--source", "sample", "--json")
+    assert code == 2
+    assert out == ""
+    assert err.startswith("error: ") and words in err
+    assert "Traceback" not in err and PASSWORD not in err
 
 
 def test_the_app_says_when_the_usage_database_fails_and_still_shows_the_sheet(
