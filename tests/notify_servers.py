@@ -177,7 +177,8 @@ class _Handler(BaseHTTPRequestHandler):
 @contextlib.contextmanager
 def running_receiver() -> Iterator[Receiver]:
     receiver = Receiver()
-    thread = threading.Thread(target=receiver.serve_forever, daemon=True)
+    # Polled every 10 ms for the stop, not serve_forever's default 0.5 s: each test stops one.
+    thread = threading.Thread(target=receiver.serve_forever, args=(0.01,), daemon=True)
     thread.start()
     try:
         yield receiver
