@@ -142,11 +142,13 @@ def test_an_unknown_size_is_refused_in_words() -> None:
         bench.run_bench(sizes=["huge"])
 
 
-# `cli.py bench --quick` runs once for the six tests below, so they share one test process.
+# `cli.py bench --quick` runs once for the six tests below, so they share one test process,
+# and the fixture lives for the session: a module-scoped one is set up again whenever that
+# process runs another file's test between two of these.
 QUICK = pytest.mark.xdist_group("bench_quick")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def quick_report(tmp_path_factory) -> tuple[dict, dict, subprocess.CompletedProcess]:
     """`cli.py bench --quick --json` run once, in a clean process, as from a shell.
 
