@@ -361,8 +361,11 @@ class SheetReadOnly(SheetNotShared):
 
 
 class OutboxUnavailable(SourceError):
-    """A file of the data folder (an outbox, local check-ins, history, imported usage) cannot
-    be read or written (permissions, full disk); the detail names the file."""
+    """A file of the data folder cannot be read or written (permissions, full disk).
+
+    The file may be an outbox, the local check-ins, the history or imported usage; the
+    detail names it.
+    """
 
     title = "The data folder cannot be written on this server"
     what_to_do = (
