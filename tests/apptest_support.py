@@ -8,7 +8,8 @@ GROUNDTRUTH_DATA_DIR at a temporary data folder, and runs from a temporary worki
 (`use_workdir`) so a developer's own `.streamlit/secrets.toml` never leaks into a test.
 `start_app` runs app.py (or one page script) from wherever the test already stands, e.g. a
 `gsheets_workdir` whose secrets point at the Sheets emulator. `PageVisits` runs every page of
-one workbook once for a whole test module, when its tests only look at different things.
+one workbook once for a whole test module, when its tests only look at different things;
+`run_app_once` one page, for the tests that only read it.
 """
 
 from __future__ import annotations
@@ -112,6 +113,18 @@ def run_app(
     monkeypatch.setenv("GROUNDTRUTH_SOURCE", source or "sample")
     monkeypatch.setenv("GROUNDTRUTH_DATA_DIR", str(tmp_path / "data"))
     return start_app(page=page, query=query)
+
+
+def run_app_once(tmp_path_factory, **kwargs) -> AppTest:
+    """`run_app(**kwargs)` for a module-scoped fixture whose tests only read the page.
+
+    Runs with its own monkeypatch (undone on return, the run's tree stays readable) and the
+    same app routing as every test (conftest's `_apptest_runs_app_py`). Give the tests that
+    share it one `pytest.mark.xdist_group`, so that one test process runs it.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        use_navigation_pages_manager(patch)
+        return run_app(tmp_path_factory.mktemp("app"), patch, **kwargs)
 
 
 class PageVisits:

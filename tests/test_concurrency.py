@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import threading
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.apptest_support import metric, start_app, texts
@@ -65,6 +66,7 @@ def assert_all_show_the_sheet(sessions: list[AppTest]) -> None:
         assert metric(at, "Initiatives") == INITIATIVES
 
 
+@pytest.mark.slow
 def test_twenty_sessions_on_a_cold_cache_send_one_batchget(
     sheets_emulator: FakeSheets, gsheets_workdir
 ) -> None:

@@ -11,14 +11,22 @@ from __future__ import annotations
 
 import pytest
 
-from tests.apptest_support import chart_data, run_app, texts
+from tests.apptest_support import chart_data, run_app, run_app_once, texts
 from tests.workbooks import WATERMELON_INITIATIVES_ONLY, WATERMELONS, WATERMELONS_AS_OF
 
 PAGE = "pages/edges.py"
+# The tests that only read the page on WATERMELONS share one run, in one test process.
+READS_WATERMELONS = pytest.mark.xdist_group("edges-on-watermelons")
 
 
-def test_survival_by_origin_message_and_chart(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=WATERMELONS, page=PAGE)
+@pytest.fixture(scope="module")
+def on_watermelons(tmp_path_factory):
+    return run_app_once(tmp_path_factory, tabs=WATERMELONS, page=PAGE)
+
+
+@READS_WATERMELONS
+def test_survival_by_origin_message_and_chart(on_watermelons):
+    at = on_watermelons
     assert not at.exception
     assert at.subheader[0].value == (
         "Grassroots initiatives survive best: 67% adopted (2 of 3), "
@@ -35,8 +43,9 @@ def test_survival_by_origin_message_and_chart(tmp_path, monkeypatch):
     assert adopted["count"].tolist() == [0, 2, 0]
 
 
-def test_before_and_after_the_mandate(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=WATERMELONS, page=PAGE)
+@READS_WATERMELONS
+def test_before_and_after_the_mandate(on_watermelons):
+    at = on_watermelons
     assert (
         "**Mandate announced 1 Jan 2026.** Before the mandate: 50% adopted (2 of 4); "
         "after the mandate: 0% adopted (0 of 4)." in texts(at)
@@ -60,8 +69,9 @@ def _grassroots(at):
     return next(df.value for df in at.dataframe if "owner" in df.value.columns)
 
 
-def test_the_people_to_listen_to_are_teams_with_adopted_grassroots_work(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=WATERMELONS, page=PAGE)
+@READS_WATERMELONS
+def test_the_people_to_listen_to_are_teams_with_adopted_grassroots_work(on_watermelons):
+    at = on_watermelons
     assert (
         "**Engineering** (1 initiative, 10 weekly users now) · "
         "**Finance** (1 initiative, 6 weekly users now)" in texts(at)

@@ -18,14 +18,22 @@ import pandas as pd
 import pytest
 
 from portfolio import metrics
-from tests.apptest_support import chart_data, metric, run_app, texts
+from tests.apptest_support import chart_data, metric, run_app, run_app_once, texts
 from tests.workbooks import WATERMELON_INITIATIVES_ONLY, WATERMELONS, WATERMELONS_AS_OF
 
 PAGE = "pages/stalled.py"
+# The tests that only read the page on WATERMELONS share one run, in one test process.
+READS_WATERMELONS = pytest.mark.xdist_group("stalled-on-watermelons")
 
 
-def test_key_message_and_counts(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=WATERMELONS, page=PAGE)
+@pytest.fixture(scope="module")
+def on_watermelons(tmp_path_factory):
+    return run_app_once(tmp_path_factory, tabs=WATERMELONS, page=PAGE)
+
+
+@READS_WATERMELONS
+def test_key_message_and_counts(on_watermelons):
+    at = on_watermelons
     assert not at.exception
     assert at.subheader[0].value == (
         "5 of 8 initiatives stalled, were reverted or abandoned: $110k a year"
@@ -41,8 +49,9 @@ def test_key_message_and_counts(tmp_path, monkeypatch):
     assert "1 of them states no annual cost" in shown
 
 
-def test_table_lists_lifespans_what_replaced_them_and_cost_largest_first(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=WATERMELONS, page=PAGE)
+@READS_WATERMELONS
+def test_table_lists_lifespans_what_replaced_them_and_cost_largest_first(on_watermelons):
+    at = on_watermelons
     table = at.dataframe[0].value
     assert table["label"].tolist() == [
         "Forecast bot",
@@ -57,8 +66,9 @@ def test_table_lists_lifespans_what_replaced_them_and_cost_largest_first(tmp_pat
     assert table["verdict"].tolist() == ["reverted", "stalled", "abandoned", "abandoned", "stalled"]
 
 
-def test_timeline_has_one_labelled_bar_per_initiative_in_start_order(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=WATERMELONS, page=PAGE)
+@READS_WATERMELONS
+def test_timeline_has_one_labelled_bar_per_initiative_in_start_order(on_watermelons):
+    at = on_watermelons
     bars = chart_data(at, 0)
     assert bars["name"].tolist() == [
         "Sales emails",  # 6 Oct 2025
@@ -83,8 +93,9 @@ def test_timeline_has_one_labelled_bar_per_initiative_in_start_order(tmp_path, m
     ]
 
 
-def test_went_back_to_tally_matches_spellings(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=WATERMELONS, page=PAGE)
+@READS_WATERMELONS
+def test_went_back_to_tally_matches_spellings(on_watermelons):
+    at = on_watermelons
     tally = chart_data(at, 1)
     assert tally[["reverted_to", "initiatives"]].values.tolist() == [
         ["Excel", 2],

@@ -213,6 +213,7 @@ def _cli(tmp_path, *args: str, env: dict[str, str] | None = None) -> subprocess.
     )
 
 
+@pytest.mark.slow  # a process of its own, which starts its own worker
 def test_cli_slide_on_names_with_control_characters_writes_the_png(tmp_path):
     workbook = write_csv_workbook(tmp_path / "workbook", HOSTILE_WORKBOOK)
     out = tmp_path / "deck.png"
