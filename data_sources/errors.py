@@ -361,11 +361,7 @@ class SheetReadOnly(SheetNotShared):
 
 
 class OutboxUnavailable(SourceError):
-    """A file of the data folder cannot be read or written (permissions, full disk).
-
-    The file may be an outbox, the local check-ins, the history or imported usage; the
-    detail names it.
-    """
+    """A file of the data folder (an outbox, check-ins, history, usage) cannot be written."""
 
     title = "The data folder cannot be written on this server"
     what_to_do = (
