@@ -361,8 +361,7 @@ class SheetReadOnly(SheetNotShared):
 
 
 class OutboxUnavailable(SourceError):
-    """A file of the data folder (an outbox, local check-ins, history, imported usage) cannot
-    be read or written (permissions, full disk); the detail names the file."""
+    """A file of the data folder (an outbox, check-ins, history, usage) cannot be written."""
 
     title = "The data folder cannot be written on this server"
     what_to_do = (

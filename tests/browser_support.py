@@ -5,6 +5,7 @@ The names of tools/browser.py are re-exported for the tests that import them fro
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 
 import pytest
@@ -47,12 +48,15 @@ def chromium():
         yield launched
 
 
+# Contexts a module's fixture keeps from test to test (a tab that goes from page to page).
+KEPT_OPEN: weakref.WeakSet = weakref.WeakSet()
+
+
 @pytest.fixture(autouse=True)
 def _close_browser_pages(request) -> Iterator[None]:
     """After a test that drove the shared Chromium, close the pages (contexts) it opened.
 
-    A tab that a module-scoped fixture opened before the test (one kept from page to page)
-    stays open for the next test.
+    Contexts opened before the test, or put in KEPT_OPEN, stay open for the next test.
     """
     if "chromium" not in request.fixturenames:
         yield
@@ -61,5 +65,5 @@ def _close_browser_pages(request) -> Iterator[None]:
     before = set(launched.contexts)
     yield
     for context in list(launched.contexts):
-        if context not in before:
+        if context not in before and context not in KEPT_OPEN:
             context.close()

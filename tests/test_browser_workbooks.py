@@ -25,7 +25,7 @@ import pytest
 from tests.apptest_support import app_pages, write_csv_workbook
 from tests.browser_support import (
     ARTIFACTS,
-    browser,
+    KEPT_OPEN,
     full_screenshot,
     streamlit_server,
     wait_for_app,
@@ -84,7 +84,7 @@ class OneServer:
 
     def __init__(self, tmp_path_factory, chromium) -> None:
         self._factory = tmp_path_factory
-        self._chromium = chromium  # the module's own: its tabs outlive a test
+        self._chromium = chromium
         self._stack = contextlib.ExitStack()
         self._workbook: str | None = None
         self._base = ""
@@ -109,6 +109,7 @@ class OneServer:
         if mode not in self._tabs:
             viewport, _ = MODES[mode]
             context = self._chromium.new_context(viewport=viewport)
+            KEPT_OPEN.add(context)  # from test to test, until the next workbook
             self._stack.callback(context.close)
             page = context.new_page()
             self._tabs[mode] = (page, watch_console(page), watch_chart_warnings(page))
@@ -124,11 +125,10 @@ class OneServer:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with browser() as chromium:
-        one = OneServer(tmp_path_factory, chromium)
-        yield one
-        one.close()
+def server(tmp_path_factory, chromium):
+    one = OneServer(tmp_path_factory, chromium)
+    yield one
+    one.close()
 
 
 @pytest.mark.parametrize(("workbook", "mode", "path", "title"), _cases())
