@@ -120,6 +120,9 @@ def test_a_workbook_without_initiatives_says_what_to_add(sheets_emulator, gsheet
             "RSA private key",
         ),
     ],
+    # Named, not by value: the broken key is made from this process's own key, and every
+    # test process must collect the same test ids.
+    ids=["missing", "not PEM", "not an RSA key"],
 )  # fmt: skip
 def test_a_malformed_private_key_names_the_field_and_never_shows_it(
     sheets_emulator, private_key, message
