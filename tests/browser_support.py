@@ -26,6 +26,34 @@ from tools.browser import (  # noqa: F401  (re-exported for tests)
     watch_console,
 )
 
+# Contexts a module's fixture keeps from test to test (a tab that goes from page to page).
+KEPT_OPEN: weakref.WeakSet = weakref.WeakSet()
+
+
+class Tab:
+    """One browser tab that a module keeps from test to test, going from page to page.
+
+    The app's scripts and styles load once per tab instead of once per test. `fresh()` hands
+    the page to the next test with its console problems and chart warnings emptied.
+    """
+
+    def __init__(self, chromium, viewport: dict[str, int]) -> None:
+        self.context = chromium.new_context(viewport=viewport)
+        KEPT_OPEN.add(self.context)
+        self.page = self.context.new_page()
+        self.errors = watch_console(self.page)
+        self.warnings = watch_chart_warnings(self.page)
+        self.shown: object = None  # what the page shows, for a test that walks on from it
+
+    def fresh(self):
+        self.errors.clear()
+        self.warnings.clear()
+        return self.page
+
+    def close(self) -> None:
+        self.context.close()
+
+
 # --- fixtures, shared through conftest.py -------------------------------------------------
 
 
@@ -46,10 +74,6 @@ def chromium():
     """One Chromium per test process (xdist worker); see `browser`."""
     with browser() as launched:
         yield launched
-
-
-# Contexts a module's fixture keeps from test to test (a tab that goes from page to page).
-KEPT_OPEN: weakref.WeakSet = weakref.WeakSet()
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,7 @@ import pytest
 
 from tests.browser_support import (
     ARTIFACTS,
+    Tab,
     streamlit_server,
     wait_for_app,
     watch_console,
@@ -23,19 +24,24 @@ PAGES = {page.url_path: page.title for page in page_list.PAGES}
 VIEWPORT = {"width": 1440, "height": 1000}
 
 
-@pytest.mark.parametrize(("path", "title"), PAGES.items())
-def test_page_renders_without_errors(sample_server, chromium, path, title):
-    page = chromium.new_page(viewport=VIEWPORT)
-    console_errors = watch_console(page)
+@pytest.fixture(scope="module")
+def tab(chromium):
+    """One tab going from page to page, as a reader would."""
+    kept = Tab(chromium, VIEWPORT)
+    yield kept
+    kept.close()
 
+
+@pytest.mark.parametrize(("path", "title"), PAGES.items())
+def test_page_renders_without_errors(sample_server, tab, path, title):
+    page = tab.fresh()
     page.goto(f"{sample_server}/{path}")
     wait_for_app(page)
 
     assert page.locator("h1").first.inner_text().strip() == title
     assert page.locator('[data-testid="stException"]').count() == 0
-    assert console_errors == []
+    assert tab.errors == []
     page.screenshot(path=str(ARTIFACTS / f"page-{path or 'overview'}.png"))
-    page.close()
 
 
 def test_overview_headline_is_visible(sample_server, chromium):

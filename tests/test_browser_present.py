@@ -13,7 +13,7 @@ import urllib.parse
 import pytest
 
 from tests.apptest_support import app_pages
-from tests.browser_support import ARTIFACTS, wait_for_app, watch_console
+from tests.browser_support import ARTIFACTS, Tab, wait_for_app
 from ui import page_list
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -40,14 +40,21 @@ def wait_until_drawn(page) -> None:
     page.wait_for_timeout(VEGA_SETTLE_MS)
 
 
+@pytest.fixture(scope="module")
+def screen(chromium):
+    """One tab on the shared screen, going from page to page as the presenter does."""
+    kept = Tab(chromium, SCREEN)
+    yield kept
+    kept.close()
+
+
 @pytest.mark.parametrize(
     ("url_path", "title"),
     [(u, t) for u, (_, t) in zip(URL_PATHS, PAGES, strict=True)],
     ids=[u or "overview" for u in URL_PATHS],
 )
-def test_presenting_page_on_a_shared_screen(sample_server, chromium, url_path, title):
-    page = chromium.new_page(viewport=SCREEN)
-    errors = watch_console(page)
+def test_presenting_page_on_a_shared_screen(sample_server, screen, url_path, title):
+    page = screen.fresh()
     page.goto(f"{sample_server}/{url_path}?present=1")
     wait_until_drawn(page)
     name = url_path or "overview"
@@ -55,12 +62,11 @@ def test_presenting_page_on_a_shared_screen(sample_server, chromium, url_path, t
 
     assert page.locator("h1").first.inner_text().strip() == title
     assert page.locator('[data-testid="stException"]').count() == 0
-    assert errors == []
+    assert screen.errors == []
     # Large type (our stylesheet is in) and the presenter's link to the next page, visible.
     root_px = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
     assert root_px == PRESENT_ROOT_PX
     assert page.get_by_text(re.compile(r"^(Next: |Back to the start)")).first.is_visible()
-    page.close()
 
 
 def test_next_link_walks_to_the_next_page_presenting(sample_server, chromium):

@@ -11,7 +11,9 @@ GROUNDTRUTH_SCREENSHOTS=full, the whole length of each page); `make screenshots`
 
 One `streamlit run` at a time (a workbook's cases run together, in one test process), one
 Chromium for all, and one tab per workbook and mode that goes from page to page as a reader
-would, so the app's scripts and styles are loaded once per tab, not once per page.
+does: the first page by its link, the next ones by the sidebar's list (normal) or the
+presenter's "Next" link (presenting). The app's scripts and styles load once per tab, which
+halves what Chromium spends; deep links to every page are tested in tests/test_browser.py.
 """
 
 from __future__ import annotations
@@ -25,12 +27,10 @@ import pytest
 from tests.apptest_support import app_pages, write_csv_workbook
 from tests.browser_support import (
     ARTIFACTS,
-    KEPT_OPEN,
+    Tab,
     full_screenshot,
     streamlit_server,
     wait_for_app,
-    watch_chart_warnings,
-    watch_console,
 )
 from tests.unusual_workbooks import WORKBOOKS
 
@@ -61,6 +61,7 @@ HIDDEN_WHEN_PRESENTING = (
 
 
 def _cases():
+    # In the order of the app's pages: each case walks on from the previous one (see visit).
     for workbook in WORKBOOKS:
         # One test process takes a workbook's cases, so its server starts once (OneServer).
         marks = [pytest.mark.xdist_group(f"browser_workbook_{workbook}")]
@@ -88,13 +89,10 @@ class OneServer:
         self._stack = contextlib.ExitStack()
         self._workbook: str | None = None
         self._base = ""
-        self._tabs: dict[str, tuple[object, list[str], list[str]]] = {}
+        self._tabs: dict[str, Tab] = {}
 
-    def tab(self, workbook: str, mode: str) -> tuple[str, object, list[str], list[str]]:
-        """(base URL, page, console problems, chart warnings) for this workbook and mode.
-
-        The two lists are emptied for each case; the page is the mode's one tab.
-        """
+    def tab(self, workbook: str, mode: str) -> tuple[str, Tab]:
+        """(base URL, the mode's tab) for this workbook."""
         if workbook != self._workbook:
             self.close()
             home = self._factory.mktemp(f"home-{workbook}")
@@ -108,15 +106,9 @@ class OneServer:
             self._workbook = workbook
         if mode not in self._tabs:
             viewport, _ = MODES[mode]
-            context = self._chromium.new_context(viewport=viewport)
-            KEPT_OPEN.add(context)  # from test to test, until the next workbook
-            self._stack.callback(context.close)
-            page = context.new_page()
-            self._tabs[mode] = (page, watch_console(page), watch_chart_warnings(page))
-        page, errors, warnings = self._tabs[mode]
-        errors.clear()
-        warnings.clear()
-        return self._base, page, errors, warnings
+            self._tabs[mode] = tab = Tab(self._chromium, viewport)
+            self._stack.callback(tab.close)
+        return self._base, self._tabs[mode]
 
     def close(self) -> None:
         self._tabs.clear()
@@ -131,12 +123,38 @@ def server(tmp_path_factory, chromium):
     one.close()
 
 
+_TITLE_IS = "title => document.querySelector('h1')?.innerText.trim() === title"
+
+
+def visit(tab: Tab, base: str, mode: str, path: str, title: str):
+    """Open the page as a reader walking through the app does; return the page once drawn.
+
+    From the page before it in the app's order: the sidebar's link to it (normal) or the
+    presenter's "Next" link (presenting). Otherwise, and when that link is missing, its URL.
+    """
+    page = tab.fresh()
+    index = [p for p, _ in PAGES].index(path)
+    link = None
+    if index and tab.shown == (base, index - 1):
+        if mode == "normal":
+            link = page.locator('[data-testid="stSidebarNav"] a').nth(index)
+        else:
+            link = page.get_by_text(f"Next: {title}", exact=True)
+    tab.shown = None
+    if link is not None and link.count():
+        link.first.click()
+    else:
+        page.goto(f"{base}/{path}{MODES[mode][1]}")
+    page.wait_for_function(_TITLE_IS, arg=title, timeout=LOAD_TIMEOUT_MS)
+    wait_for_app(page, timeout_ms=LOAD_TIMEOUT_MS)
+    tab.shown = (base, index)
+    return page
+
+
 @pytest.mark.parametrize(("workbook", "mode", "path", "title"), _cases())
 def test_page_renders_cleanly_on_an_unusual_workbook(server, workbook, mode, path, title):
-    _, query = MODES[mode]
-    base, page, errors, warnings = server.tab(workbook, mode)
-    page.goto(f"{base}/{path}{query}")
-    wait_for_app(page, timeout_ms=LOAD_TIMEOUT_MS)
+    base, tab = server.tab(workbook, mode)
+    page = visit(tab, base, mode, path, title)
     page.wait_for_timeout(DRAW_MS)
     if SCREENSHOTS:
         SHOTS.mkdir(parents=True, exist_ok=True)
@@ -150,8 +168,8 @@ def test_page_renders_cleanly_on_an_unusual_workbook(server, workbook, mode, pat
     assert page.locator('[data-testid="stException"]').count() == 0
     shown = page.locator("body").inner_text()
     assert not CHART_ERROR.search(shown), CHART_ERROR.search(shown)
-    assert errors == []
-    assert warnings == []
+    assert tab.errors == []
+    assert tab.warnings == []
     if mode == "presenting":
         hidden = page.locator(HIDDEN_WHEN_PRESENTING)
         seen = [hidden.nth(i) for i in range(hidden.count()) if hidden.nth(i).is_visible()]
