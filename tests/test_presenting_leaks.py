@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -19,10 +20,10 @@ from portfolio.evidence import assess
 from portfolio.model import RawWorkbook
 from portfolio.parse import parse_workbook
 from tests.apptest_support import (
+    PageVisits,
     app_pages,
     downloads,
     record_downloads,
-    run_app,
     texts,
     write_csv_workbook,
 )
@@ -152,79 +153,119 @@ def leaks(at) -> list[str]:
     return found
 
 
-def _present(tmp_path, monkeypatch, page: str):
-    record_downloads(monkeypatch)
-    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK, page=page, query={"present": "1"})
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+def _look(page, at) -> SimpleNamespace:
+    """What a test below reads of a page, taken before the reader moves to the next."""
+    return SimpleNamespace(
+        titles=[t.value for t in at.title],
+        leaks=leaks(at),
+        csv_files={label: data for label, data in downloads(at).items() if label.endswith(".csv")},
+        dataframes=[frame.value for frame in at.dataframe],
+        multiselect_options=[list(box.options) for box in at.multiselect],
+        selectbox_options=[list(box.options) for box in at.selectbox],
+        data_editors=[editor.value for editor in at.data_editor],
+        text=texts(at),
+    )
 
 
-def test_the_walk_sees_the_names_when_not_presenting(tmp_path, monkeypatch):
+# The tests that only read pages of WORKBOOK share one visit of every page, in one process.
+READS_WORKBOOK = pytest.mark.xdist_group("presenting-leaks")
+
+
+@pytest.fixture(scope="module")
+def visits(tmp_path_factory):
+    """visits(query) -> {page: what it showed}, each page of WORKBOOK run once per query."""
+    pages = PageVisits(tmp_path_factory, look=_look)
+
+    def visit(query: dict[str, str] | None = None):
+        with pytest.MonkeyPatch.context() as patch:
+            record_downloads(patch)
+            return pages("leaks", tabs=WORKBOOK, query=query)
+
+    return visit
+
+
+def _present(visits, page: str) -> SimpleNamespace:
+    exceptions, seen = visits({"present": "1"})[page]
+    assert exceptions == []
+    return seen
+
+
+def _plain(visits, page: str) -> SimpleNamespace:
+    exceptions, seen = visits()[page]
+    assert exceptions == []
+    return seen
+
+
+@READS_WORKBOOK
+def test_the_walk_sees_the_names_when_not_presenting(visits):
     # The same walk outside presentation mode finds every spelling, so an empty list below
     # means the names were hidden, not missed.
-    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK, page="pages/watermelons.py")
-    found = " ".join(leaks(at))
+    found = " ".join(_plain(visits, "pages/watermelons.py").leaks)
     assert "PRIYA" in found
     assert "Li Na" in found
 
 
+@READS_WORKBOOK
 @pytest.mark.parametrize(("path", "title"), PAGES, ids=[p for p, _ in PAGES])
-def test_presenting_page_shows_no_name_in_any_case(tmp_path, monkeypatch, path, title):
-    at = _present(tmp_path, monkeypatch, path)
-    assert title in [t.value for t in at.title]
-    assert leaks(at) == []
+def test_presenting_page_shows_no_name_in_any_case(visits, path, title):
+    at = _present(visits, path)
+    assert title in at.titles
+    assert at.leaks == []
 
 
+@READS_WORKBOOK
 @pytest.mark.parametrize(("path", "title"), PAGES, ids=[p for p, _ in PAGES])
-def test_presenting_csv_exports_hold_no_name(tmp_path, monkeypatch, path, title):
-    at = _present(tmp_path, monkeypatch, path)
-    files = {label: data for label, data in downloads(at).items() if label.endswith(".csv")}
+def test_presenting_csv_exports_hold_no_name(visits, path, title):
+    files = _present(visits, path).csv_files
     assert {label: LEAK.findall(data) for label, data in files.items() if LEAK.search(data)} == {}
 
 
-def test_watermelons_keep_the_rest_of_their_names(tmp_path, monkeypatch):
-    at = _present(tmp_path, monkeypatch, "pages/watermelons.py")
-    names = set(at.dataframe[0].value["name"])
+@READS_WORKBOOK
+def test_watermelons_keep_the_rest_of_their_names(visits):
+    names = set(_present(visits, "pages/watermelons.py").dataframes[0]["name"])
     assert names == {f"{redact.HIDDEN_NAME} hub", f"{redact.HIDDEN_NAME} bot"}
 
 
-def test_trends_picker_offers_hidden_names(tmp_path, monkeypatch):
-    at = _present(tmp_path, monkeypatch, "pages/trends.py")
-    options = [o for box in at.multiselect for o in box.options if "hub" in o or "bot" in o]
-    assert options, [box.options for box in at.multiselect]
+@READS_WORKBOOK
+def test_trends_picker_offers_hidden_names(visits):
+    boxes = _present(visits, "pages/trends.py").multiselect_options
+    options = [o for box in boxes for o in box if "hub" in o or "bot" in o]
+    assert options, boxes
     assert all(redact.HIDDEN_NAME in option for option in options)
 
 
-def test_check_in_picker_offers_hidden_names(tmp_path, monkeypatch):
-    at = _present(tmp_path, monkeypatch, "pages/check_in.py")
-    options = [o for box in at.selectbox for o in box.options]
+@READS_WORKBOOK
+def test_check_in_picker_offers_hidden_names(visits):
+    options = [o for box in _present(visits, "pages/check_in.py").selectbox_options for o in box]
     assert any(f"{redact.HIDDEN_NAME} hub" in o for o in options), options
     assert not any(LEAK.search(o.encode()) for o in options)
 
 
-def test_sheet_health_quotes_the_cell_without_the_name(tmp_path, monkeypatch):
-    at = _present(tmp_path, monkeypatch, "pages/sheet_health.py")
-    problems = pd.concat([frame.value for frame in at.dataframe if "problem" in frame.value])
+@READS_WORKBOOK
+def test_sheet_health_quotes_the_cell_without_the_name(visits):
+    at = _present(visits, "pages/sheet_health.py")
+    problems = pd.concat([frame for frame in at.dataframes if "problem" in frame])
     row = problems.set_index("cell").loc["Initiatives!K4"]
     assert row["problem"].startswith(f'"ask {redact.HIDDEN_NAME}" is not a date')
     assert row["value as typed"] == f"ask {redact.HIDDEN_NAME}"
-    assert "Priya" not in texts(at)
+    assert "Priya" not in at.text
 
 
-def test_sheet_health_suggests_no_mapping_while_presenting(tmp_path, monkeypatch):
+@READS_WORKBOOK
+def test_sheet_health_suggests_no_mapping_while_presenting(visits):
     # Suggested rows quote the sheet's own words, which may be anyone's: they wait until
     # presentation mode is off.
-    at = _present(tmp_path, monkeypatch, "pages/sheet_health.py")
-    assert not at.data_editor
-    assert "not shown in presentation mode" in texts(at)
-    plain = run_app(tmp_path, monkeypatch, tabs=WORKBOOK, page="pages/sheet_health.py")
-    suggested = plain.data_editor[0].value  # the same sheet, not presenting
+    at = _present(visits, "pages/sheet_health.py")
+    assert not at.data_editors
+    assert "not shown in presentation mode" in at.text
+    suggested = _plain(visits, "pages/sheet_health.py").data_editors[0]  # not presenting
     assert f"waiting on {OWNER_A}" in set(suggested["from"])
 
 
-def test_sheet_health_quotes_the_cell_when_not_presenting(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK, page="pages/sheet_health.py")
-    problems = pd.concat([frame.value for frame in at.dataframe if "problem" in frame.value])
+@READS_WORKBOOK
+def test_sheet_health_quotes_the_cell_when_not_presenting(visits):
+    at = _plain(visits, "pages/sheet_health.py")
+    problems = pd.concat([frame for frame in at.dataframes if "problem" in frame])
     row = problems.set_index("cell").loc["Initiatives!K4"]
     assert row["problem"].startswith(f'"ask {OWNER_A}" is not a date')
     assert row["value as typed"] == f"ask {OWNER_A}"
