@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -15,7 +16,7 @@ import pytest
 from portfolio import redact
 from portfolio.parse import parse_workbook
 from portfolio.redact import HIDDEN_NAME, HIDDEN_PERSON
-from tests.apptest_support import ROOT, app_pages, run_app, texts
+from tests.apptest_support import ROOT, PageVisits, app_pages, texts
 from tests.workbooks import (
     BASE_HEADERS,
     CHECKIN_HEADERS,
@@ -147,6 +148,61 @@ def leaks(at) -> list[str]:
     return found
 
 
+def _look(page, at) -> SimpleNamespace:
+    """What a test below reads of a page, taken before the reader moves to the next."""
+    return SimpleNamespace(
+        leaks=leaks(at),
+        titles=[t.value for t in at.title],
+        shown=len(at.metric)
+        + len(at.dataframe)
+        + len(at.get("arrow_vega_lite_chart"))
+        + len(at.subheader)
+        + len(at.info)
+        + len(at.markdown),
+        text=texts(at),
+        styles=[h.proto.body for h in at.get("html")],
+        links=[
+            SimpleNamespace(value=link.value, page=link.proto.page, query=link.proto.query_string)
+            for link in at.get("page_link")
+        ],
+        sidebar_team=[box.value for box in at.multiselect if box.key == "sidebar_team"],
+        downloads=[
+            SimpleNamespace(
+                label=b.proto.label,
+                deferred_file_id=b.proto.deferred_file_id,
+                ignore_rerun=b.proto.ignore_rerun,
+            )
+            for b in at.get("download_button")
+        ],
+    )
+
+
+@pytest.fixture(scope="module")
+def visits(tmp_path_factory):
+    """visits(query, pages) -> {page: (exceptions, what it showed)}, on WORKBOOK, run once."""
+    pages = PageVisits(tmp_path_factory, look=_look)
+    return lambda query=None, only=None: pages(
+        "presentation", tabs=WORKBOOK, query=query, pages=only
+    )
+
+
+# The tests that only read pages of WORKBOOK share its visits, in one test process.
+READS_WORKBOOK = pytest.mark.xdist_group("presentation")
+OVERVIEW = PAGES[0][0]
+PRESENTING = {"present": "1"}
+PRESENTING_TEAM_B = {"present": "1", "team": TEAM_B}
+
+
+def _seen(visits, page: str, query=None, only=None) -> SimpleNamespace:
+    exceptions, seen = visits(query, only)[page]
+    assert exceptions == []
+    return seen
+
+
+def _plain(visits, page: str) -> SimpleNamespace:
+    return _seen(visits, page, None, [OVERVIEW, "pages/watermelons.py"])
+
+
 # --- every page, presenting ---------------------------------------------------------------
 
 
@@ -155,40 +211,38 @@ def test_app_has_pages():
     assert len(PAGES) >= 2
 
 
+@READS_WORKBOOK
 @pytest.mark.parametrize(("path", "title"), PAGES, ids=[p for p, _ in PAGES])
-def test_presenting_page_shows_no_person(tmp_path, monkeypatch, path, title):
-    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK, page=path, query={"present": "1"})
-    assert not at.exception, [e.value for e in at.exception]
-    assert leaks(at) == []
+def test_presenting_page_shows_no_person(visits, path, title):
+    at = _seen(visits, path, PRESENTING)
+    assert at.leaks == []
     # The page itself is still there: its title and more than its title.
-    assert title in [t.value for t in at.title]
-    shown = len(at.metric) + len(at.dataframe) + len(at.get("arrow_vega_lite_chart"))
-    shown += len(at.subheader) + len(at.info) + len(at.markdown)
-    assert shown > 0
+    assert title in at.titles
+    assert at.shown > 0
 
 
-def test_leak_walk_finds_names_when_not_presenting(tmp_path, monkeypatch):
+@READS_WORKBOOK
+def test_leak_walk_finds_names_when_not_presenting(visits):
     # The same walk on the same workbook, outside presentation mode, sees the owner on the
     # Watermelons page: so an empty list above means the names were hidden, not missed.
-    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK, page="pages/watermelons.py")
-    assert not at.exception
-    assert any("Quartermaine" in leak for leak in leaks(at))
+    at = _plain(visits, "pages/watermelons.py")
+    assert any("Quartermaine" in leak for leak in at.leaks)
 
 
-def test_presenting_overview_keeps_its_figures(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK, query={"present": "1"})
-    text = texts(at)
+@READS_WORKBOOK
+def test_presenting_overview_keeps_its_figures(visits):
+    at = _seen(visits, OVERVIEW, PRESENTING)
     # 2 green (AI-1 reverted, AI-2 adopted): 1 of them not real.
-    assert "2 initiatives are green on the deck; 1 of them has stalled or been dropped" in text
+    assert "2 initiatives are green on the deck; 1 of them has stalled or been dropped" in at.text
     # The stylesheet is ours and only in presentation mode.
-    styles = [h.proto.body for h in at.get("html")]
-    assert any("stMainBlockContainer" in body for body in styles)
+    assert any("stMainBlockContainer" in body for body in at.styles)
 
 
-def test_not_presenting_injects_no_stylesheet(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK)
-    assert not any("stMainBlockContainer" in h.proto.body for h in at.get("html"))
-    assert [link.value for link in at.get("page_link") if link.value.startswith("Next")] == []
+@READS_WORKBOOK
+def test_not_presenting_injects_no_stylesheet(visits):
+    at = _plain(visits, OVERVIEW)
+    assert not any("stMainBlockContainer" in body for body in at.styles)
+    assert [link.value for link in at.links if link.value.startswith("Next")] == []
 
 
 # --- the presenter's Next link ------------------------------------------------------------
@@ -197,18 +251,18 @@ def test_not_presenting_injects_no_stylesheet(tmp_path, monkeypatch):
 def _next_link(at):
     links = [
         link
-        for link in at.get("page_link")
+        for link in at.links
         if link.value.startswith("Next") or link.value == presentation.FIRST_PAGE_LABEL
     ]
-    assert len(links) == 1, [link.value for link in at.get("page_link")]
+    assert len(links) == 1, [link.value for link in at.links]
     return links[0]
 
 
+@READS_WORKBOOK
 @pytest.mark.parametrize("index", [0, len(PAGES) - 1], ids=["first", "last"])
-def test_next_link_follows_app_order_and_keeps_the_url(tmp_path, monkeypatch, index):
+def test_next_link_follows_app_order_and_keeps_the_url(visits, index):
     path, _ = PAGES[index]
-    query = {"present": "1", "team": TEAM_B}
-    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK, page=path, query=query)
+    at = _seen(visits, path, PRESENTING_TEAM_B, [OVERVIEW, PAGES[-1][0]])
     link = _next_link(at)
     if index + 1 < len(PAGES):
         next_path, next_title = PAGES[index + 1]
@@ -216,18 +270,19 @@ def test_next_link_follows_app_order_and_keeps_the_url(tmp_path, monkeypatch, in
     else:
         next_path = PAGES[0][0]
         assert link.value == presentation.FIRST_PAGE_LABEL
-    assert link.proto.page == ("" if next_path == PAGES[0][0] else next_path[6:-3])
-    params = dict(p.split("=") for p in link.proto.query_string.split("&"))
+    assert link.page == ("" if next_path == PAGES[0][0] else next_path[6:-3])
+    params = dict(p.split("=") for p in link.query.split("&"))
     assert params["present"] == "1"
     assert params["team"] == TEAM_B.replace(" ", "+")
 
 
-def test_filters_narrow_the_presented_view(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK, query={"present": "1", "team": TEAM_B})
+@READS_WORKBOOK
+def test_filters_narrow_the_presented_view(visits):
+    at = _seen(visits, OVERVIEW, PRESENTING_TEAM_B, [OVERVIEW, PAGES[-1][0]])
     # Team B has AI-2 (green, adopted) and AI-3 (amber): 1 green, none of it not real.
-    assert "1 initiative is green on the deck; it has not stalled or been dropped" in texts(at)
-    assert at.multiselect(key="sidebar_team").value == [TEAM_B]
-    assert leaks(at) == []
+    assert "1 initiative is green on the deck; it has not stalled or been dropped" in at.text
+    assert at.sidebar_team == [[TEAM_B]]
+    assert at.leaks == []
 
 
 # --- the redaction itself -----------------------------------------------------------------
@@ -318,11 +373,11 @@ def test_presentation_type_is_larger():
     assert presenting["title"]["fontSize"] == theme.TITLE_SIZE * 1.5
 
 
-def test_overview_offers_the_slide(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK)
-    buttons = at.get("download_button")
-    labels = [b.proto.label for b in buttons]
+@READS_WORKBOOK
+def test_overview_offers_the_slide(visits):
+    buttons = _plain(visits, OVERVIEW).downloads
+    labels = [b.label for b in buttons]
     assert "Download the slide" in labels
     slide_button = buttons[labels.index("Download the slide")]
-    assert slide_button.proto.deferred_file_id  # rendered only when clicked
-    assert slide_button.proto.ignore_rerun
+    assert slide_button.deferred_file_id  # rendered only when clicked
+    assert slide_button.ignore_rerun
