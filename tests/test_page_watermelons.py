@@ -14,7 +14,14 @@ import pytest
 from data_sources.files import read_csv_folder
 from portfolio import metrics
 from portfolio.parse import parse_workbook
-from tests.apptest_support import chart_data, metric, run_app, texts, write_csv_workbook
+from tests.apptest_support import (
+    chart_data,
+    metric,
+    run_app,
+    run_app_once,
+    texts,
+    write_csv_workbook,
+)
 from tests.workbooks import (
     WATERMELON_INITIATIVES,
     WATERMELON_INITIATIVES_ONLY,
@@ -23,14 +30,22 @@ from tests.workbooks import (
 )
 
 PAGE = "pages/watermelons.py"
+# The tests that only read the page on WATERMELONS share one run, in one test process.
+READS_WATERMELONS = pytest.mark.xdist_group("watermelons-on-watermelons")
+
+
+@pytest.fixture(scope="module")
+def on_watermelons(tmp_path_factory):
+    return run_app_once(tmp_path_factory, tabs=WATERMELONS, page=PAGE)
 
 
 def shown_table(at) -> pd.DataFrame:
     return at.dataframe[0].value
 
 
-def test_key_message_counts_watermelons_against_the_green_and_their_cost(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=WATERMELONS, page=PAGE)
+@READS_WATERMELONS
+def test_key_message_counts_watermelons_against_the_green_and_their_cost(on_watermelons):
+    at = on_watermelons
     assert not at.exception
     assert at.subheader[0].value == "4 of 6 green initiatives are watermelons: $80k a year"
     assert "1 watermelon states no annual cost" in texts(at)
@@ -39,8 +54,9 @@ def test_key_message_counts_watermelons_against_the_green_and_their_cost(tmp_pat
     assert metric(at, "Their annual cost") == "$80k"
 
 
-def test_table_lists_every_watermelon_largest_cost_first_with_its_reasons(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=WATERMELONS, page=PAGE)
+@READS_WATERMELONS
+def test_table_lists_every_watermelon_largest_cost_first_with_its_reasons(on_watermelons):
+    at = on_watermelons
     table = shown_table(at)
     assert table["id"].tolist() == ["AI-001", "AI-002", "AI-006", "AI-003"]
     assert table["verdict"].tolist() == ["reverted", "abandoned", "abandoned", "stalled"]
