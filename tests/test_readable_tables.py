@@ -8,8 +8,11 @@ abandoned) and on Sheet health's own fixture of typed mistakes.
 from __future__ import annotations
 
 import html
+from types import SimpleNamespace
 
-from tests.apptest_support import run_app
+import pytest
+
+from tests.apptest_support import PageVisits, run_app
 from tests.workbooks import SHEET_WITH_PROBLEMS
 from ui import display
 
@@ -33,10 +36,40 @@ def _in_page_order(at) -> list[str]:
     return order
 
 
-def test_watermelons_reasons_read_whole_with_owner_and_id(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, page="pages/watermelons.py")
-    grid = at.dataframe[0].value
-    [table] = _tables(at)
+def _look(page, at) -> SimpleNamespace:
+    """What a test below reads of a page, taken before the reader moves to the next."""
+    return SimpleNamespace(
+        dataframes=[d.value for d in at.dataframe],
+        tables=_tables(at),
+        order=_in_page_order(at),
+        captions=[c.value for c in at.caption],
+    )
+
+
+# The tests that only read the sample's Watermelons and Stalled pages share one visit of
+# them per query, in one test process.
+READS_SAMPLE = pytest.mark.xdist_group("readable-tables-sample")
+SAMPLE_PAGES = ["pages/watermelons.py", "pages/stalled.py"]
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    """sample(page, query) -> what the page showed on the bundled sample; it must not raise."""
+    visits = PageVisits(tmp_path_factory, look=_look)
+
+    def seen(page: str, query: dict[str, str] | None = None) -> SimpleNamespace:
+        exceptions, looked = visits("sample", query=query, pages=SAMPLE_PAGES)[page]
+        assert exceptions == []
+        return looked
+
+    return seen
+
+
+@READS_SAMPLE
+def test_watermelons_reasons_read_whole_with_owner_and_id(sample):
+    at = sample("pages/watermelons.py")
+    grid = at.dataframes[0]
+    [table] = at.tables
     for label in ("Initiative", "Why we think so", "Owner", "ID"):
         assert f">{label}</th>" in table
     assert len(grid) == 6
@@ -46,10 +79,11 @@ def test_watermelons_reasons_read_whole_with_owner_and_id(tmp_path, monkeypatch)
         assert f">{initiative_id}</td>" in table
 
 
-def test_stalled_reasons_read_whole_next_to_the_initiative(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, page="pages/stalled.py")
-    grid = next(d.value for d in at.dataframe if "reason" in d.value.columns)
-    [table] = _tables(at)
+@READS_SAMPLE
+def test_stalled_reasons_read_whole_next_to_the_initiative(sample):
+    at = sample("pages/stalled.py")
+    grid = next(d for d in at.dataframes if "reason" in d.columns)
+    [table] = at.tables
     assert ">Initiative</th>" in table and ">Why</th>" in table
     for label, reason in grid.loc[:, ["label", "reason"]].itertuples(index=False):
         assert f"<td>{html.escape(label)}</td>" in table
@@ -67,18 +101,18 @@ def test_sheet_health_problems_and_fixes_read_whole(tmp_path, monkeypatch):
             assert html.escape(fix) in tables
 
 
-def test_presenting_draws_the_first_rows_large(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, page="pages/stalled.py", query={"present": "1"})
-    [table] = _tables(at)
+@READS_SAMPLE
+def test_presenting_draws_the_first_rows_large(sample):
+    at = sample("pages/stalled.py", {"present": "1"})
+    [table] = at.tables
     assert 'class="gt-table gt-large"' in table
     assert table.count("<tr>") == 1 + display.PRESENT_ROWS  # the header and the first 10
-    captions = [c.value for c in at.caption]
-    assert f"The first {display.PRESENT_ROWS} of 21 rows" in " ".join(captions)
+    assert f"The first {display.PRESENT_ROWS} of 21 rows" in " ".join(at.captions)
 
 
-def test_presenting_watermelons_shows_the_usage_before_the_table(tmp_path, monkeypatch):
-    normal = _in_page_order(run_app(tmp_path, monkeypatch, page="pages/watermelons.py"))
+@READS_SAMPLE
+def test_presenting_watermelons_shows_the_usage_before_the_table(sample):
+    normal = sample("pages/watermelons.py").order
     assert normal.index("table") < normal.index("chart")
-    at = run_app(tmp_path, monkeypatch, page="pages/watermelons.py", query={"present": "1"})
-    presenting = _in_page_order(at)
+    presenting = sample("pages/watermelons.py", {"present": "1"}).order
     assert presenting.index("chart") < presenting.index("table")
