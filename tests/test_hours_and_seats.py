@@ -16,7 +16,9 @@ A2 10 of 10, idle $0. In all 28 of 410 in use, idle seats cost $47,750 = "$47.8k
 
 from __future__ import annotations
 
-from tests.apptest_support import run_app, texts
+import pytest
+
+from tests.apptest_support import run_app_once, texts
 
 PAGE = "pages/overview.py"
 RECENT = ["2026-05-11", "2026-05-18", "2026-05-25", "2026-06-01"]
@@ -39,12 +41,22 @@ TABS = {
 }  # fmt: skip
 
 
+# The tests read one run of the page on TABS, in one test process.
+READS_TABS = pytest.mark.xdist_group("hours-and-seats")
+
+
+@pytest.fixture(scope="module")
+def on_tabs(tmp_path_factory):
+    return run_app_once(tmp_path_factory, tabs=TABS, page=PAGE)
+
+
 def _table(at, first_column_value: str):
     return next(df.value for df in at.dataframe if first_column_value in df.value.columns)
 
 
-def test_claimed_against_measured_hours_with_the_self_report_context(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=TABS, page=PAGE)
+@READS_TABS
+def test_claimed_against_measured_hours_with_the_self_report_context(on_tabs):
+    at = on_tabs
     assert not at.exception
     assert "Hours saved a week: 120 claimed, 5 measured" in [s.value for s in at.subheader]
     shown = texts(at)
@@ -59,8 +71,9 @@ def test_claimed_against_measured_hours_with_the_self_report_context(tmp_path, m
     ]
 
 
-def test_seats_in_use_and_the_cost_of_idle_seats(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=TABS, page=PAGE)
+@READS_TABS
+def test_seats_in_use_and_the_cost_of_idle_seats(on_tabs):
+    at = on_tabs
     assert not at.exception
     assert "Seats: 28 of 410 in use; idle seats cost $47.8k a year" in [
         s.value for s in at.subheader
