@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from portfolio import headers, schema, suggestions
-from tests.apptest_support import run_app, texts
+from tests.apptest_support import run_app_once, texts
 from tests.conftest import raw_workbook
 
 PAGE = "pages/sheet_health.py"
@@ -29,6 +31,15 @@ TABS = {
 }
 
 
+# The tests read one run of the page on TABS, in one test process.
+READS_TABS = pytest.mark.xdist_group("sheet-health-reading")
+
+
+@pytest.fixture(scope="module")
+def on_tabs(tmp_path_factory):
+    return run_app_once(tmp_path_factory, tabs=TABS, page=PAGE)
+
+
 def _config(table) -> dict:
     """The column configuration the browser gets for a table (formats, labels)."""
     return json.loads(table.proto.columns)
@@ -38,8 +49,9 @@ def _table(at, first_column: str):
     return next(df for df in at.dataframe if df.value.columns[0] == first_column)
 
 
-def test_initiative_name_is_read_without_a_mapping(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=TABS, page=PAGE)
+@READS_TABS
+def test_initiative_name_is_read_without_a_mapping(on_tabs):
+    at = on_tabs
     assert not at.exception
     shown = texts(at)
     assert '"name"' not in shown
@@ -48,8 +60,9 @@ def test_initiative_name_is_read_without_a_mapping(tmp_path, monkeypatch):
     assert rows["name"].tolist() == ["Ticket bot", "Lead scoring"]
 
 
-def test_shares_are_whole_percents_and_dates_read_as_elsewhere(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=TABS, page=PAGE)
+@READS_TABS
+def test_shares_are_whole_percents_and_dates_read_as_elsewhere(on_tabs):
+    at = on_tabs
     teams = _table(at, "team")
     assert teams.value["team"].tolist() == ["Sales", "Ops"]
     assert teams.value["share stale"].round(2).tolist() == [50.0, 33.33]
