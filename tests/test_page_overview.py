@@ -15,22 +15,43 @@ from __future__ import annotations
 
 import pytest
 
-from tests.apptest_support import chart_data, metric, run_app, texts
+from tests.apptest_support import chart_data, metric, run_app, run_app_once, texts
 from tests.workbooks import INITIATIVE_HEADERS, INITIATIVE_ROWS, six_initiatives
 
 PAGE = "pages/overview.py"
 
 
+# The tests that only read the page on six_initiatives() share one run, in one test process.
+READS_SIX = pytest.mark.xdist_group("overview-on-six")
+
+
+@pytest.fixture(scope="module")
+def on_six(tmp_path_factory):
+    return run_app_once(tmp_path_factory, tabs=six_initiatives(), page=PAGE)
+
+
+def _assert_headline(at, headline: str, green: str, gap: str, spend: str) -> None:
+    assert not at.exception
+    assert at.subheader[0].value == headline
+    assert metric(at, "Green on the deck") == green
+    assert metric(at, "Theater gap") == gap
+    assert metric(at, "Annual spend not adopted") == spend
+
+
+@READS_SIX
+def test_headline_gap_and_spend_without_filters(on_six):
+    _assert_headline(
+        on_six,
+        "4 initiatives are green on the deck; 2 of them have stalled or been dropped",
+        "4",
+        "50%",
+        "$85k",  # AI-2 50k + AI-3 20k + AI-6 15k; AI-4 states no cost
+    )
+
+
 @pytest.mark.parametrize(
     ("query", "headline", "green", "gap", "spend"),
     [
-        (
-            {},
-            "4 initiatives are green on the deck; 2 of them have stalled or been dropped",
-            "4",
-            "50%",
-            "$85k",  # AI-2 50k + AI-3 20k + AI-6 15k; AI-4 states no cost
-        ),
         (
             {"team": "Legal"},
             "1 initiative is green on the deck; it has stalled or been dropped",
@@ -58,15 +79,12 @@ def test_headline_gap_and_spend_follow_the_filters_in_the_url(
     tmp_path, monkeypatch, query, headline, green, gap, spend
 ):
     at = run_app(tmp_path, monkeypatch, tabs=six_initiatives(), page=PAGE, query=query)
-    assert not at.exception
-    assert at.subheader[0].value == headline
-    assert metric(at, "Green on the deck") == green
-    assert metric(at, "Theater gap") == gap
-    assert metric(at, "Annual spend not adopted") == spend
+    _assert_headline(at, headline, green, gap, spend)
 
 
-def test_verdict_counts_spend_caption_and_freshness(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=six_initiatives(), page=PAGE)
+@READS_SIX
+def test_verdict_counts_spend_caption_and_freshness(on_six):
+    at = on_six
     assert not at.exception
     assert metric(at, "Initiatives") == "6"
     expected = {
