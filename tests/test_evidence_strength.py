@@ -20,6 +20,7 @@ Watermelons, costliest first: AI-1 $40k, AI-2 $30k, AI-3 $20k, AI-4 $10k.
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 import duckdb
 import pandas as pd
@@ -28,7 +29,7 @@ import pytest
 from data_sources.files import read_csv_folder
 from portfolio.evidence import assess, evidence_counts, evidence_line
 from portfolio.parse import parse_workbook
-from tests.apptest_support import run_app, texts, write_csv_workbook
+from tests.apptest_support import PageVisits, run_app, texts, write_csv_workbook
 from tests.cli_support import run_cli
 from ui import slide
 
@@ -141,28 +142,46 @@ def test_an_as_of_before_any_usage_rests_on_no_usage(tmp_path):
     assert early["evidence"].to_dict() == {f"AI-{n}": "none" for n in range(1, 6)}
 
 
-def test_overview_shows_the_figure(tmp_path, monkeypatch):
-    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK, page="pages/overview.py")
-    seen = texts(at)
+def _look(page, at) -> SimpleNamespace:
+    """What a test below reads of a page, taken before the reader moves to the next."""
+    return SimpleNamespace(
+        text=texts(at), first_table=at.dataframe[0].value if at.dataframe else None
+    )
+
+
+# The tests that only read pages of WORKBOOK share one visit per query, in one test process.
+READS_WORKBOOK = pytest.mark.xdist_group("evidence-strength")
+VISITED = ["pages/watermelons.py", "pages/stalled.py", "pages/overview.py"]
+
+
+@pytest.fixture(scope="module")
+def visits(tmp_path_factory):
+    """visits(query) -> {page: (exceptions, what it showed)}: Watermelons, Stalled, Overview."""
+    pages = PageVisits(tmp_path_factory, look=_look)
+    return lambda query=None: pages("evidence", tabs=WORKBOOK, query=query, pages=VISITED)
+
+
+@READS_WORKBOOK
+def test_overview_shows_the_figure(visits):
+    seen = visits()["pages/overview.py"][1].text
     assert FIGURE in seen
     assert (
         "typed into the sheet: 1 · check-ins only: 1 · the row's stage and dates alone: 1" in seen
     )
 
 
+@READS_WORKBOOK
 @pytest.mark.parametrize("present", [False, True], ids=["browsing", "presenting"])
-def test_watermelons_and_stalled_show_the_evidence_column(tmp_path, monkeypatch, present):
-    query = {"present": "1"} if present else None
-    at = run_app(tmp_path, monkeypatch, tabs=WORKBOOK, page="pages/watermelons.py", query=query)
-    table = at.dataframe[0].value
+def test_watermelons_and_stalled_show_the_evidence_column(visits, present):
+    seen = visits({"present": "1"} if present else None)
+    table = seen["pages/watermelons.py"][1].first_table
     assert table["evidence"].tolist() == MELON_EVIDENCE
     assert table["why"].tolist()[1].startswith("Reported Green, but weekly active users fell 98%")
     assert TYPED_NOTE in table["why"].tolist()[1]
-    at.switch_page("pages/stalled.py").run()
-    gone = at.dataframe[0].value
+    gone = seen["pages/stalled.py"][1].first_table
     assert gone["evidence"].tolist() == MELON_EVIDENCE
     if present:
-        assert FIGURE in texts(at.switch_page("pages/overview.py").run())
+        assert FIGURE in seen["pages/overview.py"][1].text
 
 
 def test_the_slide_carries_the_figure(assessed):
