@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tests.apptest_support import downloads, record_downloads, run_app
+from tests.apptest_support import PageVisits, downloads, record_downloads
 from tests.workbooks import WATERMELONS
 from ui import display
 
@@ -27,6 +27,25 @@ def test_export_name_is_a_slug_and_the_as_of_date(stem, name):
     assert display.export_name(stem, pd.Timestamp("2026-06-01")) == name
 
 
+DOWNLOADING = [
+    "pages/watermelons.py",
+    "pages/stalled.py",
+    "pages/edges.py",
+    "pages/sheet_health.py",
+]
+
+
+@pytest.fixture(scope="module")
+def named_downloads(tmp_path_factory):
+    """{page: (exceptions, its download names)}: the four pages on WATERMELONS, run once."""
+    visits = PageVisits(tmp_path_factory, look=lambda page, at: set(downloads(at)))
+    with pytest.MonkeyPatch.context() as patch:
+        record_downloads(patch)
+        return visits("watermelons", tabs=WATERMELONS, pages=DOWNLOADING)
+
+
+# The page tests read one visit of the four pages, in one test process.
+@pytest.mark.xdist_group("export-names")
 @pytest.mark.parametrize(
     ("page", "expected"),
     [
@@ -46,11 +65,9 @@ def test_export_name_is_a_slug_and_the_as_of_date(stem, name):
     ],
     ids=["watermelons", "stalled", "edges", "sheet_health"],
 )
-def test_page_downloads_carry_the_page_and_the_as_of_date(tmp_path, monkeypatch, page, expected):
-    record_downloads(monkeypatch)
-    at = run_app(tmp_path, monkeypatch, tabs=WATERMELONS, page=page)
-    assert not at.exception
-    names = set(downloads(at))
+def test_page_downloads_carry_the_page_and_the_as_of_date(named_downloads, page, expected):
+    exceptions, names = named_downloads[page]
+    assert exceptions == []
     assert expected <= names, sorted(names)
     exports = [name for name in names if name.endswith((".csv", ".png"))]  # not the template
     assert all(name.endswith(("-2026-06-01.csv", "-2026-06-01.png")) for name in exports), exports
