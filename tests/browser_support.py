@@ -78,16 +78,9 @@ def chromium():
 
 @pytest.fixture(autouse=True)
 def _close_browser_pages(request) -> Iterator[None]:
-    """After a test that drove the shared Chromium, close the pages (contexts) it opened.
-
-    Contexts opened before the test, or put in KEPT_OPEN, stay open for the next test.
-    """
-    if "chromium" not in request.fixturenames:
-        yield
-        return
-    launched = request.getfixturevalue("chromium")
-    before = set(launched.contexts)
+    """After a test that drove the shared Chromium, close every page (context) but a Tab."""
     yield
-    for context in list(launched.contexts):
-        if context not in before and context not in KEPT_OPEN:
-            context.close()
+    if "chromium" in request.fixturenames:
+        for context in list(request.getfixturevalue("chromium").contexts):
+            if context not in KEPT_OPEN:
+                context.close()

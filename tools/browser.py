@@ -145,24 +145,23 @@ def wait_for_app(page, *, timeout_ms: int = 30_000) -> None:
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
     deadline = time.monotonic() + timeout_ms / 1000
-    settled = 0
-    while settled < SETTLE_CHECKS:
-        if settled == 0:
-            left_ms = max(1, int((deadline - time.monotonic()) * 1000))
-            try:
-                page.wait_for_function(_SETTLED_JS, timeout=left_ms, polling=SETTLE_POLL_MS)
-            except PlaywrightTimeout as error:
-                raise TimeoutError(
-                    f"the page did not settle within {timeout_ms} ms: {page.url}"
-                ) from error
-            settled = 1
-            continue
-        page.wait_for_timeout(SETTLE_INTERVAL_MS)
-        settled = settled + 1 if page.evaluate(_SETTLED_JS) else 0
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"the page did not settle within {timeout_ms} ms: {page.url}")
+    while True:
+        left_ms = int((deadline - time.monotonic()) * 1000)
+        try:
+            if left_ms <= 0:
+                raise PlaywrightTimeout("no time left")
+            page.wait_for_function(_SETTLED_JS, timeout=left_ms, polling=SETTLE_POLL_MS)
+        except PlaywrightTimeout as error:
+            raise TimeoutError(
+                f"the page did not settle within {timeout_ms} ms: {page.url}"
+            ) from error
+        for _ in range(SETTLE_CHECKS - 1):
+            page.wait_for_timeout(SETTLE_INTERVAL_MS)
+            if not page.evaluate(_SETTLED_JS):
+                break
+        else:
+            return
 
 
 # On a deep link (/edges) the Streamlit frontend first probes /edges/_stcore/health and
