@@ -1,8 +1,10 @@
 """Presentation mode and shared links in a real Chromium against `streamlit run` (the sample).
 
 Every page of the app (ui.page_list) is screenshotted presenting at 1920x1080 into tests/artifacts/
-(present-<page>.png) to be looked at for legibility; the Next link walks to the next page
-keeping present=1; a copied URL reproduces the page and its filters in a fresh tab.
+(present-<page>.png) to be looked at for legibility, reached as the presenter does: the first
+page by its link with ?present=1, each next one by its "Next" link (which keeps present=1);
+a copied URL reproduces the page and its filters in a fresh tab. Deep links to every page
+are tested in tests/test_browser.py.
 """
 
 from __future__ import annotations
@@ -55,8 +57,15 @@ def screen(chromium):
 )
 def test_presenting_page_on_a_shared_screen(sample_server, screen, url_path, title):
     page = screen.fresh()
-    page.goto(f"{sample_server}/{url_path}?present=1")
+    index = URL_PATHS.index(url_path)
+    if index and screen.shown == (sample_server, index - 1):
+        page.get_by_text(f"Next: {title}", exact=True).click()
+        page.wait_for_url(re.compile(rf"/{url_path}\?(.*&)?present=1"))
+    else:
+        page.goto(f"{sample_server}/{url_path}?present=1")
+    screen.shown = None
     wait_until_drawn(page)
+    screen.shown = (sample_server, index)
     name = url_path or "overview"
     page.screenshot(path=str(ARTIFACTS / f"present-{name}.png"))
 
