@@ -31,6 +31,7 @@ from data_sources.errors import SOURCE_ENV, NotConfigured, remove_key_material
 from data_sources.retry import RetryPolicy
 from data_sources.sql_settings import SECTION as USAGE_SECTION
 from data_sources.sql_settings import SqlUsageSettings
+from portfolio.model import FILE_KIND
 
 SECRETS_RELATIVE = Path(".streamlit") / "secrets.toml"
 GROUNDTRUTH_SECTION = "groundtruth"
@@ -40,7 +41,7 @@ DEFAULT_TTL_SECONDS = 5 * 60  # one read of the sheet per five minutes, shared b
 GOOGLE_SHEETS_API = "https://sheets.googleapis.com"
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
 SAMPLE = "sample"
-FILE = "file"
+FILE = FILE_KIND  # portfolio.model: a server path is its origin
 GSHEETS = "gsheets"
 SourceKind = Literal["sample", "file", "gsheets"]
 # [groundtruth] keys that bound the wait on Google Sheets -> RetryPolicy fields. Raise them

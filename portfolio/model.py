@@ -19,6 +19,10 @@ ERROR = "error"
 WARNING = "warning"
 
 
+# RawWorkbook.kind of a workbook read from a file or folder: its origin is a server path.
+FILE_KIND = "file"
+
+
 @dataclass(frozen=True)
 class RawWorkbook:
     """Cells exactly as a source read them: tab name -> rows, the first row being the headers.

@@ -5,6 +5,8 @@ names hidden in other text and in the problems' quotes, and the `Names` it found
 `redact_assessed(assessed, names)` does the same to the verdicts, and
 `presented_verdicts(portfolio, as_of=...)` is both, as the slide draws them.
 `hide_names(text, names)` hides names and e-mail addresses inside any other text.
+`presented_origin(origin, kind, names)` says where the data came from, fit for a shared
+screen: a file by its name, not its server path (a home folder is named after a person).
 `anonymize_table(frame)` is the last guard of a table shown or exported while presenting.
 Pure pandas: nothing here imports Streamlit, so `cli.py slide` and the weekly digest use it
 as the app does.
@@ -17,11 +19,12 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import PurePath
 
 import pandas as pd
 
 from portfolio.evidence import assess
-from portfolio.model import Portfolio, Problem
+from portfolio.model import FILE_KIND, Portfolio, Problem
 
 TEAM_SUFFIX = " team"
 HIDDEN_PERSON = "a team member"  # a person whose team is not known
@@ -162,6 +165,23 @@ def hide_names(value: object, names: Names | None) -> object:
         return value
     text = EMAIL.sub(HIDDEN_NAME, value) if "@" in value else value
     return names.sub(HIDDEN_NAME, text) if names is not None else text
+
+
+def presented_origin(origin: str, kind: str, names: Names | None) -> str:
+    """Where the data came from, for a shared screen: a file or folder by its name only (a
+    server path can carry the name of the person whose home folder it is), names hidden.
+
+    >>> presented_origin("/home/maria.garcia/Downloads/AI initiatives.xlsx", "file", None)
+    'AI initiatives.xlsx'
+    >>> presented_origin("/srv/portfolio; usage from the warehouse", "file", None)
+    'portfolio; usage from the warehouse'
+    >>> presented_origin("Google Sheet Zeb's AI/ML log", "gsheets", known_names(["Zeb Q"]))
+    "Google Sheet [name hidden]'s AI/ML log"
+    """
+    if kind == FILE_KIND:
+        path, sep, rest = origin.partition("; ")  # data_sources.sql_usage adds "; usage from …"
+        origin = f"{PurePath(path).name or path}{sep}{rest}"
+    return str(hide_names(origin, names))
 
 
 def _mentions_anyone(text: str, names: Names | None) -> bool:
@@ -330,6 +350,7 @@ def redact_portfolio(portfolio: Portfolio) -> tuple[Portfolio, Names | None]:
         ),
         daily_tools=_redact_frame(daily, team=None, people=daily_people, free_text=(), names=names),
         problems=redact_problems(portfolio.problems, names),
+        origin=presented_origin(portfolio.origin, portfolio.kind, names),
     )
     return redacted, names
 

@@ -24,6 +24,7 @@ from tests.apptest_support import (
     app_pages,
     downloads,
     record_downloads,
+    run_app,
     texts,
     write_csv_workbook,
 )
@@ -317,3 +318,23 @@ def test_cli_slide_draws_what_the_redacted_verdicts_draw(tmp_path, monkeypatch, 
     hidden.loc["AI-2", "name"] = "[name hidden] bot"
     hidden.loc["AI-3", "name"] = "invoice helper by [name hidden]"
     assert out.read_bytes() == slide.render(hidden.reset_index(), as_of=AS_OF)
+
+
+# A file source in a home folder named after its owner: the server path names a person.
+HOME_OF = "priya.nair"
+
+
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/sheet_health.py"])
+def test_a_file_source_is_named_without_its_server_path_when_presenting(
+    tmp_path, monkeypatch, page
+):
+    folder = write_csv_workbook(tmp_path / "home" / HOME_OF / "AI initiatives", WORKBOOK)
+
+    at = run_app(tmp_path, monkeypatch, source=str(folder), page=page, query={"present": "1"})
+
+    assert not at.exception
+    assert "AI initiatives" in texts(at)  # the caption still says where the data came from
+    assert leaks(at) == []
+    at.sidebar.toggle[0].set_value(False).run()  # the same session, not presenting
+    paths = [c.value for c in at.caption if "priya" in c.value and "AI initiatives" in c.value]
+    assert paths, [c.value for c in at.caption]  # the whole server path, as before

@@ -12,6 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from data_sources.errors import SourceError
+from portfolio import redact
 from ui import auth, data, filters, pages_folder, presentation, upload
 from ui import format as fmt
 from ui.view import View
@@ -19,11 +20,13 @@ from ui.view import View
 VIEW_STATE_KEY = "_groundtruth_view"
 
 
-def _source_box(loaded: data.Loaded) -> None:
+def _source_box(loaded: data.Loaded, *, present: bool) -> None:
     raw = loaded.raw
     if raw is None:
         return
-    st.caption(f"**Source:** {fmt.plain(raw.origin)}")  # the origin carries the sheet's title
+    # The origin carries the sheet's title or the file's path: its name only when presenting.
+    origin = redact.presented_origin(raw.origin, raw.kind, None) if present else raw.origin
+    st.caption(f"**Source:** {fmt.plain(origin)}")
     st.caption(f"Fetched {fmt.age(raw.fetched_at)} · read in {loaded.seconds:.1f} s")
     if st.button("Refresh now", key="sidebar_refresh", help="Read the sheet again now"):
         data.refresh()
@@ -87,7 +90,7 @@ def build_view() -> View:
         assessed = upload.assessed(loaded, key, as_of=as_of)
         chosen = filters.filter_widgets(assessed)
         st.divider()
-        _source_box(loaded)
+        _source_box(loaded, present=present)
         upload.uploader()
 
     view = View(
