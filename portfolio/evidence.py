@@ -420,8 +420,11 @@ def evidence_line(assessed: pd.DataFrame) -> str:
 
     >>> evidence_line(pd.DataFrame({"evidence": ["telemetry", "typed", "none"]}))
     '1 of 3 verdicts rests on telemetry'
+    >>> evidence_line(pd.DataFrame({"evidence": ["typed"]}))
+    '1 verdict; it does not rest on telemetry'
     """
     telemetry, total = evidence_counts(assessed)[TELEMETRY], len(assessed)
-    noun = "verdict" if total == 1 else "verdicts"
+    if total == 1:  # not "0 of 1 verdict rest on telemetry"
+        return f"1 verdict; it {'rests' if telemetry else 'does not rest'} on {TELEMETRY}"
     verb = "rests" if telemetry == 1 else "rest"
-    return f"{telemetry:,} of {total:,} {noun} {verb} on {TELEMETRY}"
+    return f"{telemetry:,} of {total:,} verdicts {verb} on {TELEMETRY}"

@@ -123,6 +123,19 @@ def test_each_verdict_says_what_it_rests_on(assessed):
     assert evidence_line(assessed) == FIGURE
 
 
+@pytest.mark.parametrize(
+    ("kinds", "figure"),
+    [
+        (["telemetry"], "1 verdict; it rests on telemetry"),
+        (["typed"], "1 verdict; it does not rest on telemetry"),  # was "0 of 1 verdict rest"
+        (["telemetry", "none"], "1 of 2 verdicts rests on telemetry"),
+        (["typed", "none"], "0 of 2 verdicts rest on telemetry"),
+    ],
+)
+def test_the_figure_reads_as_english_for_one_and_for_many(kinds, figure):
+    assert evidence_line(pd.DataFrame({"evidence": kinds})) == figure
+
+
 def test_only_the_watermelon_on_typed_numbers_says_so(assessed):
     reasons = assessed["reason"]
     assert reasons["AI-2"] == (
