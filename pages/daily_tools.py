@@ -132,8 +132,9 @@ cols[3].metric(
 )
 cols[4].metric(
     "Unsanctioned",
-    fmt.integer(int(table["unsanctioned_daily_users"].sum())),
-    help="Daily answers that say the tool is not sanctioned.",
+    fmt.integer(len(unsanctioned)),  # tools, as the key message above and the list below
+    help="Tools used daily that no initiative lists, or that a daily answer says are not "
+    "sanctioned: listed under Unsanctioned tools in daily use.",
 )
 
 # --- how often, by tool and by department -----------------------------------------------------
