@@ -18,6 +18,7 @@ from ui.digest_preview import show_next_digest
 
 # Tables of initiatives on this page show about seven rows and scroll.
 TABLE_HEIGHT = 290
+SPEND_TITLE = "Where the money goes (annual cost by verdict)"
 
 view = shell.page("Overview")
 portfolio = view.portfolio
@@ -127,35 +128,44 @@ with left:
 with right:
     if has_cost:
         spend = metrics.spend_by_verdict(assessed)
-        view.chart(
-            lambda: charts.bars(
-                spend,
-                category="verdict",
-                value="annual_cost",
-                color="verdict",
-                scale=theme.verdict_scale(),
-                title="Where the money goes (annual cost by verdict)",
-                value_title="Annual cost",
-                value_format="$,.0f",
-                sort=list(schema.VERDICTS),
-            ),
-            key="overview_spend",
-        )
         total = float(spend["annual_cost"].sum())
-        not_adopted = metrics.spend_not_adopted(assessed)
         unpriced = int((spend["initiatives"] - spend["priced"]).sum())
-        st.caption(
-            f"{fmt.money(not_adopted)} of {fmt.money(total)} a year "
-            f"({fmt.percent(not_adopted / total if total else float('nan'))}) goes to "
-            "initiatives the evidence does not show as adopted"
-            + (
-                f"; {fmt.plural(unpriced, 'initiative')} "
-                f"{'states' if unpriced == 1 else 'state'} no cost"
-                if unpriced
-                else ""
+        if not total:  # an empty chart of $0 bars and "$0 of $0 a year (—)" says nothing
+            st.markdown(f"**{SPEND_TITLE}**")
+            said = (
+                "No initiative here states an annual cost"
+                if unpriced == len(assessed)
+                else "The annual costs stated here add up to $0"
             )
-            + "."
-        )
+            st.caption(f"{said}, so there is no spend to split by verdict.")
+        else:
+            view.chart(
+                lambda: charts.bars(
+                    spend,
+                    category="verdict",
+                    value="annual_cost",
+                    color="verdict",
+                    scale=theme.verdict_scale(),
+                    title=SPEND_TITLE,
+                    value_title="Annual cost",
+                    value_format="$,.0f",
+                    sort=list(schema.VERDICTS),
+                ),
+                key="overview_spend",
+            )
+            not_adopted = metrics.spend_not_adopted(assessed)
+            st.caption(
+                f"{fmt.money(not_adopted)} of {fmt.money(total)} a year "
+                f"({fmt.percent(not_adopted / total)}) goes to "
+                "initiatives the evidence does not show as adopted"
+                + (
+                    f"; {fmt.plural(unpriced, 'initiative')} "
+                    f"{'states' if unpriced == 1 else 'state'} no cost"
+                    if unpriced
+                    else ""
+                )
+                + "."
+            )
     else:
         shell.would_show(
             "With an annual_cost column in Initiatives, a chart here would show where the "

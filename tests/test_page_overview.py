@@ -193,3 +193,29 @@ def test_verdicts_by_team_counts_a_blank_team_as_the_slide_does(tmp_path, monkey
     counts = by_team.groupby("team")["count"].sum().to_dict()
     assert counts.get("No team") == 1
     assert sum(counts.values()) == 6
+
+
+@pytest.mark.parametrize(
+    ("cost", "said"),
+    [
+        ("", "No initiative here states an annual cost"),
+        ("$0", "The annual costs stated here add up to $0"),
+    ],
+)
+def test_without_any_spend_the_money_chart_is_a_sentence(tmp_path, monkeypatch, cost, said):
+    # The column is there, but no initiative spends: before, an empty chart of $0 bars and
+    # "$0 of $0 a year (—) goes to initiatives the evidence does not show as adopted".
+    tabs = six_initiatives()
+    column = INITIATIVE_HEADERS.index("annual_cost")
+    tabs["Initiatives"] = [tabs["Initiatives"][0]] + [
+        [*row[:column], cost, *row[column + 1 :]] for row in tabs["Initiatives"][1:]
+    ]
+    at = run_app(tmp_path, monkeypatch, tabs=tabs, page=PAGE)
+    assert not at.exception
+    shown = texts(at)
+    assert f"{said}, so there is no spend to split by verdict." in shown
+    assert "Where the money goes (annual cost by verdict)" in shown
+    assert "$0 of $0" not in shown
+    charts = [chart_data(at, i) for i in range(len(at.get("vega_lite_chart")))]
+    assert not any("annual_cost" in frame.columns for frame in charts)
+    assert metric(at, "Annual spend not adopted") == "$0"
