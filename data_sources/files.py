@@ -42,7 +42,7 @@ from data_sources.limits import (
     TabReader,
     WorkbookBudget,
 )
-from portfolio.model import Cell, Problem, RawWorkbook
+from portfolio.model import FILE_KIND, Cell, Problem, RawWorkbook
 from portfolio.schema import INITIATIVES
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -160,7 +160,7 @@ def _load_xlsx(
     return tabs, budget.problems
 
 
-def read_xlsx(path: str | Path, *, kind: str = "file") -> RawWorkbook:
+def read_xlsx(path: str | Path, *, kind: str = FILE_KIND) -> RawWorkbook:
     """Every worksheet of an .xlsx/.xlsm file as rows of cells.
 
     Formulas give their last computed value; date cells become ISO text ("2026-03-04",
@@ -292,7 +292,7 @@ def _read_csv_rows(file: Path, budget: WorkbookBudget, *, tab: str) -> list[list
     raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
 
 
-def read_csv_folder(path: str | Path, *, kind: str = "file") -> RawWorkbook:
+def read_csv_folder(path: str | Path, *, kind: str = FILE_KIND) -> RawWorkbook:
     """A folder of CSV files as a workbook: each `Tab.csv` becomes the tab `Tab`.
 
     Files may be UTF-8 (with or without BOM) or Windows/Latin-1 text; every cell is text.
@@ -322,7 +322,9 @@ def read_csv_folder(path: str | Path, *, kind: str = "file") -> RawWorkbook:
     )
 
 
-def read_csv_file(path: str | Path, *, tab: str = INITIATIVES, kind: str = "file") -> RawWorkbook:
+def read_csv_file(
+    path: str | Path, *, tab: str = INITIATIVES, kind: str = FILE_KIND
+) -> RawWorkbook:
     """One CSV file as a one-tab workbook (the Initiatives tab unless `tab` says otherwise).
 
     >>> read_csv_file("initiatives.csv").tabs.keys()             # doctest: +SKIP

@@ -24,7 +24,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from portfolio.model import Problem, RawWorkbook
+from portfolio.model import FILE_KIND, Problem, RawWorkbook
 
 DATA_DIR_ENV = "GROUNDTRUTH_DATA_DIR"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -55,7 +55,7 @@ def source_key(kind: str, location: str | None) -> str:
     """
     if not location:
         return _UNSAFE.sub("_", kind)
-    if kind == "file":
+    if kind == FILE_KIND:
         # Two files may share a name; the hash of the full path keeps their copies apart.
         digest = hashlib.sha256(str(Path(location).expanduser().resolve()).encode()).hexdigest()
         name = _UNSAFE.sub("_", Path(location).name)[:SLUG_CHARS]

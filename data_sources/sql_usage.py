@@ -35,7 +35,7 @@ from typing import Any
 from data_sources.errors import NotConfigured, UsageDatabaseError
 from data_sources.sql_settings import FILE_READER, WHERE, SqlUsageSettings, hide_password
 from portfolio import schema
-from portfolio.model import Cell, RawWorkbook
+from portfolio.model import USAGE_FROM, Cell, RawWorkbook
 
 USAGE_HEADER = ["initiative_id", "week", "active_users", "measured_hours_saved", "source"]
 # Column names recognised in an events table, in order of preference (case-insensitive).
@@ -316,7 +316,7 @@ def in_place_of_usage(
     tabs = {name: rows for name, rows in raw.tabs.items() if not _is_usage_tab(name)}
     if cells is not None:
         tabs[schema.USAGE] = cells
-    origin = f"{raw.origin}; usage from {settings.label}"
+    origin = f"{raw.origin}{USAGE_FROM}{settings.label}"
     return RawWorkbook(tabs=tabs, origin=origin, kind=raw.kind, fetched_at=raw.fetched_at)
 
 

@@ -21,6 +21,8 @@ WARNING = "warning"
 
 # RawWorkbook.kind of a workbook read from a file or folder: its origin is a server path.
 FILE_KIND = "file"
+# What data_sources.sql_usage adds to an origin when usage is read from SQL, before the URL.
+USAGE_FROM = "; usage from "
 
 
 @dataclass(frozen=True)

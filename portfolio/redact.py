@@ -24,7 +24,7 @@ from pathlib import PurePath
 import pandas as pd
 
 from portfolio.evidence import assess
-from portfolio.model import FILE_KIND, Portfolio, Problem
+from portfolio.model import FILE_KIND, USAGE_FROM, Portfolio, Problem
 
 TEAM_SUFFIX = " team"
 HIDDEN_PERSON = "a team member"  # a person whose team is not known
@@ -169,19 +169,22 @@ def hide_names(value: object, names: Names | None) -> object:
 
 def presented_origin(origin: str, kind: str, names: Names | None) -> str:
     """Where the data came from, for a shared screen: a file or folder by its name only (a
-    server path can carry the name of the person whose home folder it is), names hidden.
+    server path can carry the name of the person whose home folder it is), usage read from
+    SQL without its address (a file path, a user name), and people's names hidden.
 
     >>> presented_origin("/home/maria.garcia/Downloads/AI initiatives.xlsx", "file", None)
     'AI initiatives.xlsx'
-    >>> presented_origin("/srv/portfolio; usage from the warehouse", "file", None)
-    'portfolio; usage from the warehouse'
+    >>> presented_origin("/srv/a; b/AI.xlsx; usage from duckdb:////home/li/u.duckdb", "file", None)
+    'AI.xlsx; usage from SQL'
     >>> presented_origin("Google Sheet Zeb's AI/ML log", "gsheets", known_names(["Zeb Q"]))
     "Google Sheet [name hidden]'s AI/ML log"
     """
+    source, usage_from, _address = origin.rpartition(USAGE_FROM)
+    if not usage_from:
+        source = origin
     if kind == FILE_KIND:
-        path, sep, rest = origin.partition("; ")  # data_sources.sql_usage adds "; usage from …"
-        origin = f"{PurePath(path).name or path}{sep}{rest}"
-    return str(hide_names(origin, names))
+        source = PurePath(source).name or source
+    return str(hide_names(f"{source}{USAGE_FROM}SQL" if usage_from else source, names))
 
 
 def _mentions_anyone(text: str, names: Names | None) -> bool:

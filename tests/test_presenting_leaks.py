@@ -36,6 +36,7 @@ from tests.workbooks import (
     TEAM_B,
     nine_weeks_usage,
 )
+from ui.shell import PRESENTED_NOTICE
 
 PAGES = app_pages()
 OWNER_A = "Priya Nair"
@@ -338,3 +339,21 @@ def test_a_file_source_is_named_without_its_server_path_when_presenting(
     at.sidebar.toggle[0].set_value(False).run()  # the same session, not presenting
     paths = [c.value for c in at.caption if "priya" in c.value and "AI initiatives" in c.value]
     assert paths, [c.value for c in at.caption]  # the whole server path, as before
+
+
+def test_a_source_that_cannot_be_read_is_noticed_without_its_path_when_presenting(
+    tmp_path, monkeypatch
+):
+    folder = write_csv_workbook(tmp_path / "home" / HOME_OF / "AI initiatives", WORKBOOK)
+    at = run_app(tmp_path, monkeypatch, source=str(folder), query={"present": "1"})
+    assert not at.exception and not at.warning
+
+    folder.rename(folder.with_name("moved"))  # the last good copy is on disk
+    at.button(key="sidebar_refresh").click().run()
+
+    assert not at.exception
+    assert [w.value for w in at.warning] == [PRESENTED_NOTICE]
+    assert leaks(at) == []
+    at.sidebar.toggle[0].set_value(False).run()  # not presenting: the why, path included
+    [notice] = [w.value for w in at.warning]
+    assert notice.startswith("Showing the copy from") and "priya" in notice

@@ -12,7 +12,6 @@ from __future__ import annotations
 import streamlit as st
 
 from data_sources.errors import SourceError
-from portfolio import redact
 from ui import auth, data, filters, pages_folder, presentation, upload
 from ui import format as fmt
 from ui.view import View
@@ -20,17 +19,25 @@ from ui.view import View
 VIEW_STATE_KEY = "_groundtruth_view"
 
 
-def _source_box(loaded: data.Loaded, *, present: bool) -> None:
+def _source_box(loaded: data.Loaded, origin: str) -> None:
     raw = loaded.raw
     if raw is None:
         return
-    # The origin carries the sheet's title or the file's path: its name only when presenting.
-    origin = redact.presented_origin(raw.origin, raw.kind, None) if present else raw.origin
+    # The origin carries the sheet's title or the file's path (the View's: the file's name
+    # only, names hidden, when presenting).
     st.caption(f"**Source:** {fmt.plain(origin)}")
     st.caption(f"Fetched {fmt.age(raw.fetched_at)} · read in {loaded.seconds:.1f} s")
     if st.button("Refresh now", key="sidebar_refresh", help="Read the sheet again now"):
         data.refresh()
         st.rerun()
+
+
+# The notice of a source that could not be read quotes paths, addresses and the server's
+# words: on a shared screen, only that there is one.
+PRESENTED_NOTICE = (
+    "Some of the data could not be read just now, so some figures may be out of date or "
+    "incomplete. Turn presentation mode off to see why."
+)
 
 
 def _stop_unconfigured(error: SourceError) -> None:
@@ -74,9 +81,6 @@ def build_view() -> View:
     if portfolio is None:
         _stop_without_data(loaded)
     assert portfolio is not None
-    if loaded.result.notice:
-        st.warning(fmt.plain(loaded.result.notice), icon=":material/history:")
-
     key = session[1] if session else data.spec_key(spec)
     with st.sidebar:
         present = st.toggle(
@@ -89,9 +93,6 @@ def build_view() -> View:
         as_of = filters.as_of_widget(portfolio.as_of)
         assessed = upload.assessed(loaded, key, as_of=as_of)
         chosen = filters.filter_widgets(assessed)
-        st.divider()
-        _source_box(loaded, present=present)
-        upload.uploader()
 
     view = View(
         loaded=loaded,
@@ -104,6 +105,13 @@ def build_view() -> View:
         source_key=key,
     )
     view = presentation.apply(view)  # chart theme; large type and no names when presenting
+    with st.sidebar:
+        st.divider()
+        _source_box(loaded, view.portfolio.origin)
+        upload.uploader()
+    if loaded.result.notice:
+        notice = PRESENTED_NOTICE if present else fmt.plain(loaded.result.notice)
+        st.warning(notice, icon=":material/history:")
     st.session_state[VIEW_STATE_KEY] = view
     return view
 
