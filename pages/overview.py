@@ -19,6 +19,8 @@ from ui.digest_preview import show_next_digest
 # Tables of initiatives on this page show about seven rows and scroll.
 TABLE_HEIGHT = 290
 SPEND_TITLE = "Where the money goes (annual cost by verdict)"
+NO_COST = "No initiative in this view states an annual cost"
+STATED_COSTS = "The annual costs stated in this view"
 
 view = shell.page("Overview")
 portfolio = view.portfolio
@@ -75,11 +77,16 @@ if has_status:
             "still work, it has no proof yet."
         ),
     )
-if has_cost:
+spend = metrics.spend_by_verdict(assessed) if has_cost else None
+if spend is not None:
+    # Nothing priced is not known to be $0: a dash, as in the tables.
+    priced = int(spend["priced"].sum())
     cols[3].metric(
         "Annual spend not adopted",
-        fmt.money(metrics.spend_not_adopted(assessed)),
-        help="Annual cost of every initiative whose verdict is not adopted (unproven included).",
+        fmt.money(metrics.spend_not_adopted(assessed) if priced else None),
+        help="Annual cost of every initiative whose verdict is not adopted (unproven included)."
+        if priced
+        else f"{NO_COST}.",
     )
 if not has_status:
     shell.would_show(
@@ -126,17 +133,12 @@ with left:
             inline=True,
         )
 with right:
-    if has_cost:
-        spend = metrics.spend_by_verdict(assessed)
+    if spend is not None:
         total = float(spend["annual_cost"].sum())
         unpriced = int((spend["initiatives"] - spend["priced"]).sum())
         if not total:  # an empty chart of $0 bars and "$0 of $0 a year (—)" says nothing
             st.markdown(f"**{SPEND_TITLE}**")
-            said = (
-                "No initiative here states an annual cost"
-                if unpriced == len(assessed)
-                else "The annual costs stated here add up to $0"
-            )
+            said = NO_COST if unpriced == len(assessed) else f"{STATED_COSTS} add up to $0"
             st.caption(f"{said}, so there is no spend to split by verdict.")
         else:
             view.chart(

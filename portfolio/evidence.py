@@ -421,10 +421,10 @@ def evidence_line(assessed: pd.DataFrame) -> str:
     >>> evidence_line(pd.DataFrame({"evidence": ["telemetry", "typed", "none"]}))
     '1 of 3 verdicts rests on telemetry'
     >>> evidence_line(pd.DataFrame({"evidence": ["typed"]}))
-    '1 verdict; it does not rest on telemetry'
+    '1 verdict, not resting on telemetry'
     """
     telemetry, total = evidence_counts(assessed)[TELEMETRY], len(assessed)
-    if total == 1:  # not "0 of 1 verdict rest on telemetry"
-        return f"1 verdict; it {'rests' if telemetry else 'does not rest'} on {TELEMETRY}"
+    if total == 1:  # not "0 of 1 verdict rest on telemetry"; reads as well in the slide's list
+        return f"1 verdict, {'resting' if telemetry else 'not resting'} on {TELEMETRY}"
     verb = "rests" if telemetry == 1 else "rest"
     return f"{telemetry:,} of {total:,} verdicts {verb} on {TELEMETRY}"

@@ -126,8 +126,8 @@ def test_each_verdict_says_what_it_rests_on(assessed):
 @pytest.mark.parametrize(
     ("kinds", "figure"),
     [
-        (["telemetry"], "1 verdict; it rests on telemetry"),
-        (["typed"], "1 verdict; it does not rest on telemetry"),  # was "0 of 1 verdict rest"
+        (["telemetry"], "1 verdict, resting on telemetry"),
+        (["typed"], "1 verdict, not resting on telemetry"),  # was "0 of 1 verdict rest"
         (["telemetry", "none"], "1 of 2 verdicts rests on telemetry"),
         (["typed", "none"], "0 of 2 verdicts rest on telemetry"),
     ],

@@ -198,8 +198,8 @@ def test_verdicts_by_team_counts_a_blank_team_as_the_slide_does(tmp_path, monkey
 @pytest.mark.parametrize(
     ("cost", "said"),
     [
-        ("", "No initiative here states an annual cost"),
-        ("$0", "The annual costs stated here add up to $0"),
+        ("", "No initiative in this view states an annual cost"),
+        ("$0", "The annual costs stated in this view add up to $0"),
     ],
 )
 def test_without_any_spend_the_money_chart_is_a_sentence(tmp_path, monkeypatch, cost, said):
@@ -218,4 +218,5 @@ def test_without_any_spend_the_money_chart_is_a_sentence(tmp_path, monkeypatch, 
     assert "$0 of $0" not in shown
     charts = [chart_data(at, i) for i in range(len(at.get("vega_lite_chart")))]
     assert not any("annual_cost" in frame.columns for frame in charts)
-    assert metric(at, "Annual spend not adopted") == "$0"
+    # Stated as $0 is $0; stated nowhere is not known, a dash.
+    assert metric(at, "Annual spend not adopted") == ("$0" if cost else "—")
