@@ -8,7 +8,7 @@ PORT ?= 8501
 # its time waiting for Chromium and the server, and the extra process fills that wait. On 2
 # cores: 2 processes 331 s, 3 processes 286 s, 4 processes 291 s (the CPU is then saturated).
 # `make test WORKERS=0` runs in one process.
-WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
+WORKERS ?= $(shell $(PYTHON) -c 'import os; print((os.cpu_count() or 1) + 1)')
 PYTEST := $(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup
 # Each test process keeps the bytecode of the assertion-rewritten test modules it compiles
 # (in __pycache__, git-ignored), so the next run does not compile them again.

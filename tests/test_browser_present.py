@@ -3,8 +3,9 @@
 Every page of the app (ui.page_list) is screenshotted presenting at 1920x1080 into tests/artifacts/
 (present-<page>.png) to be looked at for legibility, reached as the presenter does: the first
 page by its link with ?present=1, each next one by its "Next" link (which keeps present=1);
-a copied URL reproduces the page and its filters in a fresh tab. Deep links to every page
-are tested in tests/test_browser.py.
+a copied URL reproduces the page and its filters in a fresh tab. A presenting link to the
+second page opens it (the Next-link test); deep links to every page, not presenting, are
+tested in tests/test_browser.py.
 """
 
 from __future__ import annotations
@@ -79,12 +80,14 @@ def test_presenting_page_on_a_shared_screen(sample_server, screen, url_path, tit
 
 
 def test_next_link_walks_to_the_next_page_presenting(sample_server, chromium):
+    # A presenting link to a page after the first (the walk above opens only the first).
     page = chromium.new_page(viewport=SCREEN)
-    page.goto(f"{sample_server}/?present=1&team={TEAM}")
+    page.goto(f"{sample_server}/{URL_PATHS[1]}?present=1&team={TEAM}")
     wait_until_drawn(page)
-    next_title = PAGES[1][1]
+    assert page.locator("h1").first.inner_text().strip() == PAGES[1][1]
+    next_title = PAGES[2][1]
     page.get_by_text(f"Next: {next_title}").click()
-    page.wait_for_url(re.compile(rf"/{URL_PATHS[1]}\?"))
+    page.wait_for_url(re.compile(rf"/{URL_PATHS[2]}\?"))
     wait_for_app(page)
     assert page.locator("h1").first.inner_text().strip() == next_title
     query = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
