@@ -78,12 +78,13 @@ if has_status:
         ),
     )
 spend = metrics.spend_by_verdict(assessed) if has_cost else None
+not_adopted = metrics.spend_not_adopted(assessed) if has_cost else 0.0
+priced = int(spend["priced"].sum()) if spend is not None else 0
 if spend is not None:
     # Nothing priced is not known to be $0: a dash, as in the tables.
-    priced = int(spend["priced"].sum())
     cols[3].metric(
         "Annual spend not adopted",
-        fmt.money(metrics.spend_not_adopted(assessed) if priced else None),
+        fmt.money(not_adopted if priced else None),
         help="Annual cost of every initiative whose verdict is not adopted (unproven included)."
         if priced
         else f"{NO_COST}.",
@@ -138,7 +139,7 @@ with right:
         unpriced = int((spend["initiatives"] - spend["priced"]).sum())
         if not total:  # an empty chart of $0 bars and "$0 of $0 a year (—)" says nothing
             st.markdown(f"**{SPEND_TITLE}**")
-            said = NO_COST if unpriced == len(assessed) else f"{STATED_COSTS} add up to $0"
+            said = f"{STATED_COSTS} add up to $0" if priced else NO_COST
             st.caption(f"{said}, so there is no spend to split by verdict.")
         else:
             view.chart(
@@ -155,7 +156,6 @@ with right:
                 ),
                 key="overview_spend",
             )
-            not_adopted = metrics.spend_not_adopted(assessed)
             st.caption(
                 f"{fmt.money(not_adopted)} of {fmt.money(total)} a year "
                 f"({fmt.percent(not_adopted / total)}) goes to "
